@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Size budgets, run by `npm test` after the build. A bundle over its budget fails the run.
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import { rollup } from 'rollup';
+import configs from '../rollup.config.mjs';
+
+const KB = 1024;
+/** gzip budgets in bytes. */
+const budgets = {
+  'dist/mailbox-chat.js (single-file build)': 150 * KB,
+  'sdk entry, bundled for browsers with its dependencies': 115 * KB,
+};
+
+function sizes(code) {
+  const buffer = Buffer.from(code);
+  return {
+    min: buffer.length,
+    gzip: gzipSync(buffer, { level: 9 }).length,
+    brotli: brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+async function bundleSdk() {
+  // The browser build's plugins (minified), with the SDK's browser entry as input.
+  const browser = configs.find((c) => c.input === 'widget/bundle.ts');
+  const build = await rollup({ ...browser, input: 'sdk/index.ts', onwarn: () => {} });
+  const { output } = await build.generate({ format: 'es' });
+  await build.close();
+  const [chunk] = output;
+  if (chunk.imports.length > 0) {
+    throw new Error(`the SDK's browser bundle still imports ${chunk.imports.join(', ')}`);
+  }
+  return chunk.code;
+}
+
+const measured = {
+  'dist/mailbox-chat.js (single-file build)': sizes(readFileSync('dist/mailbox-chat.js')),
+  'sdk entry, bundled for browsers with its dependencies': sizes(await bundleSdk()),
+};
+
+let failed = false;
+const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+for (const [name, size] of Object.entries(measured)) {
+  const budget = budgets[name];
+  const ok = size.gzip <= budget;
+  failed ||= !ok;
+  console.log(
+    `${ok ? '✔' : '✖'} ${name}: ${kb(size.min)} min, ${kb(size.gzip)} gzip, ${kb(size.brotli)} brotli ` +
+      `(budget ${kb(budget)} gzip)`,
+  );
+}
+if (failed) {
+  console.error('A bundle is over its size budget.');
+  process.exit(1);
+}

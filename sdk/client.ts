@@ -1,0 +1,86 @@
+import { ChatError, ErrorCodes } from './errors.js';
+import { createEmitter } from './emitter.js';
+import type { ChatEvents } from './events.js';
+import { createChats } from './features/chats.js';
+import { createSession } from './features/session.js';
+import { createTransport } from './transport/xmpp.js';
+import type { Jid, Message, Status } from './types.js';
+
+/** Options for {@link createChat}. */
+export interface ChatOptions {
+  /** The account, e.g. `anna@example.com` (on mailbox: the main e-mail address). */
+  jid: Jid;
+  /** The password. Kept in memory only for this client; prefer `credentials` for portal SSO. */
+  password?: string;
+  /**
+   * Called at each fresh login instead of keeping a password: return it from your portal's
+   * backend. The result is used once and never stored.
+   */
+  credentials?: () => Promise<{ password: string }>;
+  /** The WebSocket endpoint, e.g. `wss://chat.example.com/xmpp-websocket`. */
+  service: string;
+  /** Resource to ask the server for; the server may assign another. */
+  resource?: string;
+  /** Seconds to wait for answers from the server. Default 15. */
+  timeout?: number;
+}
+
+/** The SDK facade returned by {@link createChat}. */
+export interface Chat {
+  /** The current connection status. */
+  readonly status: Status;
+  /** Opens the session. Resolves when online; rejects with a {@link ChatError} (`auth-failed`, …). */
+  connect(): Promise<void>;
+  /** Closes the session; `status` becomes `offline`. */
+  disconnect(): Promise<void>;
+  /**
+   * Sends a one-to-one message. Works offline: the message is queued and sent once online.
+   * Returns the message with its first state (`sent`, or `queued` when offline).
+   */
+  send(to: Jid, body: string): Message;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]): () => void;
+}
+
+/**
+ * Creates a chat client for one account. Nothing goes on the wire until `connect()`.
+ *
+ * @example
+ * ```ts
+ * const chat = createChat({ jid: 'anna@example.com', password, service: 'wss://example.com/xmpp-websocket' });
+ * chat.on('message', ({ message }) => console.log(message.from, message.body));
+ * await chat.connect();
+ * chat.send('ben@example.com', 'Hello');
+ * ```
+ * @throws ChatError `invalid-argument` when neither `password` nor `credentials` is given.
+ */
+export function createChat(options: ChatOptions): Chat {
+  const { password } = options;
+  const credentials =
+    options.credentials ?? (password !== undefined ? async () => ({ password }) : undefined);
+  if (!credentials) {
+    throw new ChatError(ErrorCodes.invalidArgument, 'createChat needs `password` or `credentials`');
+  }
+  const events = createEmitter<ChatEvents>((error) => events.emit('error', { error }));
+  const transport = createTransport({
+    jid: options.jid,
+    service: options.service,
+    credentials,
+    ...(options.resource ? { resource: options.resource } : {}),
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+  });
+  transport.on('error', ({ error }) => events.emit('error', { error }));
+
+  const session = createSession({ transport, emit: events.emit });
+  const chats = createChats({ transport, emit: events.emit });
+
+  return {
+    get status() {
+      return session.status;
+    },
+    connect: session.connect,
+    disconnect: session.disconnect,
+    send: chats.send,
+    on: events.on,
+  };
+}

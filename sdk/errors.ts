@@ -1,0 +1,91 @@
+/**
+ * Stable error codes carried by every {@link ChatError}. Open-ended so that newer versions can add
+ * codes without breaking exhaustive `switch` statements in your code.
+ */
+export const ErrorCodes = {
+  /** The server rejected the credentials. Retrying with the same password cannot help. */
+  authFailed: 'auth-failed',
+  /** A command needs a session and there is none. */
+  notConnected: 'not-connected',
+  /** The server did not answer in time. */
+  timeout: 'timeout',
+  /** No transport could reach the server. */
+  connectionFailed: 'connection-failed',
+  /** The server's TLS certificate could not be verified. */
+  certificate: 'certificate',
+  /** The server ended the stream with an error. */
+  streamError: 'stream-error',
+  /** The request was aborted through its `AbortSignal`. */
+  aborted: 'aborted',
+  /** The options passed to a call are not valid. */
+  invalidArgument: 'invalid-argument',
+  /** A listener threw; reported on the `error` event. */
+  listener: 'listener',
+} as const;
+
+/** One of the {@link ErrorCodes}, or a newer code. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});
+
+const BRAND = '__mailboxChatError';
+
+/** Options for constructing a {@link ChatError}. */
+export interface ChatErrorOptions {
+  /** The XMPP error condition, where the server gave one (`not-authorized`, `item-not-found`, …). */
+  condition?: string;
+  /** What caused this error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type every SDK command rejects with. `code` is stable: branch on it, and map it
+ * to text in your UI (the SDK has no user-facing strings).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await chat.connect();
+ * } catch (error) {
+ *   if (isChatError(error) && error.code === 'auth-failed') showLoginForm();
+ * }
+ * ```
+ */
+export class ChatError extends Error {
+  /** Marks instances so that {@link isChatError} works across two bundled copies of the SDK. */
+  readonly [BRAND] = true;
+  /** Stable, machine-readable code. */
+  readonly code: ErrorCode;
+  /** The XMPP condition, where there is one. */
+  readonly condition?: string;
+
+  constructor(code: ErrorCode, message: string, options: ChatErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ChatError';
+    this.code = code;
+    if (options.condition) this.condition = options.condition;
+  }
+
+  /** A plain object for logs and `postMessage`; never contains credentials. */
+  toJSON(): { name: string; code: ErrorCode; condition?: string; message: string } {
+    return {
+      name: this.name,
+      code: this.code,
+      ...(this.condition ? { condition: this.condition } : {}),
+      message: this.message,
+    };
+  }
+}
+
+/**
+ * Tells whether `value` is a {@link ChatError}, also when it comes from another bundled copy of
+ * the SDK (where `instanceof` would fail).
+ *
+ * @example
+ * ```ts
+ * chat.on('error', ({ error }) => {
+ *   if (isChatError(error)) console.warn(error.code);
+ * });
+ * ```
+ */
+export function isChatError(value: unknown): value is ChatError {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,37 @@
+/** A JID as a string: `user@domain` (bare) or `user@domain/resource` (full). */
+export type Jid = string;
+
+/**
+ * Connection status, a closed union. Transitions:
+ * - `offline` → `connecting` on `connect()`;
+ * - `connecting` → `online` when the session is up, → `disconnected` (with an error) when it fails;
+ * - `online` → `reconnecting` when the link drops, → `offline` on `disconnect()`;
+ * - `reconnecting` → `online` when it is back, → `disconnected` on an error retrying cannot fix;
+ * - `disconnected` → `connecting` on `connect()`.
+ */
+export type Status = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'disconnected';
+
+/** Delivery state of a message. Outgoing messages move forward through these; `failed` ends it. */
+export type MessageState = 'queued' | 'sent' | 'acked' | 'delivered' | 'displayed' | 'failed';
+
+/** A chat message, incoming or outgoing, one-to-one or in a room. */
+export interface Message {
+  /** Our id for the message: the stanza id we sent, or the sender's id for incoming messages. */
+  readonly id: string;
+  /** The server-assigned XEP-0359 stanza id, when the server gave one. */
+  readonly stanzaId?: string;
+  /** Bare JID of the peer or room the message belongs to. */
+  readonly conversation: Jid;
+  /** Full JID of the sender (for rooms: `room@service/nick`). */
+  readonly from: Jid;
+  /** `out` for messages we sent (also from our other devices), `in` otherwise. */
+  readonly direction: 'in' | 'out';
+  /** `chat` for one-to-one, `groupchat` for rooms. */
+  readonly kind: 'chat' | 'groupchat';
+  /** The text. Render it as text, never as HTML. */
+  readonly body: string;
+  /** When the message was sent (the server's delay stamp where present). */
+  readonly time: Date;
+  /** Delivery state, for outgoing messages. */
+  readonly state?: MessageState;
+}

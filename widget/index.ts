@@ -1,0 +1,5 @@
+// The public API of `mailbox-chat/widget`. Importing it registers `<mailbox-chat>`.
+import './define.js';
+
+export { MailboxChatElement } from './mailbox-chat/mailbox-chat.js';
+export type { WidgetCredentials } from './mailbox-chat/mailbox-chat.js';
