@@ -17,7 +17,7 @@ const systemPackages = [
     file: '/usr/lib/prosody/modules/mod_cloud_notify.lua',
     alt: '/usr/share/prosody-modules/mod_cloud_notify/mod_cloud_notify.lua',
   },
-  { pkg: 'lua-unbound', file: '/usr/lib/x86_64-linux-gnu/lua/5.4/lunbound.so', optional: true },
+  { pkg: 'lua-unbound', file: '/usr/lib/x86_64-linux-gnu/lua/5.4/lunbound.so' },
   { pkg: 'chromium', file: '/usr/bin/chromium' },
   { pkg: 'openssl', file: '/usr/bin/openssl' },
 ];
@@ -39,7 +39,7 @@ function ensureNpmDependencies() {
 
 function missingPackages() {
   return systemPackages
-    .filter(({ file, alt }) => !existsSync(file) && !(alt && existsSync(alt)))
+    .filter(({ file }) => !existsSync(file))
     .filter(({ pkg }) => !isInstalled(pkg))
     .map(({ pkg }) => pkg);
 }
@@ -86,8 +86,7 @@ export function setup({ browser = true } = {}) {
   if (!browser) missing = missing.filter((pkg) => pkg !== 'chromium');
   if (missing.length > 0) installSystemPackages(missing);
   const still = missingPackages().filter((pkg) => browser || pkg !== 'chromium');
-  const required = still.filter((pkg) => !systemPackages.find((p) => p.pkg === pkg)?.optional);
-  if (required.length > 0) throw new Error(`still missing after install: ${required.join(', ')}`);
+  if (still.length > 0) throw new Error(`still missing after install: ${still.join(', ')}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
