@@ -1,11 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Three tiers: `unit` (no network), `server` (a private Prosody started by the global setup) and
 // `browser` (the system Chromium driven by playwright-core, against the same kind of Prosody).
 export default defineConfig({
+  resolve: {
+    // Tests run against source, never dist/: examples that import the package by name get the
+    // source entry points.
+    alias: [
+      { find: /^mailbox-chat\/sdk$/, replacement: fileURLToPath(new URL('./sdk/node.ts', import.meta.url)) },
+      { find: /^mailbox-chat\/widget$/, replacement: fileURLToPath(new URL('./widget/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['{sdk,widget,test,scripts,examples}/**/*.test.ts'],
@@ -13,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'server',
           include: ['{sdk,widget,test,scripts,examples}/**/*.server.test.ts'],
@@ -22,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'browser',
           include: ['{sdk,widget,test,scripts,examples}/**/*.browser.test.ts'],
