@@ -17,8 +17,17 @@ export interface ChatOptions {
    * backend. The result is used once and never stored.
    */
   credentials?: () => Promise<{ password: string }>;
-  /** The WebSocket endpoint, e.g. `wss://chat.example.com/xmpp-websocket`. */
-  service: string;
+  /**
+   * Where to connect: a WebSocket (`wss://chat.example.com/xmpp-websocket`) or BOSH
+   * (`https://chat.example.com/http-bind`) endpoint; in Node also `xmpp://host:5222` (STARTTLS)
+   * or `xmpps://host:5223` (direct TLS). Omitted: DNS SRV in Node, XEP-0156 discovery in browsers.
+   */
+  service?: string;
+  /**
+   * Node only: TLS settings for TCP connections. `ca` adds trusted CA certificates (PEM), e.g. a
+   * company CA. Certificates are always verified; there is no switch to turn that off.
+   */
+  tls?: { ca?: string | string[] };
   /** Resource to ask the server for; the server may assign another. */
   resource?: string;
   /** Seconds to wait for answers from the server. Default 15. */
@@ -64,7 +73,8 @@ export function createChat(options: ChatOptions): Chat {
   const events = createEmitter<ChatEvents>((error) => events.emit('error', { error }));
   const transport = createTransport({
     jid: options.jid,
-    service: options.service,
+    ...(options.service ? { service: options.service } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
     credentials,
     ...(options.resource ? { resource: options.resource } : {}),
     ...(options.timeout ? { timeout: options.timeout } : {}),

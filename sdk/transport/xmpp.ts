@@ -6,11 +6,16 @@ type ReceivedMessage = Stanzas.ReceivedMessage;
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
 import { bareJid as bare } from '../jid.js';
+import { endpointsFor } from './endpoints.js';
+import { platformTransport, type StanzaTransportClass } from './registry.js';
 
 /** What the features above need to know to open a session. */
 export interface TransportOptions {
   jid: string;
-  service: string;
+  /** See {@link endpointsFor}. */
+  service?: string;
+  /** Node only: extra trusted CA certificates (PEM) for TCP/TLS connections. */
+  tls?: { ca?: string | string[] };
   resource?: string;
   /** Called at every fresh login; the result is used for SASL and dropped. */
   credentials: () => Promise<{ password: string }>;
@@ -73,7 +78,7 @@ export function toInbound(msg: ReceivedMessage, ownBareJid: string): InboundMess
   };
 }
 
-type TransportClass = Agent['transports'][string];
+type TransportClass = StanzaTransportClass;
 
 /**
  * Wraps a StanzaJS transport class so that a write to a socket that already closed cannot become
@@ -98,14 +103,24 @@ export function createTransport(options: TransportOptions): Transport {
   let agent: Agent | undefined;
   let connected = false;
 
+  const domain = bare(options.jid).split('@')[1] ?? '';
+  const tcp = platformTransport('tcp');
+  const endpoints = endpointsFor(options.service, domain, Boolean(tcp));
+  if (endpoints.length === 0) {
+    throw new ChatError(ErrorCodes.invalidArgument, `Unsupported service URL: ${options.service}`);
+  }
+
   const newAgent = (): Agent => {
     const client = createClient({
       jid: options.jid,
       ...(options.resource ? { resource: options.resource } : {}),
-      transports: { websocket: options.service, bosh: false },
-      transportPreferenceOrder: ['websocket'],
+      transports: Object.fromEntries(endpoints.map((e) => [e.transport, e.url || true])),
+      transportPreferenceOrder: endpoints.map((e) => e.transport),
       timeout: options.timeout ?? 15,
     });
+    if (tcp) {
+      client.transports.tcp = tcp({ domain, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) });
+    }
     for (const name of Object.keys(client.transports)) {
       client.transports[name] = withHandledSends(client.transports[name]!);
     }
