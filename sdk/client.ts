@@ -2,9 +2,10 @@ import { ChatError, ErrorCodes } from './errors.js';
 import { createEmitter } from './emitter.js';
 import type { ChatEvents } from './events.js';
 import { createChats } from './features/chats.js';
-import { createSession } from './features/session.js';
+import { createSession, type ReconnectOptions } from './features/session.js';
+import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport } from './transport/xmpp.js';
-import type { Jid, Message, Status } from './types.js';
+import type { Jid, Message, ResumeStorage, Status } from './types.js';
 
 /** Options for {@link createChat}. */
 export interface ChatOptions {
@@ -32,6 +33,23 @@ export interface ChatOptions {
   resource?: string;
   /** Seconds to wait for answers from the server. Default 15. */
   timeout?: number;
+  /**
+   * Automatic reconnect after a lost link: exponential backoff with jitter, reset after every
+   * successful session or resume. `false` turns it off. Never retried: `auth-failed`,
+   * `account-disabled`, `certificate`, `conflict`, `policy-violation`.
+   */
+  reconnect?: ReconnectOptions | false;
+  /**
+   * Keepalive on an idle link, in seconds: how often to check (XEP-0198 `<r/>`, else XEP-0199
+   * ping) and how long to wait for the answer. A dead link is noticed within `interval + timeout`.
+   * Default `{ interval: 60, timeout: 15 }`.
+   */
+  keepalive?: { interval: number; timeout: number };
+  /**
+   * Where XEP-0198 resume state is kept so that a reload resumes the session instead of starting
+   * a new one. Default: `sessionStorage` in browsers, memory in Node. `false`: memory only.
+   */
+  resumeStorage?: ResumeStorage | false;
 }
 
 /** The SDK facade returned by {@link createChat}. */
@@ -49,6 +67,19 @@ export interface Chat {
   send(to: Jid, body: string): Message;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]): () => void;
+}
+
+/**
+ * In browsers: retry at once when the network comes back or the page becomes visible, instead of
+ * waiting for the next backoff step.
+ */
+function watchConnectivity(retryNow: () => void): void {
+  const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+  target.addEventListener?.('online', retryNow);
+  const doc = (globalThis as { document?: Document }).document;
+  doc?.addEventListener('visibilitychange', () => {
+    if (doc.visibilityState === 'visible') retryNow();
+  });
 }
 
 /**
@@ -71,8 +102,14 @@ export function createChat(options: ChatOptions): Chat {
     throw new ChatError(ErrorCodes.invalidArgument, 'createChat needs `password` or `credentials`');
   }
   const events = createEmitter<ChatEvents>((error) => events.emit('error', { error }));
+  const resumeStorage =
+    options.resumeStorage === false
+      ? undefined
+      : (options.resumeStorage ?? sessionResumeStorage(options.jid));
   const transport = createTransport({
     jid: options.jid,
+    keepalive: options.keepalive ?? { interval: 60, timeout: 15 },
+    ...(resumeStorage ? { resumeStorage } : {}),
     ...(options.service ? { service: options.service } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     credentials,
@@ -81,7 +118,8 @@ export function createChat(options: ChatOptions): Chat {
   });
   transport.on('error', ({ error }) => events.emit('error', { error }));
 
-  const session = createSession({ transport, emit: events.emit });
+  const session = createSession({ transport, emit: events.emit, reconnect: options.reconnect ?? {} });
+  watchConnectivity(session.retryNow);
   const chats = createChats({ transport, emit: events.emit });
 
   return {

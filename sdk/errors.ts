@@ -13,6 +13,14 @@ export const ErrorCodes = {
   connectionFailed: 'connection-failed',
   /** The server's TLS certificate could not be verified. */
   certificate: 'certificate',
+  /** The account is disabled on the server. Retrying cannot help. */
+  accountDisabled: 'account-disabled',
+  /** Another client took over this session's resource. Not retried, to avoid a tug of war. */
+  conflict: 'conflict',
+  /** The server ended the session for a policy violation (e.g. rate limits). Not retried. */
+  policyViolation: 'policy-violation',
+  /** The server does not offer the feature a command needs. */
+  serviceUnavailable: 'service-unavailable',
   /** The server ended the stream with an error. */
   streamError: 'stream-error',
   /** The request was aborted through its `AbortSignal`. */

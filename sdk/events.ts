@@ -6,8 +6,11 @@ import type { Message, MessageState, Status } from './types.js';
  * which returns a function that unsubscribes.
  */
 export interface ChatEvents {
-  /** The connection status changed. `error` says why, for `disconnected` and `reconnecting`. */
-  status: (event: { status: Status; error?: ChatError }) => void;
+  /**
+   * The connection status changed. `error` says why, for `disconnected` and `reconnecting`;
+   * `retryIn` (milliseconds) comes with `reconnecting`, once per scheduled retry.
+   */
+  status: (event: { status: Status; error?: ChatError; retryIn?: number }) => void;
   /** A new message, one-to-one or in a room, incoming or outgoing from another device. Never twice. */
   message: (event: { message: Message }) => void;
   /** An outgoing message changed its delivery state. */

@@ -35,3 +35,34 @@ export interface Message {
   /** Delivery state, for outgoing messages. */
   readonly state?: MessageState;
 }
+
+/**
+ * Stream-management (XEP-0198) state that lets a new client resume the session of an earlier one,
+ * e.g. after a page reload. Holds no credentials. Treat it as opaque.
+ */
+export interface ResumeState {
+  id?: string;
+  jid?: string;
+  allowResume?: boolean;
+  handled: number;
+  lastAck: number;
+  unacked: unknown[];
+}
+
+/**
+ * Where {@link ResumeState} is kept between clients. The browser default is `sessionStorage`
+ * (per tab, gone when the tab closes).
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, ResumeState>();
+ * const resumeStorage: ResumeStorage = {
+ *   load: () => memory.get('anna'),
+ *   save: (state) => void (state ? memory.set('anna', state) : memory.delete('anna')),
+ * };
+ * ```
+ */
+export interface ResumeStorage {
+  load(): ResumeState | undefined | Promise<ResumeState | undefined>;
+  save(state: ResumeState | undefined): void | Promise<void>;
+}

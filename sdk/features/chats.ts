@@ -12,37 +12,89 @@ function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
-/** Creates the one-to-one chat feature. */
-export function createChats({ transport, emit }: { transport: Transport; emit: Emit }): Chats {
-  const seen = new Set<string>();
-  const outbox: Message[] = [];
+/** How far a state is along the delivery path; a message never moves backwards. */
+const ORDER: Record<MessageState, number> = {
+  queued: 0,
+  sent: 1,
+  acked: 2,
+  delivered: 3,
+  displayed: 4,
+  failed: 5,
+};
 
-  const setState = (message: Message, state: MessageState): Message => {
-    const next = { ...message, state };
-    emit('message:state', { id: message.id, state });
-    return next;
+/**
+ * Remembers which incoming messages were seen, by every id they carry (server stanza id, and the
+ * sender's origin id or stanza id scoped to the sender), so a re-delivery after a resume or a
+ * resend after a fresh session is recognized whichever id it comes with. Bounded.
+ */
+export function createSeenSet(limit = 10_000): { check(message: InboundMessage): boolean } {
+  const seen = new Set<string>();
+  const remember = (key: string): void => {
+    seen.add(key);
+    if (seen.size > limit) seen.delete(seen.values().next().value as string);
+  };
+  return {
+    /** True if the message was seen before; otherwise remembers it and returns false. */
+    check(message) {
+      const from = bareJid(message.from);
+      const keys = [
+        message.stanzaId ? `s:${message.stanzaId}` : undefined,
+        message.originId ? `o:${from}:${message.originId}` : undefined,
+        message.id ? `o:${from}:${message.id}` : undefined,
+      ].filter((k): k is string => k !== undefined);
+      if (keys.some((k) => seen.has(k))) return true;
+      keys.forEach(remember);
+      return false;
+    },
+  };
+}
+
+/** Creates the one-to-one chat feature with its outbox. */
+export function createChats({ transport, emit }: { transport: Transport; emit: Emit }): Chats {
+  const seen = createSeenSet();
+  /** Every outgoing message not yet acked by the server, in the order it was written. */
+  const outbox = new Map<string, { message: Message; written: boolean }>();
+  const states = new Map<string, MessageState>();
+
+  const setState = (id: string, state: MessageState): void => {
+    const current = states.get(id);
+    if (current !== undefined && ORDER[current] >= ORDER[state]) return;
+    states.set(id, state);
+    emit('message:state', { id, state });
   };
 
   const write = (message: Message): void => {
     transport.sendMessage({ id: message.id, to: message.conversation, type: 'chat', body: message.body });
-    setState(message, 'sent');
+    const entry = outbox.get(message.id);
+    if (entry) entry.written = true;
+    setState(message.id, 'sent');
   };
 
-  transport.on('online', () => {
-    // Messages queued while offline go out in the order they were written.
-    for (const message of outbox.splice(0)) write(message);
+  const flush = (): void => {
+    for (const { message, written } of outbox.values()) {
+      if (written) continue;
+      if (!transport.online) return;
+      write(message);
+    }
+  };
+
+  transport.on('online', flush);
+  transport.on('message:acked', ({ id }) => {
+    if (!outbox.delete(id)) return;
+    setState(id, 'acked');
+  });
+  transport.on('message:unacked', ({ id }) => {
+    // The session it went out on ended before an ack: write it again on the next session, in its
+    // original place in the order (the receiver drops the copy if the first one did arrive).
+    const entry = outbox.get(id);
+    if (entry) entry.written = false;
   });
 
   transport.on('message', (inbound: InboundMessage) => {
     if (inbound.body === undefined || (inbound.type !== 'chat' && inbound.type !== 'normal')) return;
-    const key =
-      inbound.stanzaId ?? inbound.originId ?? (inbound.id ? `${inbound.from}#${inbound.id}` : undefined);
-    if (key) {
-      if (seen.has(key)) return;
-      seen.add(key);
-    }
+    if (seen.check(inbound)) return;
     const message: Message = {
-      id: inbound.id ?? inbound.stanzaId ?? newId(),
+      id: inbound.originId ?? inbound.id ?? inbound.stanzaId ?? newId(),
       ...(inbound.stanzaId ? { stanzaId: inbound.stanzaId } : {}),
       conversation: bareJid(inbound.from),
       from: inbound.from,
@@ -66,15 +118,10 @@ export function createChats({ transport, emit }: { transport: Transport; emit: E
         time: new Date(),
         state: 'queued',
       };
-      try {
-        write(message);
-        return { ...message, state: 'sent' };
-      } catch {
-        // Not connected: keep it, it goes out when the session is up.
-        outbox.push(message);
-        emit('message:state', { id: message.id, state: 'queued' });
-        return message;
-      }
+      outbox.set(message.id, { message, written: false });
+      setState(message.id, 'queued');
+      if (transport.online) flush();
+      return { ...message, state: states.get(message.id) ?? 'queued' };
     },
   };
 }

@@ -1,33 +1,92 @@
-import { ChatError, ErrorCodes } from '../errors.js';
+import type { ChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Status } from '../types.js';
 
-/** The session: status and the connect/disconnect lifecycle. Internal. */
+/** How automatic reconnect behaves. */
+export interface ReconnectOptions {
+  /** Milliseconds before the first retry. Default 1000. */
+  initialDelay?: number;
+  /** Upper bound for the delay between retries, in milliseconds. Default 30000. */
+  maxDelay?: number;
+}
+
+/** The session: status and the connect/reconnect/disconnect lifecycle. Internal. */
 export interface Session {
   readonly status: Status;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /** Retries at once if a retry is scheduled (the network came back, the page became visible). */
+  retryNow(): void;
+}
+
+/**
+ * The delay before retry number `attempt` (0-based): exponential, capped, with jitter so that
+ * many clients dropped at once do not return at once. `random` is in [0, 1). Pure.
+ */
+export function backoffDelay(attempt: number, options: Required<ReconnectOptions>, random: number): number {
+  const base = Math.min(options.maxDelay, options.initialDelay * 2 ** attempt);
+  return Math.round(base * (0.5 + random / 2));
 }
 
 /** Creates the session feature. */
-export function createSession({ transport, emit }: { transport: Transport; emit: Emit }): Session {
+export function createSession({
+  transport,
+  emit,
+  reconnect,
+  random = Math.random,
+}: {
+  transport: Transport;
+  emit: Emit;
+  reconnect: ReconnectOptions | false;
+  random?: () => number;
+}): Session {
+  const retry = reconnect === false ? undefined : { initialDelay: 1000, maxDelay: 30_000, ...reconnect };
   let status: Status = 'offline';
   let pending: Promise<void> | undefined;
-  let closing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempts = 0;
+  // Bumped by disconnect(): an attempt that finishes after it is stale and changes nothing.
+  let generation = 0;
 
-  const setStatus = (next: Status, error?: ChatError): void => {
-    if (next === status && !error) return;
+  const setStatus = (next: Status, extra: { error?: ChatError; retryIn?: number } = {}): void => {
+    if (next === status && extra.retryIn === undefined) return;
     status = next;
-    emit('status', error ? { status, error } : { status });
+    emit('status', { status, ...extra });
   };
 
-  transport.on('online', () => setStatus('online'));
-  transport.on('offline', ({ error }) => {
-    // While connect() is pending, its rejection reports the failure (once).
-    if (closing || pending) return;
-    // Until automatic reconnect lands, a lost link ends in `disconnected`.
-    setStatus('disconnected', error ?? new ChatError(ErrorCodes.connectionFailed, 'The connection was lost'));
+  const schedule = (error?: ChatError): void => {
+    if (!retry) {
+      setStatus('disconnected', error ? { error } : {});
+      return;
+    }
+    const delay = backoffDelay(attempts, retry, random());
+    attempts += 1;
+    setStatus('reconnecting', { ...(error ? { error } : {}), retryIn: delay });
+    clearTimeout(timer);
+    timer = setTimeout(() => void reconnectNow(), delay);
+  };
+
+  const reconnectNow = async (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    const mine = generation;
+    const result = await transport.connect();
+    if (mine !== generation) return;
+    if (result.ok) {
+      attempts = 0;
+      setStatus('online');
+    } else if (result.fatal) {
+      setStatus('disconnected', { error: result.error });
+    } else {
+      schedule(result.error);
+    }
+  };
+
+  transport.on('offline', ({ error, fatal }) => {
+    if (status !== 'online') return;
+    if (fatal) setStatus('disconnected', error ? { error } : {});
+    else schedule(error);
   });
 
   return {
@@ -37,28 +96,33 @@ export function createSession({ transport, emit }: { transport: Transport; emit:
     connect() {
       if (status === 'online') return Promise.resolve();
       if (pending) return pending;
-      closing = false;
+      clearTimeout(timer);
+      const mine = generation;
       setStatus('connecting');
-      pending = transport.connect().then(
-        () => {
-          pending = undefined;
-        },
-        (cause: unknown) => {
-          pending = undefined;
-          const error =
-            cause instanceof ChatError
-              ? cause
-              : new ChatError(ErrorCodes.connectionFailed, 'Could not connect', { cause });
-          setStatus('disconnected', error);
-          throw error;
-        },
-      );
+      pending = transport.connect().then((result) => {
+        pending = undefined;
+        if (mine !== generation) return;
+        if (result.ok) {
+          attempts = 0;
+          setStatus('online');
+          return;
+        }
+        setStatus('disconnected', { error: result.error });
+        throw result.error;
+      });
       return pending;
     },
     async disconnect() {
-      closing = true;
+      generation += 1;
+      clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+      attempts = 0;
       await transport.disconnect();
       setStatus('offline');
+    },
+    retryNow() {
+      if (status === 'reconnecting' && timer !== undefined) void reconnectNow();
     },
   };
 }

@@ -1,13 +1,14 @@
 // The only module family that imports StanzaJS. It creates the agent, contains StanzaJS's traps
 // (see the project notes), and turns StanzaJS events into plain domain data for the features above.
 import { createClient, type Agent, type Stanzas } from 'stanza';
-
-type ReceivedMessage = Stanzas.ReceivedMessage;
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
 import { bareJid as bare } from '../jid.js';
+import type { ResumeState, ResumeStorage } from '../types.js';
 import { endpointsFor } from './endpoints.js';
 import { platformTransport, type StanzaTransportClass } from './registry.js';
+
+type ReceivedMessage = Stanzas.ReceivedMessage;
 
 /** What the features above need to know to open a session. */
 export interface TransportOptions {
@@ -21,6 +22,12 @@ export interface TransportOptions {
   credentials: () => Promise<{ password: string }>;
   /** Seconds to wait for an IQ answer. */
   timeout?: number;
+  /** Seconds one connection attempt (connect, authenticate, bind or resume) may take. */
+  connectTimeout?: number;
+  /** Keepalive: seconds between checks on an idle link, and seconds to wait for the answer. */
+  keepalive?: { interval: number; timeout: number };
+  /** Persists stream-management state so that another client can resume the session. */
+  resumeStorage?: ResumeStorage;
 }
 
 /** An incoming message stanza as plain data. */
@@ -46,22 +53,62 @@ export interface OutboundMessage {
   body: string;
 }
 
+/** The outcome of one connection attempt. */
+export type ConnectResult = { ok: true; resumed: boolean } | { ok: false; error: ChatError; fatal: boolean };
+
 /** Events from the transport to the features. */
 export interface TransportEvents {
-  online: (event: { jid: string }) => void;
-  offline: (event: { error?: ChatError }) => void;
+  /** A session is up: `resumed` when XEP-0198 resumed the previous one (nothing was lost). */
+  online: (event: { jid: string; resumed: boolean }) => void;
+  /** The link is gone. `error` says why; `fatal` when retrying cannot help. */
+  offline: (event: { error?: ChatError; fatal: boolean }) => void;
   message: (event: InboundMessage) => void;
+  /** The server acknowledged an outgoing message (XEP-0198). */
+  'message:acked': (event: { id: string }) => void;
+  /**
+   * An outgoing message was written but the session it went out on ended before the server
+   * acknowledged it: it must be sent again on the next session.
+   */
+  'message:unacked': (event: { id: string }) => void;
   error: (event: { error: ChatError }) => void;
 }
 
-/** A connection to one XMPP server for one account. */
+/** A connection to one XMPP server for one account; it can be connected again after a loss. */
 export interface Transport {
   readonly jid: string | undefined;
-  connect(): Promise<void>;
+  readonly online: boolean;
+  /**
+   * One connection attempt. Never rejects: says whether a session is up (`resumed` when XEP-0198
+   * resumed the previous one) or why not, and whether retrying could help (`fatal: false`).
+   */
+  connect(): Promise<ConnectResult>;
+  /** Closes the session for good (no resume afterwards). */
   disconnect(): Promise<void>;
   sendMessage(message: OutboundMessage): void;
   on: Emitter<TransportEvents>['on'];
 }
+
+/** Stream errors after which reconnecting cannot help. */
+const FATAL_STREAM_ERRORS = new Set([
+  'conflict',
+  'not-authorized',
+  'policy-violation',
+  'host-unknown',
+  'improper-addressing',
+  'invalid-from',
+  'invalid-namespace',
+  'unsupported-version',
+]);
+
+/** SASL failures mapped to our codes; all are fatal except a temporary one. */
+const SASL_CODES: Record<string, string> = {
+  'account-disabled': 'account-disabled',
+  'credentials-expired': 'auth-failed',
+  'not-authorized': 'auth-failed',
+  'invalid-mechanism': 'auth-failed',
+  'mechanism-too-weak': 'auth-failed',
+  'encryption-required': 'auth-failed',
+};
 
 /** Converts a StanzaJS message into {@link InboundMessage}; pure. */
 export function toInbound(msg: ReceivedMessage, ownBareJid: string): InboundMessage {
@@ -78,31 +125,132 @@ export function toInbound(msg: ReceivedMessage, ownBareJid: string): InboundMess
   };
 }
 
-type TransportClass = StanzaTransportClass;
+/** Classifies why a connection attempt or a session ended. Pure. */
+export function classifyFailure(facts: {
+  saslCondition?: string;
+  streamCondition?: string;
+  tlsCode?: string;
+  timedOut?: boolean;
+}): { error: ChatError; fatal: boolean } {
+  if (facts.saslCondition) {
+    const code = SASL_CODES[facts.saslCondition];
+    if (code) {
+      return {
+        error: new ChatError(code, 'The server rejected the login', { condition: facts.saslCondition }),
+        fatal: true,
+      };
+    }
+    return {
+      error: new ChatError(ErrorCodes.connectionFailed, 'The login failed for now', {
+        condition: facts.saslCondition,
+      }),
+      fatal: false,
+    };
+  }
+  if (facts.tlsCode) {
+    return {
+      error: new ChatError(
+        ErrorCodes.certificate,
+        `The server's certificate was rejected (${facts.tlsCode})`,
+        {
+          condition: facts.tlsCode,
+        },
+      ),
+      fatal: true,
+    };
+  }
+  if (facts.streamCondition && facts.streamCondition !== 'connection-timeout') {
+    const fatal = FATAL_STREAM_ERRORS.has(facts.streamCondition);
+    const code =
+      facts.streamCondition === 'conflict'
+        ? ErrorCodes.conflict
+        : facts.streamCondition === 'policy-violation'
+          ? ErrorCodes.policyViolation
+          : ErrorCodes.streamError;
+    return {
+      error: new ChatError(code, `The server ended the stream: ${facts.streamCondition}`, {
+        condition: facts.streamCondition,
+      }),
+      fatal,
+    };
+  }
+  if (facts.timedOut || facts.streamCondition === 'connection-timeout') {
+    return { error: new ChatError(ErrorCodes.timeout, 'The server did not answer in time'), fatal: false };
+  }
+  return { error: new ChatError(ErrorCodes.connectionFailed, 'Could not reach the server'), fatal: false };
+}
 
 /**
- * Wraps a StanzaJS transport class so that a write to a socket that already closed cannot become
- * an unhandled rejection (StanzaJS sends the SM ack request without awaiting it, which kills a
- * Node process with "Socket closed"). Callers that await `send` still see the rejection.
+ * Wraps a StanzaJS transport class against two StanzaJS bugs:
+ * - a write to a socket that already closed became an unhandled rejection (the SM ack request is
+ *   sent without awaiting it), which kills a Node process with "Socket closed";
+ * - the dead-socket hang: a write after the socket died destroys the stream without `'end'`, so
+ *   StanzaJS never notices the disconnect. The socket's own close is treated as the disconnect
+ *   (duplicates are dropped by {@link dedupeDisconnects}).
  */
-function withHandledSends(Base: TransportClass): TransportClass {
+function hardened(Base: StanzaTransportClass): StanzaTransportClass {
   return class extends Base {
-    override send(name: string, data?: Parameters<InstanceType<TransportClass>['send']>[1]): Promise<void> {
+    override connect(config: Parameters<InstanceType<StanzaTransportClass>['connect']>[0]): void {
+      super.connect(config);
+      const self = this as unknown as {
+        socket?: { onclose: ((event: unknown) => void) | null };
+        client: Agent;
+      };
+      const socket = self.socket;
+      if (socket && 'onclose' in socket) {
+        const original = socket.onclose;
+        socket.onclose = (event: unknown) => {
+          original?.call(socket, event);
+          // Let StanzaJS's own 'end' path run first; if it did not, report the loss ourselves.
+          setTimeout(() => {
+            if (self.client.transport === (this as unknown)) {
+              (self.client.emit as (name: string) => void)('--transport-disconnected');
+            }
+          }, 0);
+        };
+      }
+    }
+
+    override send(
+      name: string,
+      data?: Parameters<InstanceType<StanzaTransportClass>['send']>[1],
+    ): Promise<void> {
       const sending = super.send(name, data);
       sending.catch(() => {
-        // Handled: the link is gone; the disconnect handling reports it and SM replays the stanza.
+        // Handled: the link is gone; the disconnect handling reports it and the outbox resends.
       });
       return sending;
     }
   };
 }
 
-/** Creates a transport backed by a StanzaJS agent. */
+/** Lets StanzaJS see each transport's disconnect once, however many paths report it. */
+function dedupeDisconnects(agent: Agent): void {
+  const reported = new WeakSet<object>();
+  const emit = agent.emit.bind(agent) as (name: string, ...args: unknown[]) => boolean;
+  agent.emit = ((name: string, ...args: unknown[]) => {
+    if (name === '--transport-disconnected' && agent.transport) {
+      if (reported.has(agent.transport)) return false;
+      reported.add(agent.transport);
+    }
+    return emit(name, ...args);
+  }) as Agent['emit'];
+}
+
+/**
+ * StanzaJS re-sends unacknowledged stanzas after a resume without tracking them again, so they
+ * never get acked and are lost if the link drops once more. Re-sent stanzas go through the normal
+ * (tracked) path instead; the outgoing queue is paused during the resend, so order is kept.
+ */
+function trackResends(agent: Agent): void {
+  const send = agent.send.bind(agent) as (kind: string, stanza: unknown, replay?: boolean) => Promise<void>;
+  // The third argument (replay) is dropped on purpose: a replayed stanza is tracked like a new one.
+  (agent as unknown as { send: typeof send }).send = (kind, stanza) => send(kind, stanza);
+}
+
+/** Creates a transport backed by one long-lived StanzaJS agent (so SM state survives reconnects). */
 export function createTransport(options: TransportOptions): Transport {
   const events = createEmitter<TransportEvents>((error) => events.emit('error', { error }));
-  let agent: Agent | undefined;
-  let connected = false;
-
   const domain = bare(options.jid).split('@')[1] ?? '';
   const tcp = platformTransport('tcp');
   const endpoints = endpointsFor(options.service, domain, Boolean(tcp));
@@ -110,85 +258,172 @@ export function createTransport(options: TransportOptions): Transport {
     throw new ChatError(ErrorCodes.invalidArgument, `Unsupported service URL: ${options.service}`);
   }
 
-  const newAgent = (): Agent => {
-    const client = createClient({
-      jid: options.jid,
-      ...(options.resource ? { resource: options.resource } : {}),
-      transports: Object.fromEntries(endpoints.map((e) => [e.transport, e.url || true])),
-      transportPreferenceOrder: endpoints.map((e) => e.transport),
-      timeout: options.timeout ?? 15,
-    });
-    if (tcp) {
-      client.transports.tcp = tcp({ domain, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) });
+  const agent = createClient({
+    jid: options.jid,
+    ...(options.resource ? { resource: options.resource } : {}),
+    transports: Object.fromEntries(endpoints.map((e) => [e.transport, e.url || true])),
+    transportPreferenceOrder: endpoints.map((e) => e.transport),
+    timeout: options.timeout ?? 15,
+  });
+  if (tcp) agent.transports.tcp = tcp({ domain, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) });
+  for (const name of Object.keys(agent.transports)) {
+    agent.transports[name] = hardened(agent.transports[name]!);
+  }
+  dedupeDisconnects(agent);
+  trackResends(agent);
+  // Mechanisms we cannot complete must never be chosen (StanzaJS picks by priority alone).
+  for (const mechanism of ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'DIGEST-MD5', 'X-OAUTH2']) {
+    agent.sasl.disable(mechanism);
+  }
+  // Credentials are asked for at each login and never kept on the agent's config.
+  agent.getCredentials = async () => {
+    const { password } = await options.credentials();
+    return { username: options.jid.split('@')[0] ?? '', password };
+  };
+
+  const storage = options.resumeStorage;
+  const restored = storage ? Promise.resolve(storage.load()) : Promise.resolve(undefined);
+  let loaded = false;
+  agent.sm.cache((state) => {
+    if (loaded) void Promise.resolve(storage?.save(state.id ? (state as ResumeState) : undefined));
+  });
+
+  let online = false;
+  let closing = false;
+  let attempt: { fail: (error: ChatError, fatal: boolean) => void } | undefined;
+  let facts: Parameters<typeof classifyFailure>[0] = {};
+
+  agent.on('message', (msg) => events.emit('message', toInbound(msg, bare(agent.jid || options.jid))));
+  agent.on('message:acked', (msg) => {
+    if (msg.id) events.emit('message:acked', { id: msg.id });
+  });
+  agent.on('stanza:failed', ({ kind, stanza }) => {
+    const id = (stanza as { id?: string }).id;
+    if (kind === 'message' && id) events.emit('message:unacked', { id });
+  });
+  agent.on('sasl', (sasl) => {
+    if (sasl.type === 'failure') facts.saslCondition = sasl.condition ?? 'not-authorized';
+  });
+  agent.on('auth:failed', () => {
+    facts.saslCondition ??= 'not-authorized';
+  });
+  agent.on('stream:error', (streamError, cause) => {
+    facts.streamCondition ??= streamError.condition;
+    const code = (cause as { code?: string } | undefined)?.code;
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/i.test(code)) facts.tlsCode = code;
+  });
+  agent.on('--transport-disconnected', () => {
+    const { error, fatal } = classifyFailure(facts);
+    facts = {};
+    if (attempt) {
+      attempt.fail(error, fatal);
+      return;
     }
-    for (const name of Object.keys(client.transports)) {
-      client.transports[name] = withHandledSends(client.transports[name]!);
-    }
-    // Credentials are asked for at each login and never kept on the agent's config.
-    client.getCredentials = async () => {
-      const { password } = await options.credentials();
-      return { username: options.jid.split('@')[0] ?? '', password };
-    };
-    client.on('message', (msg) => events.emit('message', toInbound(msg, bare(client.jid || options.jid))));
-    return client;
+    if (!online) return;
+    online = false;
+    if (closing) return;
+    events.emit('offline', { error, fatal });
+  });
+
+  const up = (resumed: boolean): void => {
+    online = true;
+    facts = {};
+    if (!resumed) agent.sendPresence();
+    events.emit('online', { jid: agent.jid, resumed });
   };
 
   return {
     get jid() {
-      return agent?.jid;
+      return agent.jid || undefined;
+    },
+    get online() {
+      return online;
     },
     on: events.on,
-    connect() {
-      agent = newAgent();
-      const current = agent;
-      return new Promise<void>((resolve, reject) => {
-        let settled = false;
-        let failure: ChatError | undefined;
-        current.on('auth:failed', () => {
-          failure = new ChatError(ErrorCodes.authFailed, 'The server rejected the credentials', {
-            condition: 'not-authorized',
-          });
-        });
-        current.on('stream:error', (streamError) => {
-          failure ??= new ChatError(ErrorCodes.streamError, `Stream error: ${streamError.condition}`, {
-            condition: streamError.condition,
-          });
-        });
-        current.on('session:started', () => {
-          connected = true;
-          settled = true;
-          current.sendPresence();
-          events.emit('online', { jid: current.jid });
-          resolve();
-        });
-        current.on('disconnected', () => {
-          if (agent !== current) return;
-          const wasConnected = connected;
-          connected = false;
-          const error =
-            failure ??
-            (settled ? undefined : new ChatError(ErrorCodes.connectionFailed, 'Could not reach the server'));
-          if (!settled) {
-            settled = true;
-            reject(error);
-          }
-          if (wasConnected || error) events.emit('offline', error ? { error } : {});
-        });
-        current.connect();
+    async connect() {
+      closing = false;
+      if (!loaded) {
+        const state = await restored;
+        loaded = true;
+        if (state?.id) agent.sm.load(state as Parameters<Agent['sm']['load']>[0]);
+      }
+      return new Promise<ConnectResult>((resolve) => {
+        const timer = setTimeout(
+          () => {
+            finish();
+            agent.transport?.disconnect(false);
+            resolve({ ok: false, ...classifyFailure({ timedOut: true }) });
+          },
+          (options.connectTimeout ?? 30) * 1000,
+        );
+        const finish = (): void => {
+          clearTimeout(timer);
+          attempt = undefined;
+          agent.off('session:started', onStarted);
+          agent.off('stream:management:resumed', onResumed);
+        };
+        const onStarted = (): void => {
+          finish();
+          up(false);
+          resolve({ ok: true, resumed: false });
+        };
+        const onResumed = (): void => {
+          finish();
+          up(true);
+          resolve({ ok: true, resumed: true });
+        };
+        attempt = {
+          fail: (error, fatal) => {
+            finish();
+            resolve({ ok: false, error, fatal });
+          },
+        };
+        agent.on('session:started', onStarted);
+        agent.on('stream:management:resumed', onResumed);
+        if (options.keepalive) {
+          agent.enableKeepAlive({ interval: options.keepalive.interval, timeout: options.keepalive.timeout });
+        }
+        void agent.connect();
       });
     },
     async disconnect() {
-      const current = agent;
-      if (!current) return;
+      closing = true;
+      agent.disableKeepAlive();
+      if (!agent.transport) {
+        online = false;
+        await Promise.resolve(storage?.save(undefined));
+        return;
+      }
+      if (online && agent.sm.started && agent.sm.unacked.length > 0) {
+        // Ask for an ack first so that delivered messages are not reported as unacked.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000);
+          agent.once('stream:management:ack', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          agent.sm.request();
+        });
+      }
       await new Promise<void>((resolve) => {
-        if (!connected && !current.transport) return resolve();
-        current.once('disconnected', () => resolve());
-        current.disconnect();
+        agent.once('disconnected', () => resolve());
+        void agent.disconnect();
       });
+      online = false;
+      await Promise.resolve(storage?.save(undefined));
     },
     sendMessage(message) {
-      if (!agent || !connected) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
-      agent.sendMessage({ id: message.id, to: message.to, type: message.type, body: message.body });
+      if (!online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
+      agent.sendMessage({
+        id: message.id,
+        originId: message.id,
+        to: message.to,
+        type: message.type,
+        body: message.body,
+      });
     },
   };
 }
+
+/** Test hook: the StanzaJS agent behind a transport is not reachable from the public API. */
+export type { Agent as StanzaAgent };

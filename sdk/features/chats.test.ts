@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createSeenSet } from './chats.js';
+
+describe('incoming de-duplication', () => {
+  const base = {
+    from: 'ben@example.com/phone',
+    to: 'anna@example.com/web',
+    type: 'chat' as const,
+    body: 'hi',
+  };
+
+  it('recognizes a re-delivery by the server stanza id', () => {
+    const seen = createSeenSet();
+    expect(seen.check({ ...base, stanzaId: 's1' })).toBe(false);
+    expect(seen.check({ ...base, stanzaId: 's1' })).toBe(true);
+  });
+
+  it('recognizes a resend that got a new stanza id by its origin id, from the same sender only', () => {
+    const seen = createSeenSet();
+    expect(seen.check({ ...base, stanzaId: 's1', originId: 'o1', id: 'o1' })).toBe(false);
+    expect(
+      seen.check({ ...base, from: 'ben@example.com/laptop', stanzaId: 's2', originId: 'o1', id: 'o1' }),
+    ).toBe(true);
+    expect(seen.check({ ...base, from: 'eve@example.com/x', stanzaId: 's3', originId: 'o1', id: 'o1' })).toBe(
+      false,
+    );
+  });
+
+  it('forgets the oldest ids beyond its bound', () => {
+    const seen = createSeenSet(2);
+    seen.check({ ...base, stanzaId: 'a' });
+    seen.check({ ...base, stanzaId: 'b' });
+    seen.check({ ...base, stanzaId: 'c' });
+    expect(seen.check({ ...base, stanzaId: 'c' })).toBe(true);
+    expect(seen.check({ ...base, stanzaId: 'a' })).toBe(false);
+  });
+});
