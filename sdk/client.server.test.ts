@@ -78,12 +78,18 @@ describe('a session over WebSocket', () => {
     const b = client(ben!.jid, ben!.password);
     await b.connect();
     const states: string[] = [];
-    a.on('message:state', ({ state }) => states.push(state));
+    const acked = new Promise<void>((resolve) =>
+      a.on('message:state', ({ state }) => {
+        states.push(state);
+        if (state === 'acked') resolve();
+      }),
+    );
     const queued = a.send(ben!.jid, 'written while offline');
     expect(queued.state).toBe('queued');
     const arriving = nextMessage(b);
     await a.connect();
     expect((await arriving).body).toBe('written while offline');
-    expect(states).toEqual(['queued', 'sent']);
+    await acked;
+    expect(states).toEqual(['queued', 'sent', 'acked']);
   });
 });

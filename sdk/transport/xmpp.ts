@@ -248,6 +248,15 @@ function trackResends(agent: Agent): void {
   (agent as unknown as { send: typeof send }).send = (kind, stanza) => send(kind, stanza);
 }
 
+const agents = new WeakMap<Transport, Agent>();
+
+/** The StanzaJS agent behind a transport: for sibling transport modules and tests only. */
+export function agentOf(transport: Transport): Agent {
+  const agent = agents.get(transport);
+  if (!agent) throw new Error('not a transport created by createTransport');
+  return agent;
+}
+
 /** Creates a transport backed by one long-lived StanzaJS agent (so SM state survives reconnects). */
 export function createTransport(options: TransportOptions): Transport {
   const events = createEmitter<TransportEvents>((error) => events.emit('error', { error }));
@@ -293,6 +302,13 @@ export function createTransport(options: TransportOptions): Transport {
   let attempt: { fail: (error: ChatError, fatal: boolean) => void } | undefined;
   let facts: Parameters<typeof classifyFailure>[0] = {};
 
+  let offeredSm = false;
+  agent.on('features', (features) => {
+    if (features.streamManagement) offeredSm = true;
+  });
+  agent.on('--reset-stream-features', () => {
+    offeredSm = false;
+  });
   agent.on('message', (msg) => events.emit('message', toInbound(msg, bare(agent.jid || options.jid))));
   agent.on('message:acked', (msg) => {
     if (msg.id) events.emit('message:acked', { id: msg.id });
@@ -312,17 +328,27 @@ export function createTransport(options: TransportOptions): Transport {
     const code = (cause as { code?: string } | undefined)?.code;
     if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/i.test(code)) facts.tlsCode = code;
   });
+  // StanzaJS cleans up after a lost transport asynchronously (drains queues, hibernates SM) and
+  // then emits 'disconnected'. A new connect() must wait for that, or the cleanup deletes the new
+  // transport. Writes stop at once.
+  let settling: Promise<void> | undefined;
+  let wasOnline = false;
   agent.on('--transport-disconnected', () => {
+    wasOnline ||= online;
+    online = false;
+    settling ??= new Promise((resolve) => agent.once('disconnected', () => resolve()));
+  });
+  agent.on('disconnected', () => {
+    settling = undefined;
     const { error, fatal } = classifyFailure(facts);
     facts = {};
+    const reportable = wasOnline && !closing;
+    wasOnline = false;
     if (attempt) {
       attempt.fail(error, fatal);
       return;
     }
-    if (!online) return;
-    online = false;
-    if (closing) return;
-    events.emit('offline', { error, fatal });
+    if (reportable) events.emit('offline', { error, fatal });
   });
 
   const up = (resumed: boolean): void => {
@@ -332,7 +358,7 @@ export function createTransport(options: TransportOptions): Transport {
     events.emit('online', { jid: agent.jid, resumed });
   };
 
-  return {
+  const transport: Transport = {
     get jid() {
       return agent.jid || undefined;
     },
@@ -342,6 +368,7 @@ export function createTransport(options: TransportOptions): Transport {
     on: events.on,
     async connect() {
       closing = false;
+      if (settling) await Promise.race([settling, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (!loaded) {
         const state = await restored;
         loaded = true;
@@ -363,6 +390,17 @@ export function createTransport(options: TransportOptions): Transport {
           agent.off('stream:management:resumed', onResumed);
         };
         const onStarted = (): void => {
+          // StanzaJS starts the session at bind, before it enables stream management. Declaring
+          // the session up only once SM is on means a loss right after login can still resume.
+          if (offeredSm && !agent.sm.started) {
+            const onSm = (sm: { type: string }): void => {
+              if (sm.type !== 'enabled' && sm.type !== 'failed') return;
+              agent.off('sm', onSm);
+              setTimeout(onStarted, 0);
+            };
+            agent.on('sm', onSm);
+            return;
+          }
           finish();
           up(false);
           resolve({ ok: true, resumed: false });
@@ -423,7 +461,6 @@ export function createTransport(options: TransportOptions): Transport {
       });
     },
   };
+  agents.set(transport, agent);
+  return transport;
 }
-
-/** Test hook: the StanzaJS agent behind a transport is not reachable from the public API. */
-export type { Agent as StanzaAgent };
