@@ -2,10 +2,11 @@ import { ChatError, ErrorCodes } from './errors.js';
 import { createEmitter } from './emitter.js';
 import type { ChatEvents } from './events.js';
 import { createChats } from './features/chats.js';
+import { createDiscovery } from './features/discovery.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport } from './transport/xmpp.js';
-import type { Jid, Message, ResumeStorage, Status } from './types.js';
+import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
 
 /** Options for {@link createChat}. */
 export interface ChatOptions {
@@ -56,6 +57,8 @@ export interface ChatOptions {
 export interface Chat {
   /** The current connection status. */
   readonly status: Status;
+  /** What discovery found on the server in the current session; undefined until then. */
+  readonly server: ServerInfo | undefined;
   /** Opens the session. Resolves when online; rejects with a {@link ChatError} (`auth-failed`, …). */
   connect(): Promise<void>;
   /** Closes the session; `status` becomes `offline`. */
@@ -118,13 +121,20 @@ export function createChat(options: ChatOptions): Chat {
   });
   transport.on('error', ({ error }) => events.emit('error', { error }));
 
+  // The features, composed in one place. Each subscribes to the transport's `online` event, whose
+  // `resumed` flag tells a fresh session (redo per-session set-up: carbons, presence, rooms) from
+  // a resumed one (nothing to redo).
   const session = createSession({ transport, emit: events.emit, reconnect: options.reconnect ?? {} });
   watchConnectivity(session.retryNow);
-  const chats = createChats({ transport, emit: events.emit });
+  const discovery = createDiscovery({ transport, emit: events.emit });
+  const chats = createChats({ transport, emit: events.emit, discovery });
 
   return {
     get status() {
       return session.status;
+    },
+    get server() {
+      return discovery.server;
     },
     connect: session.connect,
     disconnect: session.disconnect,

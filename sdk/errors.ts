@@ -21,6 +21,12 @@ export const ErrorCodes = {
   policyViolation: 'policy-violation',
   /** The server does not offer the feature a command needs. */
   serviceUnavailable: 'service-unavailable',
+  /** The entity or item asked for does not exist. */
+  itemNotFound: 'item-not-found',
+  /** The server refused the request for lack of permission. */
+  forbidden: 'forbidden',
+  /** A request failed for another reason; `condition` has the XMPP condition. */
+  requestFailed: 'request-failed',
   /** The server ended the stream with an error. */
   streamError: 'stream-error',
   /** The request was aborted through its `AbortSignal`. */

@@ -1,5 +1,5 @@
 import type { ChatError } from './errors.js';
-import type { Message, MessageState, Status } from './types.js';
+import type { Message, MessageState, ServerInfo, Status } from './types.js';
 
 /**
  * Every event the SDK emits, with its one payload object. Subscribe with `chat.on(name, listener)`,
@@ -15,6 +15,8 @@ export interface ChatEvents {
   message: (event: { message: Message }) => void;
   /** An outgoing message changed its delivery state. */
   'message:state': (event: { id: string; state: MessageState; error?: ChatError }) => void;
+  /** Service discovery finished for a new session; `chat.server` has the same value. */
+  server: (event: { server: ServerInfo }) => void;
   /** A failure in the background that no command could report (a listener threw, …). */
   error: (event: { error: ChatError }) => void;
 }

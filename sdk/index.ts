@@ -5,5 +5,5 @@ export { ChatError, ErrorCodes, isChatError } from './errors.js';
 export type { ChatErrorOptions, ErrorCode } from './errors.js';
 export type { ChatEvents } from './events.js';
 export { bareJid } from './jid.js';
-export type { Jid, Message, MessageState, ResumeState, ResumeStorage, Status } from './types.js';
+export type { Jid, Message, MessageState, ResumeState, ResumeStorage, ServerInfo, Status } from './types.js';
 export type { ReconnectOptions } from './features/session.js';

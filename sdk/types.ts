@@ -66,3 +66,34 @@ export interface ResumeStorage {
   load(): ResumeState | undefined | Promise<ResumeState | undefined>;
   save(state: ResumeState | undefined): void | Promise<void>;
 }
+
+/**
+ * What service discovery found on the server, refreshed at every fresh session. Features are
+ * discovered, never assumed: code against these flags, not against a server's name.
+ */
+export interface ServerInfo {
+  /** The XMPP domain. */
+  domain: string;
+  /** XEP-0280 message carbons. */
+  carbons: boolean;
+  /** XEP-0191 blocking. */
+  blocking: boolean;
+  /** XEP-0313 archive of the account. */
+  archive: boolean;
+  /** XEP-0357 push notifications (on the account). */
+  push: boolean;
+  /** XEP-0198 stream management was negotiated. */
+  streamManagement: boolean;
+  /** XEP-0352 client state indication was offered. */
+  csi: boolean;
+  /** XEP-0363 upload service, if any. */
+  uploadService?: Jid;
+  /** Largest upload the service accepts, in bytes, when it says (10 MB on mailbox). */
+  uploadMaxBytes?: number;
+  /** XEP-0045 group chat service, if any. */
+  mucService?: Jid;
+  /** XEP-0065 SOCKS5 bytestream proxy, if any. */
+  proxy65?: Jid;
+  /** Every feature the server itself advertised. */
+  features: string[];
+}

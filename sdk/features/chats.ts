@@ -1,5 +1,8 @@
+import type { ChatError } from '../errors.js';
 import type { Emit } from '../events.js';
+import { enableCarbons } from '../transport/disco.js';
 import type { InboundMessage, Transport } from '../transport/xmpp.js';
+import type { Discovery } from './discovery.js';
 import type { Jid, Message, MessageState } from '../types.js';
 import { bareJid } from '../jid.js';
 
@@ -50,7 +53,15 @@ export function createSeenSet(limit = 10_000): { check(message: InboundMessage):
 }
 
 /** Creates the one-to-one chat feature with its outbox. */
-export function createChats({ transport, emit }: { transport: Transport; emit: Emit }): Chats {
+export function createChats({
+  transport,
+  emit,
+  discovery,
+}: {
+  transport: Transport;
+  emit: Emit;
+  discovery: Discovery;
+}): Chats {
   const seen = createSeenSet();
   /** Every outgoing message not yet acked by the server, in the order it was written. */
   const outbox = new Map<string, { message: Message; written: boolean }>();
@@ -78,7 +89,18 @@ export function createChats({ transport, emit }: { transport: Transport; emit: E
     }
   };
 
-  transport.on('online', flush);
+  transport.on('online', ({ resumed }) => {
+    flush();
+    // Carbons belong to the session: a fresh one (not a resume) must turn them on again.
+    if (resumed) return;
+    discovery
+      .ready()
+      .then(
+        (server) => (server.carbons ? enableCarbons(transport) : undefined),
+        () => undefined, // discovery failures are reported by discovery itself
+      )
+      .catch((error: unknown) => emit('error', { error: error as ChatError }));
+  });
   transport.on('message:acked', ({ id }) => {
     if (!outbox.delete(id)) return;
     setState(id, 'acked');

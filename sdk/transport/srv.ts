@@ -66,7 +66,10 @@ function hostOf(name: string): string {
  * only when the number is 0 (a small chance when others have weight), and a set of only weight-0
  * records keeps the order it had. Pure.
  */
-export function weightedOrder<T extends { weight: number }>(records: readonly T[], random: RandomSource): T[] {
+export function weightedOrder<T extends { weight: number }>(
+  records: readonly T[],
+  random: RandomSource,
+): T[] {
   const left = [...records.filter((r) => r.weight === 0), ...records.filter((r) => r.weight !== 0)];
   const ordered: T[] = [];
   while (left.length > 0) {
