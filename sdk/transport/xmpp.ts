@@ -10,6 +10,18 @@ import { platformTransport, type StanzaTransportClass } from './registry.js';
 
 type ReceivedMessage = Stanzas.ReceivedMessage;
 
+// --- Transport failures (the TCP transport, sdk/transport/tcp.ts) -----------------------------
+declare module 'stanza' {
+  interface AgentEvents {
+    /**
+     * A transport could not open a stream, and says why (right before '--transport-disconnected'):
+     * code `certificate` (condition: the TLS verification code) or `connection-failed`.
+     */
+    '--transport-failure': ChatError;
+  }
+}
+// --- end transport failures ------------------------------------------------------------------
+
 /** What the features above need to know to open a session. */
 export interface TransportOptions {
   jid: string;
@@ -180,44 +192,65 @@ export function classifyFailure(facts: {
   return { error: new ChatError(ErrorCodes.connectionFailed, 'Could not reach the server'), fatal: false };
 }
 
+/** The parts of a StanzaJS WebSocket transport the workarounds below touch. */
+interface SocketHolder {
+  socket?: {
+    readyState?: number;
+    onclose: ((event: unknown) => void) | null;
+    onerror: ((event: unknown) => void) | null;
+  };
+  client: Agent;
+  push(chunk: unknown): boolean;
+}
+
+const WS_OPEN = 1;
+
 /**
- * Wraps a StanzaJS transport class against two StanzaJS bugs:
- * - a write to a socket that already closed became an unhandled rejection (the SM ack request is
- *   sent without awaiting it), which kills a Node process with "Socket closed";
+ * Wraps a StanzaJS transport class against its bugs:
  * - the dead-socket hang: a write after the socket died destroys the stream without `'end'`, so
- *   StanzaJS never notices the disconnect. The socket's own close is treated as the disconnect
- *   (duplicates are dropped by {@link dedupeDisconnects}).
+ *   StanzaJS never notices the disconnect. Writes to a socket that is not open are not attempted
+ *   (stream management replays or fails them), and the socket's own close is treated as the
+ *   disconnect (duplicates are dropped by {@link dedupeDisconnects});
+ * - a write to a closed socket became an unhandled rejection (the SM ack request is sent without
+ *   awaiting it), which kills a Node process with "Socket closed";
+ * - noise: socket errors were written to the console. They are reported as `--socket-error` on
+ *   the agent instead, where the transport reads certificate failures from them.
  */
 function hardened(Base: StanzaTransportClass): StanzaTransportClass {
   return class extends Base {
     override connect(config: Parameters<InstanceType<StanzaTransportClass>['connect']>[0]): void {
       super.connect(config);
-      const self = this as unknown as {
-        socket?: { onclose: ((event: unknown) => void) | null };
-        client: Agent;
-      };
+      const self = this as unknown as SocketHolder;
       const socket = self.socket;
-      if (socket && 'onclose' in socket) {
-        const original = socket.onclose;
-        socket.onclose = (event: unknown) => {
-          original?.call(socket, event);
-          // Let StanzaJS's own 'end' path run first; if it did not, report the loss ourselves.
-          setTimeout(() => {
-            if (self.client.transport === (this as unknown)) {
-              (self.client.emit as (name: string) => void)('--transport-disconnected');
-            }
-          }, 0);
-        };
-      }
+      if (!socket || !('onclose' in socket)) return;
+      const onclose = socket.onclose;
+      socket.onclose = (event: unknown) => {
+        onclose?.call(socket, event);
+        // Let StanzaJS's own 'end' path run first; if it did not, report the loss ourselves.
+        setTimeout(() => {
+          if (self.client.transport === (this as unknown)) {
+            (self.client.emit as (name: string) => void)('--transport-disconnected');
+          }
+        }, 0);
+      };
+      socket.onerror = (event: unknown) => {
+        (self.client.emit as (name: string, e: unknown) => void)('--socket-error', event);
+        self.push(null);
+      };
     }
 
-    override send(
-      name: string,
-      data?: Parameters<InstanceType<StanzaTransportClass>['send']>[1],
-    ): Promise<void> {
+    override send(name: string, data?: Parameters<InstanceType<StanzaTransportClass>['send']>[1]): Promise<void> {
+      const socket = (this as unknown as SocketHolder).socket;
+      const stream = this as unknown as { writableEnded?: boolean; destroyed?: boolean };
+      const dead = socket && socket.readyState !== undefined && socket.readyState !== WS_OPEN;
+      if (dead || stream.writableEnded || stream.destroyed) {
+        // The link is gone. Stanzas are tracked by stream management: replayed after a resume,
+        // or reported unacked after a fresh login; the outbox resends those.
+        return Promise.resolve();
+      }
       const sending = super.send(name, data);
       sending.catch(() => {
-        // Handled: the link is gone; the disconnect handling reports it and the outbox resends.
+        // Handled: the disconnect handling reports the loss and the outbox resends.
       });
       return sending;
     }
@@ -284,6 +317,11 @@ export function createTransport(options: TransportOptions): Transport {
   for (const mechanism of ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'DIGEST-MD5', 'X-OAUTH2']) {
     agent.sasl.disable(mechanism);
   }
+  // PLAIN sends the password itself: only over TLS (wss, https, or TCP, which always has TLS;
+  // discovery '' only yields wss/https). Plain ws:// and http:// keep SCRAM.
+  if (!endpoints.every((e) => e.transport === 'tcp' || e.url === '' || /^(wss|https):/i.test(e.url))) {
+    agent.sasl.disable('PLAIN');
+  }
   // Credentials are asked for at each login and never kept on the agent's config.
   agent.getCredentials = async () => {
     const { password } = await options.credentials();
@@ -323,10 +361,18 @@ export function createTransport(options: TransportOptions): Transport {
   agent.on('auth:failed', () => {
     facts.saslCondition ??= 'not-authorized';
   });
+  (agent.on as (name: string, listener: (event: unknown) => void) => void)('--socket-error', (event) => {
+    const code = (event as { error?: { code?: string } } | undefined)?.error?.code;
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/i.test(code)) facts.tlsCode = code;
+  });
   agent.on('stream:error', (streamError, cause) => {
     facts.streamCondition ??= streamError.condition;
     const code = (cause as { code?: string } | undefined)?.code;
     if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/i.test(code)) facts.tlsCode = code;
+  });
+  // The TCP transport reports a certificate it could not verify (see '--transport-failure').
+  agent.on('--transport-failure', (error) => {
+    if (error.code === ErrorCodes.certificate) facts.tlsCode ??= error.condition ?? 'certificate';
   });
   // StanzaJS cleans up after a lost transport asynchronously (drains queues, hibernates SM) and
   // then emits 'disconnected'. A new connect() must wait for that, or the cleanup deletes the new

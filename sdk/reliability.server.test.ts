@@ -1,0 +1,192 @@
+// Delivery under fault injection: a TCP proxy between the SDK and the real Prosody cuts, freezes
+// or refuses the link while messages flow both ways.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState, type Status } from './index.js';
+
+const xmpp = inject('xmpp');
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function proxy(): Promise<FaultProxy> {
+  const p = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  cleanups.push(() => p.close());
+  return p;
+}
+
+function client(options: ChatOptions): Chat {
+  const chat = createChat({ resumeStorage: false, ...options });
+  cleanups.push(() => chat.disconnect());
+  return chat;
+}
+
+function until(chat: Chat, wanted: Status, ms = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (chat.status === wanted) return resolve();
+    const timer = setTimeout(() => reject(new Error(`still ${chat.status}, wanted ${wanted}`)), ms);
+    const off = chat.on('status', ({ status }) => {
+      if (status !== wanted) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const numbers = (n: number) => Array.from({ length: n }, (_, i) => `#${i + 1}`);
+
+describe('delivery through a link that keeps breaking', () => {
+  it('loses nothing and duplicates nothing: 200 messages each way while the link is cut 20 times', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    const a = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: link.url('ws', '/xmpp-websocket'),
+      reconnect: { initialDelay: 20, maxDelay: 200 },
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    const atAnna: string[] = [];
+    const atBen: string[] = [];
+    a.on('message', ({ message }) => atAnna.push(message.body));
+    b.on('message', ({ message }) => atBen.push(message.body));
+    const states = new Map<string, MessageState>();
+    a.on('message:state', ({ id, state }) => states.set(id, state));
+    let resumes = 0;
+    a.on('status', ({ status }) => {
+      if (status === 'reconnecting') resumes += 1;
+    });
+    await Promise.all([a.connect(), b.connect()]);
+
+    const sender = async (from: Chat, to: string) => {
+      for (const body of numbers(200)) {
+        from.send(to, body);
+        await sleep(5 + Math.random() * 25);
+      }
+    };
+    const cutter = async () => {
+      for (let i = 0; i < 20; i += 1) {
+        await sleep(100 + Math.random() * 150);
+        await until(a, 'online');
+        link.cutAll();
+      }
+    };
+    await Promise.all([sender(a, ben!.jid), sender(b, anna!.jid), cutter()]);
+    await until(a, 'online');
+
+    await expect.poll(() => atBen.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(200);
+    await expect.poll(() => atAnna.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(200);
+    await sleep(300); // a late duplicate would show up here
+    expect(atBen).toEqual(numbers(200));
+    expect(atAnna).toEqual(numbers(200));
+    await expect.poll(() => [...states.values()].filter((s) => s !== 'acked').length, { timeout: 10_000 }).toBe(0);
+    expect(states.size).toBe(200);
+    expect(resumes).toBe(20);
+  }, 120_000);
+
+  it('after a reload, a new client resumes the same session and receives what came meanwhile', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    let stored: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stored,
+      save: (state: ResumeState | undefined) => {
+        stored = state;
+      },
+    };
+    const first = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: link.url('ws', '/xmpp-websocket'),
+      reconnect: false,
+      resumeStorage,
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    await Promise.all([first.connect(), b.connect()]);
+    const firstJid = stored?.jid;
+    expect(firstJid).toMatch(new RegExp(`^${anna!.jid}/`));
+
+    // The page goes away without closing its stream (as a reload does); a message arrives meanwhile.
+    link.cutAll();
+    await until(first, 'disconnected');
+    b.send(anna!.jid, 'while you were reloading');
+    await sleep(200);
+
+    const second = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: link.url('ws', '/xmpp-websocket'),
+      resumeStorage,
+    });
+    const received: string[] = [];
+    second.on('message', ({ message }) => received.push(message.body));
+    await second.connect();
+    expect(stored?.jid).toBe(firstJid); // same resource: resumed, not a new session
+    await expect.poll(() => received).toEqual(['while you were reloading']);
+  });
+
+  it('reports reconnecting with growing delays while the server is down, and comes back', async () => {
+    const [anna] = await createAccounts(1);
+    const link = await proxy();
+    const a = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: link.url('ws', '/xmpp-websocket'),
+      reconnect: { initialDelay: 50, maxDelay: 400 },
+    });
+    const delays: number[] = [];
+    a.on('status', ({ status, retryIn }) => {
+      if (status === 'reconnecting' && retryIn !== undefined) delays.push(retryIn);
+    });
+    await a.connect();
+    link.refuse(true);
+    link.cutAll();
+    await expect.poll(() => delays.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
+    link.refuse(false);
+    await until(a, 'online');
+    // Each retry waits between half and all of min(400, 50·2^n) ms.
+    delays.slice(0, 5).forEach((delay, n) => {
+      const base = Math.min(400, 50 * 2 ** n);
+      expect(delay).toBeGreaterThanOrEqual(base / 2);
+      expect(delay).toBeLessThanOrEqual(base);
+    });
+    expect(delays[4]!).toBeGreaterThan(delays[0]!);
+  });
+
+  it('detects a link that went silent without closing, through keepalive, and recovers', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    const a = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: link.url('ws', '/xmpp-websocket'),
+      keepalive: { interval: 1, timeout: 1 },
+      reconnect: { initialDelay: 50, maxDelay: 200 },
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    const received: string[] = [];
+    b.on('message', ({ message }) => received.push(message.body));
+    await Promise.all([a.connect(), b.connect()]);
+    link.pause();
+    await until(a, 'reconnecting', 5000);
+    a.send(ben!.jid, 'written on a dead link');
+    link.cutAll();
+    link.resume();
+    await until(a, 'online');
+    await expect.poll(() => received).toEqual(['written on a dead link']);
+  });
+
+  it('does not retry a wrong password: one connection, then disconnected', async () => {
+    const [anna] = await createAccounts(1);
+    const link = await proxy();
+    const a = client({ jid: anna!.jid, password: 'wrong', service: link.url('ws', '/xmpp-websocket') });
+    await expect(a.connect()).rejects.toMatchObject({ code: 'auth-failed' });
+    await sleep(1500);
+    expect(a.status).toBe('disconnected');
+    expect(link.stats().accepted).toBe(1);
+  });
+});
