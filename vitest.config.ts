@@ -9,7 +9,10 @@ export default defineConfig({
     // source entry points.
     alias: [
       { find: /^mailbox-chat\/sdk$/, replacement: fileURLToPath(new URL('./sdk/node.ts', import.meta.url)) },
-      { find: /^mailbox-chat\/widget$/, replacement: fileURLToPath(new URL('./widget/index.ts', import.meta.url)) },
+      {
+        find: /^mailbox-chat\/widget$/,
+        replacement: fileURLToPath(new URL('./widget/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {

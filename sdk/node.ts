@@ -1,3 +1,12 @@
 // `mailbox-chat/sdk` under the `node` export condition: the same API; Node-only transports
 // (TCP with SRV, STARTTLS and direct TLS) register here, so browser bundles never see them.
+import { registerTransport } from './transport/registry.js';
+import { createNodeWebSocketTransport } from './transport/node-websocket.js';
+import { createTcpTransport } from './transport/tcp.js';
+
+registerTransport('tcp', createTcpTransport);
+registerTransport('websocket', (options) =>
+  createNodeWebSocketTransport({ ...options, base: options.base! }),
+);
+
 export * from './index.js';

@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
-import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState, type Status } from './index.js';
+import {
+  createChat,
+  type Chat,
+  type ChatOptions,
+  type MessageState,
+  type ResumeState,
+  type Status,
+} from './index.js';
 
 const xmpp = inject('xmpp');
 const cleanups: Array<() => Promise<void>> = [];
@@ -83,7 +90,9 @@ describe('delivery through a link that keeps breaking', () => {
     await sleep(300); // a late duplicate would show up here
     expect(atBen).toEqual(numbers(200));
     expect(atAnna).toEqual(numbers(200));
-    await expect.poll(() => [...states.values()].filter((s) => s !== 'acked').length, { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => [...states.values()].filter((s) => s !== 'acked').length, { timeout: 10_000 })
+      .toBe(0);
     expect(states.size).toBe(200);
     expect(resumes).toBe(20);
   }, 120_000);

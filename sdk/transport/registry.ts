@@ -11,6 +11,8 @@ export interface PlatformTransportOptions {
   domain: string;
   /** Extra trusted CA certificates (PEM). Verification itself is never switched off. */
   ca?: string | string[];
+  /** StanzaJS's own class for this transport name, where it has one (to wrap rather than replace). */
+  base?: StanzaTransportClass;
 }
 
 /** Builds a StanzaJS transport class for one client. */
@@ -18,7 +20,7 @@ export type PlatformTransportFactory = (options: PlatformTransportOptions) => St
 
 const factories = new Map<string, PlatformTransportFactory>();
 
-/** Registers a platform transport under a StanzaJS transport name (`tcp`). */
+/** Registers a platform transport under a StanzaJS transport name (`tcp`, or `websocket` to wrap it). */
 export function registerTransport(name: string, factory: PlatformTransportFactory): void {
   factories.set(name, factory);
 }

@@ -195,7 +195,7 @@ export function classifyFailure(facts: {
 /** The parts of a StanzaJS WebSocket transport the workarounds below touch. */
 interface SocketHolder {
   socket?: {
-    readyState?: number;
+    readyState?: number | string;
     onclose: ((event: unknown) => void) | null;
     onerror: ((event: unknown) => void) | null;
   };
@@ -218,6 +218,12 @@ const WS_OPEN = 1;
  */
 function hardened(Base: StanzaTransportClass): StanzaTransportClass {
   return class extends Base {
+    /** Settles when this transport's stream is over: pending writes then stop waiting. */
+    #over: Promise<void> = new Promise<void>((resolve) => {
+      const stream = this as unknown as { once?: (event: string, listener: () => void) => void };
+      for (const event of ['end', 'close', 'error']) stream.once?.(event, () => resolve());
+    });
+
     override connect(config: Parameters<InstanceType<StanzaTransportClass>['connect']>[0]): void {
       super.connect(config);
       const self = this as unknown as SocketHolder;
@@ -239,11 +245,16 @@ function hardened(Base: StanzaTransportClass): StanzaTransportClass {
       };
     }
 
-    override send(name: string, data?: Parameters<InstanceType<StanzaTransportClass>['send']>[1]): Promise<void> {
+    override send(
+      name: string,
+      data?: Parameters<InstanceType<StanzaTransportClass>['send']>[1],
+    ): Promise<void> {
       const socket = (this as unknown as SocketHolder).socket;
-      const stream = this as unknown as { writableEnded?: boolean; destroyed?: boolean };
-      const dead = socket && socket.readyState !== undefined && socket.readyState !== WS_OPEN;
-      if (dead || stream.writableEnded || stream.destroyed) {
+      // `isEnded` is the BOSH transport's flag: after a terminate it queues writes it never sends.
+      const stream = this as unknown as { writableEnded?: boolean; destroyed?: boolean; isEnded?: boolean };
+      // A WebSocket's readyState is a number (a TCP socket's is a string and not ours to judge).
+      const dead = typeof socket?.readyState === 'number' && socket.readyState !== WS_OPEN;
+      if (dead || stream.writableEnded || stream.destroyed || stream.isEnded) {
         // The link is gone. Stanzas are tracked by stream management: replayed after a resume,
         // or reported unacked after a fresh login; the outbox resends those.
         return Promise.resolve();
@@ -252,7 +263,9 @@ function hardened(Base: StanzaTransportClass): StanzaTransportClass {
       sending.catch(() => {
         // Handled: the disconnect handling reports the loss and the outbox resends.
       });
-      return sending;
+      // BOSH queues a write until a request slot frees up; once the session is terminated it
+      // never calls back, which would block StanzaJS's outgoing queue (and its disconnect) forever.
+      return Promise.race([sending, this.#over]);
     }
   };
 }
@@ -307,7 +320,12 @@ export function createTransport(options: TransportOptions): Transport {
     transportPreferenceOrder: endpoints.map((e) => e.transport),
     timeout: options.timeout ?? 15,
   });
-  if (tcp) agent.transports.tcp = tcp({ domain, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) });
+  const ca = options.tls?.ca ? { ca: options.tls.ca } : {};
+  if (tcp) agent.transports.tcp = tcp({ domain, ...ca });
+  const websocket = platformTransport('websocket');
+  if (websocket && agent.transports.websocket) {
+    agent.transports.websocket = websocket({ domain, ...ca, base: agent.transports.websocket });
+  }
   for (const name of Object.keys(agent.transports)) {
     agent.transports[name] = hardened(agent.transports[name]!);
   }
