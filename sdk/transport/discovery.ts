@@ -271,7 +271,10 @@ export async function discoverEndpoints(
   const cached = cache?.get(base);
   if (cached) return cached;
 
-  const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+  // The global fetch is called through globalThis: some browsers refuse a detached `fetch`.
+  const fetchFn: FetchLike | undefined =
+    options.fetch ??
+    (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
   if (!fetchFn) return none();
 
   // Concurrent discoveries of the same base (several clients connecting at once) share one pair

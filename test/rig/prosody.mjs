@@ -6,10 +6,14 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const HOST = '127.0.0.1';
+// The rig's own Prosody modules (mod_rig_altconnect: XEP-0156 host-meta, which Debian's
+// prosody-modules does not ship).
+const RIG_MODULES = fileURLToPath(new URL('./prosody-modules/', import.meta.url));
 
 /** Finds `count` distinct free TCP ports on loopback. */
 export async function freePorts(count) {
@@ -109,6 +113,7 @@ ${asRoot ? 'run_as_root = true' : ''}
 pidfile = ${lua(join(dir, 'prosody.pid'))}
 data_path = ${lua(join(dir, 'data'))}
 installer_plugin_path = ${lua(join(dir, 'plugins'))}
+plugin_paths = { ${lua(RIG_MODULES)} }
 certificates = ${lua(join(dir, 'certs'))}
 log = { { levels = { min = "info" }, to = "file", filename = ${lua(join(dir, 'prosody.log'))} } }
 interfaces = { "${HOST}" }
@@ -144,6 +149,7 @@ modules_enabled = {
   "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
   "vcard4"; "vcard_legacy"; "bookmarks"; "version"; "uptime"; "time"; "ping";
   "mam"; "csi_simple"; "smacks"; "cloud_notify"; "websocket"; "bosh"; "http";
+  "rig_altconnect"; -- XEP-0156: /.well-known/host-meta and host-meta.json
 }
 ${extraGlobal}
 
