@@ -1,10 +1,27 @@
 // The only module with side effects: registers the elements. Loading it twice is harmless.
+import { McComposer } from './composer/composer.js';
+import { McConversationList } from './conversation-list/conversation-list.js';
+import { McLogin } from './login/login.js';
 import { MailboxChatElement } from './mailbox-chat/mailbox-chat.js';
+import { McMessageList } from './message-list/message-list.js';
 
-if (!customElements.get('mailbox-chat')) customElements.define('mailbox-chat', MailboxChatElement);
+const elements: Record<string, CustomElementConstructor> = {
+  'mailbox-chat': MailboxChatElement,
+  'mc-login': McLogin,
+  'mc-conversation-list': McConversationList,
+  'mc-message-list': McMessageList,
+  'mc-composer': McComposer,
+};
+for (const [name, element] of Object.entries(elements)) {
+  if (!customElements.get(name)) customElements.define(name, element);
+}
 
 declare global {
   interface HTMLElementTagNameMap {
     'mailbox-chat': MailboxChatElement;
+    'mc-login': McLogin;
+    'mc-conversation-list': McConversationList;
+    'mc-message-list': McMessageList;
+    'mc-composer': McComposer;
   }
 }

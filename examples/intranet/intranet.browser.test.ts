@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { screenshot } from '../../test/rig/widget.js';
 import { startPortal } from '../../scripts/portal-server.mjs';
 
 const xmpp = inject('xmpp');
@@ -24,8 +25,9 @@ afterAll(async () => {
 
 async function logIn(page: Page, account: TestAccount): Promise<void> {
   const chat = page.locator('mailbox-chat');
-  await chat.getByPlaceholder('E-Mail-Adresse').fill(account.jid);
-  await chat.getByPlaceholder('Passwort').fill(account.password);
+  await chat.getByRole('button', { name: 'Chat öffnen' }).click();
+  await chat.getByLabel('E-Mail-Adresse').fill(account.jid);
+  await chat.getByLabel('Passwort').fill(account.password);
   await chat.getByRole('button', { name: 'Anmelden' }).click();
   await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
 }
@@ -44,6 +46,10 @@ describe('the demo intranet page', () => {
     try {
       await peer.connect();
       peer.send(anna!.jid, 'Hallo Anna, hier ist Ben <img src=x onerror=alert(1)>');
+      await page
+        .locator('mailbox-chat')
+        .getByRole('button', { name: /1 ungelesene Nachricht/ })
+        .click();
       const log = page.locator('mailbox-chat').getByRole('log');
       await expect
         .poll(() => log.textContent())
@@ -53,10 +59,10 @@ describe('the demo intranet page', () => {
 
       const reply = new Promise<Message>((resolve) => peer.on('message', ({ message }) => resolve(message)));
       const chat = page.locator('mailbox-chat');
-      await chat.getByPlaceholder('An').fill(ben!.jid);
-      await chat.getByPlaceholder('Nachricht').fill('Hallo Ben!');
+      await chat.getByLabel(`Nachricht an ${ben!.user}`).fill('Hallo Ben!');
       await chat.getByRole('button', { name: 'Senden' }).click();
       expect((await reply).body).toBe('Hallo Ben!');
+      await screenshot(page, 'intranet-launcher-open');
     } finally {
       await peer.disconnect();
     }
@@ -69,8 +75,9 @@ describe('the demo intranet page', () => {
     const page = await browser.newPage();
     await page.goto(portal.url);
     const chat = page.locator('mailbox-chat');
-    await chat.getByPlaceholder('E-Mail-Adresse').fill(anna!.jid);
-    await chat.getByPlaceholder('Passwort').fill('wrong');
+    await chat.getByRole('button', { name: 'Chat öffnen' }).click();
+    await chat.getByLabel('E-Mail-Adresse').fill(anna!.jid);
+    await chat.getByLabel('Passwort').fill('wrong');
     await chat.getByRole('button', { name: 'Anmelden' }).click();
     await expect
       .poll(() => chat.getByRole('alert').textContent())

@@ -1,0 +1,102 @@
+// Helpers for the widget's browser tests: test pages served by the portal server (so they get its
+// strict CSP), axe-core inside such a page, and screenshots for people to look at.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Where screenshots go (gitignored). */
+export const ARTIFACTS = join(root, 'test-artifacts', 'widget');
+
+/** Styles for the test pages: a file, since the CSP allows no inline styles. */
+const PAGE_CSS = `
+body { margin: 0; font: 16px/1.5 Georgia, serif; background: #f4f1ea; color: #222; }
+main { padding: 24px 32px; }
+.frame { width: 420px; height: 600px; }
+.wide { width: 900px; height: 600px; }
+`;
+
+/**
+ * Writes test pages into a temporary folder: for each name, a page whose `<main>` holds `body`
+ * and which loads the single-file build like a portal would. Returns the folder and a cleanup.
+ */
+export function writePages(pages: Record<string, { body: string; lang?: string }>): {
+  dir: string;
+  dispose(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'mailbox-chat-pages-'));
+  writeFileSync(join(dir, 'page.css'), PAGE_CSS);
+  writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>');
+  for (const [name, { body, lang = 'en' }] of Object.entries(pages)) {
+    writeFileSync(
+      join(dir, `${name}.html`),
+      `<!doctype html>
+<html lang="${lang}">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${name}</title>
+    <link rel="icon" href="favicon.svg" />
+    <link rel="stylesheet" href="page.css" />
+    <script type="module" src="mailbox-chat.js"></script>
+  </head>
+  <body>
+    <main>
+      <h1>Portal page</h1>
+      ${body}
+    </main>
+  </body>
+</html>
+`,
+    );
+  }
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core in the page and returns its violations (none is the goal).
+ *
+ * The page runs under `script-src 'self'`, which blocks `page.addScriptTag({ content })` (an inline
+ * script) and `addScriptTag({ path })` (Playwright inlines the file too). `page.evaluate` of the
+ * source goes through the DevTools protocol instead: it runs in the page's main world, where
+ * axe can see the document and every shadow root, but it is not a script the page loaded, so
+ * the CSP does not apply to it and stays in force for everything else on the page.
+ */
+export async function axeViolations(
+  page: Page,
+): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
+  const loaded = await page.evaluate('typeof window.axe === "object"');
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } }
+    ).axe;
+    type AxeResult = {
+      violations: Array<{
+        id: string;
+        impact: string;
+        nodes: Array<{ target: unknown[]; failureSummary: string }>;
+      }>;
+    };
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`),
+    }));
+  });
+}
+
+/** Saves a screenshot of the page to test-artifacts/widget/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Let the panel's opening animation finish first.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}

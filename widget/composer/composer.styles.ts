@@ -1,0 +1,72 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    padding: 8px 12px 12px;
+    border-top: 1px solid var(--mc-border);
+    background: var(--mc-surface);
+  }
+  form {
+    display: flex;
+    align-items: flex-end;
+    gap: 8px;
+  }
+  /* The textarea grows with its text: a hidden copy of the text (from data-value, never an inline
+     style, so it works under a strict CSP) sizes the grid cell both share. */
+  .grow {
+    display: grid;
+    flex: 1;
+    min-width: 0;
+  }
+  .grow::after {
+    content: attr(data-value) ' ';
+    visibility: hidden;
+    white-space: pre-wrap;
+  }
+  .grow::after,
+  textarea {
+    grid-area: 1 / 1 / 2 / 2;
+    max-height: 160px;
+    min-height: 42px;
+    padding: 9px 14px;
+    border: 1px solid var(--mc-border);
+    border-radius: 21px;
+    font: inherit;
+    overflow-wrap: anywhere;
+    overflow: hidden;
+  }
+  textarea {
+    resize: none;
+    overflow-y: auto;
+    background: var(--mc-surface-alt);
+    color: var(--mc-text);
+    border-color: transparent;
+  }
+  textarea::placeholder {
+    color: var(--mc-muted);
+    opacity: 1;
+  }
+  textarea:focus-visible {
+    outline: 2px solid var(--mc-accent-text);
+    outline-offset: 0;
+    background: var(--mc-surface);
+  }
+  .send {
+    display: grid;
+    place-items: center;
+    flex: none;
+    width: 42px;
+    height: 42px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: var(--mc-accent);
+    color: var(--mc-on-accent);
+  }
+  .send:disabled {
+    background: var(--mc-surface-alt);
+    color: var(--mc-muted);
+    cursor: default;
+  }
+`;

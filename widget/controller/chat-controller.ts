@@ -1,0 +1,301 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  bareJid,
+  createChat,
+  isChatError,
+  type Chat,
+  type Jid,
+  type Message,
+  type Status,
+} from '../../sdk/index.js';
+import { McMessageEvent } from '../events/message.js';
+import { McStatusEvent } from '../events/status.js';
+import { McUnreadEvent } from '../events/unread.js';
+import { ConversationStore, type Conversation, type Divider } from './conversations.js';
+
+/** What the host page's single-sign-on callback returns. */
+export interface WidgetCredentials {
+  jid: string;
+  password: string;
+}
+
+/** Where the user is: no session, a login under way, or signed in. */
+export type Phase = 'signed-out' | 'signing-in' | 'signed-in';
+
+/** Errors after which the session is over and the login view comes back. */
+const FATAL = new Set(['auth-failed', 'account-disabled']);
+
+/** Accepts `local@domain` (the mailbox e-mail address); the server has the last word. */
+export const isAddress = (text: string): boolean => /^[^\s@/]+@[^\s@/]+$/u.test(text);
+
+const codeOf = (error: unknown): string => (isChatError(error) ? error.code : 'unknown');
+
+/**
+ * The one place where SDK state and events become the widget's view model: the session phase,
+ * the connection status, the conversations of this session with their unread counts, the open
+ * conversation and its "new messages" divider. It also dispatches the host-facing `mc-status`,
+ * `mc-message` and `mc-unread` events. Elements read its fields and call its methods; they never
+ * touch the SDK themselves.
+ */
+export class ChatController implements ReactiveController {
+  phase: Phase = 'signed-out';
+  status: Status = 'offline';
+  /** Code of the last failure (`auth-failed`, `connection-failed`, `credentials`, …). */
+  error: string | undefined;
+  /** True after the user signed out (the SSO view then offers to sign in again). */
+  signedOut = false;
+  /** The signed-in account, bare. */
+  account: Jid | undefined;
+  /** The open conversation. */
+  active: Jid | undefined;
+  /** Where to show "N new messages" in the open conversation. */
+  divider: Divider | undefined;
+
+  private readonly host: ReactiveControllerHost & HTMLElement;
+  private readonly service: () => string;
+  private readonly store = new ConversationStore();
+  private current: Chat | undefined;
+  private unsubscribe: Array<() => void> = [];
+  private panelVisible = false;
+  private viewing: Jid | undefined;
+  private pending: Jid | undefined;
+  private lastUnread = 0;
+  /** Forgets a password held for the login under way; called when a login attempt ends. */
+  private settle: (() => void) | undefined;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, service: () => string) {
+    this.host = host;
+    this.service = service;
+    host.addController(this);
+  }
+
+  /** The SDK instance of the current session. */
+  get chat(): Chat | undefined {
+    return this.current;
+  }
+
+  /** Conversations of this session, most recent first. */
+  get conversations(): Conversation[] {
+    return this.store.list();
+  }
+
+  /** The open conversation. */
+  get conversation(): Conversation | undefined {
+    return this.active ? this.store.get(this.active) : undefined;
+  }
+
+  /** Unread messages over all conversations. */
+  get unread(): number {
+    return this.store.unread;
+  }
+
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    // Removed from the page: end the session rather than leave it running unseen.
+    if (this.current) void this.signOut();
+  }
+
+  private onVisibility = (): void => this.refreshViewing();
+
+  /** Signs in with an address and password from the login form. */
+  async signIn(jid: string, password: string): Promise<void> {
+    this.settle = undefined;
+    // The password lives only in this closure, for the SDK to use at (re)login; never stored.
+    await this.start(jid.trim(), async () => ({ password }));
+  }
+
+  /**
+   * Signs in through the host's single-sign-on callback. It is called once now (for the address
+   * and the password of this login) and again only when the SDK needs a fresh login; its answer is
+   * handed to the SDK and dropped.
+   */
+  async signInWith(credentials: () => Promise<WidgetCredentials>): Promise<void> {
+    this.begin();
+    let first: WidgetCredentials | undefined;
+    try {
+      first = await credentials();
+    } catch (error) {
+      console.warn('mailbox-chat: the credentials callback failed', error);
+    }
+    if (!first || typeof first.jid !== 'string' || typeof first.password !== 'string') {
+      this.fail('credentials');
+      return;
+    }
+    // StanzaJS asks for the password at each step of one SASL exchange: hold it for the exchange
+    // (until the login settles, see `settle`) and ask the portal again only for the next login.
+    let held: string | undefined = first.password;
+    this.settle = () => (held = undefined);
+    await this.start(first.jid, async () => {
+      held ??= (await credentials()).password;
+      return { password: held };
+    });
+  }
+
+  private begin(): void {
+    this.phase = 'signing-in';
+    this.error = undefined;
+    this.signedOut = false;
+    this.host.requestUpdate();
+  }
+
+  private fail(code: string): void {
+    this.phase = 'signed-out';
+    this.error = code;
+    this.host.requestUpdate();
+  }
+
+  private async start(jid: string, credentials: () => Promise<{ password: string }>): Promise<void> {
+    this.begin();
+    if (!isAddress(jid)) {
+      this.fail('invalid-argument');
+      return;
+    }
+    const service = this.service();
+    let chat: Chat;
+    try {
+      chat = createChat({ jid, credentials, ...(service ? { service } : {}) });
+    } catch (error) {
+      this.fail(codeOf(error));
+      return;
+    }
+    this.current = chat;
+    this.unsubscribe = [
+      chat.on('status', ({ status, error }) => {
+        if (status !== 'connecting' && status !== 'reconnecting') this.settle?.();
+        this.status = status;
+        if (error) this.error = error.code;
+        else if (status === 'online') this.error = undefined;
+        this.host.dispatchEvent(new McStatusEvent(error ? { status, error } : { status }));
+        if (status === 'disconnected' && this.phase === 'signed-in' && error && FATAL.has(error.code)) {
+          void this.signOut(error.code);
+        }
+        this.host.requestUpdate();
+      }),
+      chat.on('message', ({ message }) => this.receive(message)),
+      chat.on('message:state', ({ id, state }) => {
+        if (this.store.setState(id, state)) this.host.requestUpdate();
+      }),
+      chat.on('error', ({ error }) => console.warn('mailbox-chat:', error)),
+    ];
+    try {
+      await chat.connect();
+    } catch (error) {
+      this.settle?.();
+      if (this.current !== chat) return;
+      this.drop();
+      this.fail(codeOf(error));
+      return;
+    }
+    this.settle?.();
+    if (this.current !== chat) return;
+    this.phase = 'signed-in';
+    this.account = bareJid(jid);
+    if (this.pending) this.select(this.pending);
+    this.pending = undefined;
+    this.refreshViewing();
+    this.host.requestUpdate();
+  }
+
+  private drop(): Chat | undefined {
+    const chat = this.current;
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.current = undefined;
+    return chat;
+  }
+
+  /** Ends the session and forgets this session's conversations. */
+  async signOut(error?: string): Promise<void> {
+    const chat = this.drop();
+    this.store.clear();
+    this.phase = 'signed-out';
+    this.signedOut = !error;
+    this.error = error;
+    this.account = undefined;
+    this.active = undefined;
+    this.divider = undefined;
+    this.viewing = undefined;
+    if (this.status !== 'offline') {
+      this.status = 'offline';
+      this.host.dispatchEvent(new McStatusEvent({ status: 'offline' }));
+    }
+    this.unreadChanged();
+    this.host.requestUpdate();
+    try {
+      await chat?.disconnect();
+    } catch (cause) {
+      console.warn('mailbox-chat: disconnect failed', cause);
+    }
+  }
+
+  /** Connects again after the link was lost. */
+  reconnect(): void {
+    // A failure comes back through the `status` event (and its error), which updates the view.
+    this.current?.connect().catch(() => undefined);
+  }
+
+  /** Sends a message to the open conversation. */
+  send(body: string): void {
+    const chat = this.current;
+    const to = this.active;
+    if (!chat || !to || !body.trim()) return;
+    const message = chat.send(to, body);
+    this.store.add(message, true);
+    this.host.dispatchEvent(new McMessageEvent({ message }));
+    this.host.requestUpdate();
+  }
+
+  /** Opens a conversation (a new one when there is none yet), or goes back to the list. */
+  select(jid: Jid | undefined): void {
+    const bare = jid ? bareJid(jid) : undefined;
+    if (bare) this.store.ensure(bare);
+    if (bare !== this.active) this.divider = undefined;
+    this.active = bare;
+    this.refreshViewing();
+    this.host.requestUpdate();
+  }
+
+  /** Opens a conversation now, or once signed in. */
+  openConversation(jid: Jid): void {
+    if (this.phase === 'signed-in') this.select(jid);
+    else this.pending = jid;
+  }
+
+  /** Whether the panel is on screen (the launcher is open, or the mode always shows it). */
+  setPanelVisible(visible: boolean): void {
+    if (visible === this.panelVisible) return;
+    this.panelVisible = visible;
+    this.refreshViewing();
+  }
+
+  private receive(message: Message): void {
+    if (!this.store.add(message, this.viewing === message.conversation)) return;
+    this.host.dispatchEvent(new McMessageEvent({ message }));
+    this.unreadChanged();
+    this.host.requestUpdate();
+  }
+
+  /** The conversation the user is looking at right now, if any, counts as read. */
+  private refreshViewing(): void {
+    const visible = this.phase === 'signed-in' && this.panelVisible && document.visibilityState === 'visible';
+    const viewing = visible ? this.active : undefined;
+    if (viewing === this.viewing) return;
+    this.viewing = viewing;
+    if (viewing) {
+      const divider = this.store.markRead(viewing);
+      if (divider) this.divider = divider;
+      this.unreadChanged();
+    }
+    this.host.requestUpdate();
+  }
+
+  private unreadChanged(): void {
+    const count = this.store.unread;
+    if (count === this.lastUnread) return;
+    this.lastUnread = count;
+    this.host.dispatchEvent(new McUnreadEvent({ count }));
+  }
+}

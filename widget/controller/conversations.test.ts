@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../sdk/index.js';
+import { ConversationStore } from './conversations.js';
+
+let n = 0;
+const incoming = (from: string, body: string, time = (n + 1) * 1000): Message => ({
+  id: `in-${++n}`,
+  conversation: from,
+  from: `${from}/phone`,
+  direction: 'in',
+  kind: 'chat',
+  body,
+  time: new Date(time),
+});
+const outgoing = (to: string, body: string, time = (n + 1) * 1000): Message => ({
+  id: `out-${++n}`,
+  conversation: to,
+  from: 'me@example.com/web',
+  direction: 'out',
+  kind: 'chat',
+  body,
+  time: new Date(time),
+  state: 'sent',
+});
+
+describe('the conversations of a session', () => {
+  it('lists the most recent conversation first, with its unread count', () => {
+    const store = new ConversationStore();
+    store.add(incoming('ben@example.com', 'hi'));
+    store.add(incoming('cara@example.com', 'hello'));
+    store.add(incoming('ben@example.com', 'there?'));
+    expect(store.list().map((c) => [c.jid, c.unread])).toEqual([
+      ['ben@example.com', 2],
+      ['cara@example.com', 1],
+    ]);
+    expect(store.unread).toBe(3);
+  });
+
+  it('does not count what the user sees or sends, and ignores a message seen twice', () => {
+    const store = new ConversationStore();
+    const message = incoming('ben@example.com', 'hi');
+    store.add(message, true);
+    expect(store.add(message)).toBe(false);
+    store.add(outgoing('ben@example.com', 'hey'));
+    expect(store.get('ben@example.com')?.messages).toHaveLength(2);
+    expect(store.unread).toBe(0);
+  });
+
+  it('keeps messages in time order when a delayed one arrives late', () => {
+    const store = new ConversationStore();
+    store.add(incoming('ben@example.com', 'second', 2000));
+    store.add(incoming('ben@example.com', 'first', 1000));
+    expect(store.get('ben@example.com')?.messages.map((m) => m.body)).toEqual(['first', 'second']);
+  });
+
+  it('applies delivery states to outgoing messages, replacing the conversation object', () => {
+    const store = new ConversationStore();
+    const message = outgoing('ben@example.com', 'hey');
+    store.add(message);
+    const before = store.get('ben@example.com');
+    expect(store.setState(message.id, 'delivered')).toBe(true);
+    expect(store.get('ben@example.com')).not.toBe(before);
+    expect(store.get('ben@example.com')?.messages[0]?.state).toBe('delivered');
+    expect(store.setState('unknown', 'acked')).toBe(false);
+  });
+
+  it('marks a conversation read and says where the first unread message was', () => {
+    const store = new ConversationStore();
+    store.add(incoming('ben@example.com', 'old'), true);
+    const first = incoming('ben@example.com', 'new 1');
+    store.add(first);
+    store.add(incoming('ben@example.com', 'new 2'));
+    expect(store.markRead('ben@example.com')).toEqual({ jid: 'ben@example.com', id: first.id, count: 2 });
+    expect(store.markRead('ben@example.com')).toBeUndefined();
+    expect(store.unread).toBe(0);
+  });
+});

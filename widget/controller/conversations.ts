@@ -1,0 +1,119 @@
+import type { Jid, Message, MessageState } from '../../sdk/index.js';
+
+/** One conversation as the views show it. Replaced (never mutated) when anything in it changes. */
+export interface Conversation {
+  /** Bare JID of the peer. */
+  readonly jid: Jid;
+  /** Oldest first. */
+  readonly messages: readonly Message[];
+  /** Incoming messages not seen yet. */
+  readonly unread: number;
+  /** When the conversation last changed: its newest message, or when it was started. */
+  readonly updated: number;
+  /** Who is typing now (filled in once the SDK reports chat states, XEP-0085). */
+  readonly typing: readonly Jid[];
+}
+
+/** Where the "new messages" divider goes when a conversation with unread messages is opened. */
+export interface Divider {
+  readonly jid: Jid;
+  /** The first unread message. */
+  readonly id: string;
+  readonly count: number;
+}
+
+const key = (message: Message): string => `${message.direction}:${message.stanzaId ?? message.id}`;
+
+/**
+ * The conversations seen in this session, derived from messages: recent first, with unread
+ * counts. Plain data and pure bookkeeping (no SDK, no DOM), so it is tested on its own.
+ */
+export class ConversationStore {
+  private items = new Map<Jid, Conversation>();
+  /** Message id → conversation, to apply delivery states. */
+  private owners = new Map<string, Jid>();
+  private seen = new Set<string>();
+
+  /** The conversation for `jid`, if there is one. */
+  get(jid: Jid): Conversation | undefined {
+    return this.items.get(jid);
+  }
+
+  /** All conversations, most recent first. */
+  list(): Conversation[] {
+    return [...this.items.values()].sort((a, b) => b.updated - a.updated);
+  }
+
+  /** Unread messages over all conversations. */
+  get unread(): number {
+    let total = 0;
+    for (const item of this.items.values()) total += item.unread;
+    return total;
+  }
+
+  /** Makes sure a conversation exists (a new one, started by the user). */
+  ensure(jid: Jid, now: number = Date.now()): Conversation {
+    let item = this.items.get(jid);
+    if (!item) {
+      item = { jid, messages: [], unread: 0, updated: now, typing: [] };
+      this.items.set(jid, item);
+    }
+    return item;
+  }
+
+  /**
+   * Adds a message to its conversation, in time order. Returns false for a message already seen.
+   * Incoming messages count as unread unless `seen` (the user is looking at that conversation).
+   */
+  add(message: Message, seen = false): boolean {
+    const k = key(message);
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    this.owners.set(message.id, message.conversation);
+    const item = this.ensure(message.conversation, message.time.getTime());
+    const messages = [...item.messages];
+    let at = messages.length;
+    while (at > 0 && messages[at - 1]!.time.getTime() > message.time.getTime()) at -= 1;
+    messages.splice(at, 0, message);
+    this.items.set(item.jid, {
+      ...item,
+      messages,
+      unread: item.unread + (message.direction === 'in' && !seen ? 1 : 0),
+      updated: Math.max(item.updated, message.time.getTime()),
+    });
+    return true;
+  }
+
+  /** Applies a delivery state to an outgoing message. Returns false when the message is unknown. */
+  setState(id: string, state: MessageState): boolean {
+    const jid = this.owners.get(id);
+    const item = jid ? this.items.get(jid) : undefined;
+    if (!item) return false;
+    let index = item.messages.length - 1;
+    while (index >= 0 && !(item.messages[index]!.id === id && item.messages[index]!.direction === 'out')) {
+      index -= 1;
+    }
+    if (index === -1 || item.messages[index]!.state === state) return false;
+    const messages = [...item.messages];
+    messages[index] = { ...messages[index]!, state };
+    this.items.set(item.jid, { ...item, messages });
+    return true;
+  }
+
+  /** Marks a conversation read; returns the divider to show, if it had unread messages. */
+  markRead(jid: Jid): Divider | undefined {
+    const item = this.items.get(jid);
+    if (!item || item.unread === 0) return undefined;
+    const incoming = item.messages.filter((m) => m.direction === 'in');
+    const first = incoming[incoming.length - item.unread];
+    this.items.set(jid, { ...item, unread: 0 });
+    return first ? { jid, id: first.id, count: item.unread } : undefined;
+  }
+
+  /** Forgets everything (sign-out). */
+  clear(): void {
+    this.items.clear();
+    this.owners.clear();
+    this.seen.clear();
+  }
+}

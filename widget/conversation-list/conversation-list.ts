@@ -1,0 +1,190 @@
+import { LitElement, html, nothing } from 'lit';
+import type { Jid } from '../../sdk/index.js';
+import type { Conversation } from '../controller/conversations.js';
+import { isAddress } from '../controller/chat-controller.js';
+import type { Localizer } from '../i18n/index.js';
+import { closeIcon, plusIcon } from '../icons/icons.js';
+import { avatar, avatarStyles, displayName } from '../shared/people.js';
+import { base } from '../theme/base.js';
+import { styles } from './conversation-list.styles.js';
+
+/** Longest preview text kept (the row shows one line with an ellipsis anyway). */
+const PREVIEW = 140;
+
+const preview = (text: string): string => {
+  const line = text
+    .slice(0, PREVIEW * 2)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > PREVIEW ? `${line.slice(0, PREVIEW)}…` : line;
+};
+
+/**
+ * `<mc-conversation-list>`: the conversations of this session, most recent first, with unread
+ * counts and a last-message preview, plus "new conversation" by address. Internal to
+ * `<mailbox-chat>`; tells it about choices with `conversation-select` (`detail: { jid }`), not
+ * composed.
+ */
+export class McConversationList extends LitElement {
+  static override styles = [base, avatarStyles, styles];
+  static override properties = {
+    i18n: { attribute: false },
+    conversations: { attribute: false },
+    active: { attribute: false },
+    adding: { state: true },
+    invalid: { state: true },
+  };
+
+  declare i18n: Localizer;
+  declare conversations: readonly Conversation[];
+  declare active: Jid | undefined;
+  declare private adding: boolean;
+  declare private invalid: boolean;
+
+  constructor() {
+    super();
+    this.conversations = [];
+    this.active = undefined;
+    this.adding = false;
+    this.invalid = false;
+  }
+
+  /** Focuses the open conversation's row, else the first row, else "new conversation". */
+  focusFirst(jid?: Jid): void {
+    const rows = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.item')];
+    const row = rows.find((r) => r.dataset.jid === (jid ?? this.active)) ?? rows[0];
+    const root = this.renderRoot;
+    (
+      row ??
+      root.querySelector<HTMLElement>('.empty .button') ??
+      root.querySelector<HTMLElement>('.new')
+    )?.focus();
+  }
+
+  private select(jid: Jid): void {
+    this.dispatchEvent(new CustomEvent<{ jid: Jid }>('conversation-select', { detail: { jid } }));
+  }
+
+  private async toggleAdding(adding: boolean): Promise<void> {
+    this.adding = adding;
+    this.invalid = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(adding ? '#new-jid' : '.new')?.focus();
+  }
+
+  private onStart(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('jid') as HTMLInputElement;
+    const jid = input.value.trim();
+    if (!isAddress(jid)) {
+      this.invalid = true;
+      input.focus();
+      return;
+    }
+    this.adding = false;
+    this.select(jid);
+  }
+
+  private onFormKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape') return;
+    // Escape leaves the form first; the next Escape closes the panel.
+    event.stopPropagation();
+    void this.toggleAdding(false);
+  }
+
+  private renderRow(c: Conversation) {
+    const i = this.i18n;
+    const last = c.messages[c.messages.length - 1];
+    const text = last ? preview(last.body) : '';
+    return html`<li>
+      <button
+        class="item ${c.unread ? 'unread' : ''}"
+        data-jid=${c.jid}
+        title=${c.jid}
+        aria-current=${c.jid === this.active ? 'true' : nothing}
+        @click=${() => this.select(c.jid)}
+      >
+        ${avatar(c.jid)}
+        <span class="main">
+          <span class="row">
+            <span class="name">${displayName(c.jid)}</span>
+            ${last ? html`<time class="when" datetime=${last.time.toISOString()}>${i.when(last.time)}</time>` : nothing}
+          </span>
+          <span class="row">
+            <span class="preview">${last?.direction === 'out' ? i.t('list.you', { text }) : text}</span>
+            ${
+              c.unread
+                ? html`<span class="badge" aria-hidden="true">${c.unread > 99 ? '99+' : c.unread}</span
+                    ><span class="sr-only">${i.plural('list.unread', c.unread)}</span>`
+                : nothing
+            }
+          </span>
+        </span>
+      </button>
+    </li>`;
+  }
+
+  protected override render() {
+    const i = this.i18n;
+    return html`<div class="head">
+        <h2>${i.t('list.title')}</h2>
+        <button
+          class="icon-button new"
+          aria-label=${i.t('list.new')}
+          title=${i.t('list.new')}
+          aria-expanded=${this.adding ? 'true' : 'false'}
+          aria-controls=${this.adding ? 'new-form' : nothing}
+          @click=${() => this.toggleAdding(!this.adding)}
+        >
+          ${plusIcon}
+        </button>
+      </div>
+      ${
+        this.adding
+          ? html`<form id="new-form" class="new-form" @submit=${this.onStart} @keydown=${this.onFormKeydown}>
+              <label for="new-jid" class="sr-only">${i.t('new.label')}</label>
+              <input
+                id="new-jid"
+                class="field"
+                name="jid"
+                type="text"
+                inputmode="email"
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                placeholder=${i.t('login.jidPlaceholder')}
+                aria-invalid=${this.invalid ? 'true' : 'false'}
+                aria-describedby=${this.invalid ? 'new-error' : nothing}
+              />
+              <button class="button" type="submit">${i.t('new.start')}</button>
+              <button
+                class="icon-button"
+                type="button"
+                aria-label=${i.t('new.cancel')}
+                title=${i.t('new.cancel')}
+                @click=${() => this.toggleAdding(false)}
+              >
+                ${closeIcon}
+              </button>
+              ${this.invalid ? html`<p id="new-error" class="error" role="alert">${i.t('new.invalid')}</p>` : nothing}
+            </form>`
+          : nothing
+      }
+      ${
+        this.conversations.length
+          ? html`<ul aria-label=${i.t('list.title')}>
+              ${this.conversations.map((c) => this.renderRow(c))}
+            </ul>`
+          : html`<div class="empty">
+              <p><strong>${i.t('list.empty')}</strong>${i.t('list.emptyHint')}</p>
+              ${
+                this.adding
+                  ? nothing
+                  : html`<button class="button" @click=${() => this.toggleAdding(true)}>
+                      ${plusIcon}${i.t('list.new')}
+                    </button>`
+              }
+            </div>`
+      }`;
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { de } from './de.js';
+import { en } from './en.js';
+import { localizer } from './index.js';
+
+describe('widget texts', () => {
+  it('has every English key in German, plain or plural alike', () => {
+    expect(Object.keys(de).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, value] of Object.entries(en)) {
+      expect(typeof de[key as keyof typeof de], key).toBe(typeof value);
+    }
+  });
+
+  it('picks the language from the tag, falling back to English', () => {
+    expect(localizer('de').t('login.submit')).toBe('Anmelden');
+    expect(localizer('de-AT').lang).toBe('de-AT');
+    expect(localizer('fr').t('login.submit')).toBe('Sign in');
+    expect(localizer('fr').lang).toBe('en');
+    expect(localizer('not a tag!').lang).toBe('en');
+    expect(localizer(undefined).lang).toBe('en');
+  });
+
+  it('fills placeholders and chooses plural forms with Intl.PluralRules', () => {
+    const en = localizer('en');
+    const de = localizer('de');
+    expect(en.t('composer.label', { name: 'ben' })).toBe('Message to ben');
+    expect(en.plural('list.unread', 1)).toBe('1 unread message');
+    expect(en.plural('list.unread', 1200)).toBe('1,200 unread messages');
+    expect(de.plural('list.unread', 1)).toBe('1 ungelesene Nachricht');
+    expect(de.plural('list.unread', 1200)).toBe('1.200 ungelesene Nachrichten');
+  });
+
+  it('maps SDK error codes to text, and unknown codes to a generic one', () => {
+    expect(localizer('de').error('auth-failed')).toBe('E-Mail-Adresse oder Passwort ist falsch.');
+    expect(localizer('en').error('some-future-code')).toBe('Something went wrong.');
+  });
+
+  it('names days relative to today, in the language', () => {
+    const now = new Date(2024, 5, 12, 15, 0);
+    expect(localizer('en').day(new Date(2024, 5, 12, 9, 0), now)).toBe('Today');
+    expect(localizer('de').day(new Date(2024, 5, 11, 9, 0), now)).toBe('Gestern');
+    expect(localizer('de').day(new Date(2024, 5, 3, 9, 0), now)).toBe('Montag, 3. Juni');
+    expect(localizer('en').day(new Date(2023, 5, 3, 9, 0), now)).toBe('Saturday, June 3, 2023');
+  });
+});

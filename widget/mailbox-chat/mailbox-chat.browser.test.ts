@@ -1,0 +1,513 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createChat, type Chat, type Message } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+const widget = (attributes: string) =>
+  `<mailbox-chat service="/xmpp-websocket" ${attributes}></mailbox-chat>`;
+
+beforeAll(async () => {
+  pages = writePages({
+    launcher: { body: widget('') },
+    'launcher-dark': { body: widget('theme="dark"') },
+    'launcher-auto': { body: widget('theme="auto"') },
+    embedded: { body: `<div class="frame">${widget('mode="embedded"')}</div>` },
+    'embedded-wide': { body: `<div class="wide">${widget('mode="embedded"')}</div>` },
+    fullscreen: { body: widget('mode="fullscreen"') },
+    german: { body: widget(''), lang: 'de' },
+  });
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+async function open(name: string, options: { width?: number; height?: number; dark?: boolean } = {}) {
+  const page = await browser.newPage({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    colorScheme: options.dark ? 'dark' : 'light',
+  });
+  const { errors } = watchPage(page);
+  await page.goto(`${portal.url}${name}.html`);
+  await page.waitForFunction(() => customElements.get('mailbox-chat'));
+  // Record the widget's DOM events for assertions.
+  await page.evaluate(() => {
+    const seen: Array<{ type: string; detail: unknown }> = [];
+    (window as unknown as { mcEvents: typeof seen }).mcEvents = seen;
+    for (const type of ['mc-open', 'mc-close', 'mc-status', 'mc-unread', 'mc-message']) {
+      document.addEventListener(type, (event) => {
+        const detail = (event as Event & { detail?: { message?: { body: string } } }).detail;
+        seen.push({ type, detail: detail?.message ? { body: detail.message.body } : detail });
+      });
+    }
+  });
+  return { page, errors, chat: page.locator('mailbox-chat') };
+}
+
+const events = (page: Page, type: string) =>
+  page.evaluate(
+    (t) =>
+      (window as unknown as { mcEvents: Array<{ type: string; detail: unknown }> }).mcEvents.filter(
+        (e) => e.type === t,
+      ),
+    type,
+  );
+
+/** What has focus, seen through the widget's shadow roots. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active
+      ? `${active.tagName.toLowerCase()}${active.id ? `#${active.id}` : ''}${active.className ? `.${String(active.className).trim().split(/\s+/).join('.')}` : ''}`
+      : '';
+  });
+
+/** Waits for the panel's opening animation to end. */
+const settled = (chat: Locator) =>
+  chat.locator('.panel').evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
+
+async function logIn(chat: Locator, account: TestAccount): Promise<void> {
+  await chat.getByLabel('E-mail address').fill(account.jid);
+  await chat.getByLabel('Password').fill(account.password);
+  await chat.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+}
+
+async function peer(account: TestAccount): Promise<Chat> {
+  const chat = createChat({ jid: account.jid, password: account.password, service: xmpp.websocketUrl });
+  await chat.connect();
+  return chat;
+}
+
+const nextMessage = (chat: Chat) =>
+  new Promise<Message>((resolve) => {
+    const off = chat.on('message', ({ message }) => {
+      off();
+      resolve(message);
+    });
+  });
+
+describe('<mailbox-chat> modes', () => {
+  it('opens and closes the launcher by keyboard, moving focus into the panel and back', async () => {
+    const { page, errors, chat } = await open('launcher');
+    const launcher = chat.getByRole('button', { name: 'Open chat' });
+    await expect.poll(() => launcher.isVisible()).toBe(true);
+    expect(await chat.getByRole('dialog').count()).toBe(0);
+
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button.launcher');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => chat.getByRole('dialog', { name: 'Chat' }).isVisible()).toBe(true);
+    expect(await focused(page)).toBe('input#jid.field');
+    expect(await chat.getByRole('button', { name: 'Close chat' }).first().getAttribute('aria-expanded')).toBe(
+      'true',
+    );
+
+    // Tab moves through the form; Escape closes from anywhere in the panel.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('input#password.field');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => chat.getByRole('dialog').count()).toBe(0);
+    expect(await focused(page)).toBe('button.launcher');
+
+    // The close button in the header does the same.
+    await page.keyboard.press('Space');
+    await expect.poll(() => chat.getByRole('dialog').isVisible()).toBe(true);
+    await chat.locator('.header .close').click();
+    await expect.poll(() => chat.getByRole('dialog').count()).toBe(0);
+    expect(await focused(page)).toBe('button.launcher');
+
+    // And the methods, for the host page.
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.open());
+    await expect.poll(() => chat.getByRole('dialog').isVisible()).toBe(true);
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.close());
+    await expect.poll(() => chat.getByRole('dialog').count()).toBe(0);
+
+    expect((await events(page, 'mc-open')).length).toBe(3);
+    expect((await events(page, 'mc-close')).length).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders each mode inside its box, down to a 360 px phone', async () => {
+    // Embedded: fills its container.
+    let { page, chat } = await open('embedded');
+    const frame = await page.locator('.frame').boundingBox();
+    const panel = await chat.locator('.panel').boundingBox();
+    expect(panel).toEqual(frame);
+    expect(await chat.getByRole('region', { name: 'Chat' }).isVisible()).toBe(true);
+    expect(await chat.locator('.launcher').count()).toBe(0);
+    await screenshot(page, 'embedded-light-login');
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('theme', 'dark'));
+    await screenshot(page, 'embedded-dark-login');
+    await page.close();
+
+    // Full screen: covers the window.
+    ({ page, chat } = await open('fullscreen', { width: 1000, height: 700 }));
+    expect(await chat.locator('.panel').boundingBox()).toEqual({ x: 0, y: 0, width: 1000, height: 700 });
+    await screenshot(page, 'fullscreen-light-login');
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('theme', 'dark'));
+    await screenshot(page, 'fullscreen-dark-login');
+    await page.close();
+
+    // Launcher on a desktop: a panel above the button, in the corner.
+    ({ page, chat } = await open('launcher'));
+    await screenshot(page, 'launcher-light-closed');
+    await chat.locator('.launcher').click();
+    await settled(chat);
+    const desktop = (await chat.locator('.panel').boundingBox())!;
+    expect(desktop.width).toBe(380);
+    expect(desktop.x + desktop.width).toBeLessThanOrEqual(1280 - 19);
+    await screenshot(page, 'launcher-light-open');
+    await page.close();
+
+    // Launcher on a phone: the panel covers the screen, the header has the close button.
+    ({ page, chat } = await open('launcher', { width: 360, height: 640 }));
+    await chat.locator('.launcher').click();
+    await settled(chat);
+    expect(await chat.locator('.panel').boundingBox()).toEqual({ x: 0, y: 0, width: 360, height: 640 });
+    const submit = (await chat.getByRole('button', { name: 'Sign in' }).boundingBox())!;
+    expect(submit.x).toBeGreaterThanOrEqual(0);
+    expect(submit.x + submit.width).toBeLessThanOrEqual(360);
+    await screenshot(page, 'launcher-phone-login');
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> chatting', () => {
+  it('logs in, counts unread messages, and exchanges messages with an SDK peer', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('launcher');
+    await chat.locator('.launcher').click();
+    await logIn(chat, anna!);
+    expect(await chat.getByText('No conversations yet').isVisible()).toBe(true);
+    await chat.getByRole('button', { name: 'Close chat' }).first().click();
+
+    const bob = await peer(ben!);
+    try {
+      bob.send(anna!.jid, 'Hi Anna, *lunch* at noon? See https://example.com/menu.');
+      bob.send(anna!.jid, 'I booked _the usual_ table');
+      const launcher = chat.locator('.launcher');
+      await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Open chat, 2 unread messages');
+      expect(await chat.locator('[part="badge"]').textContent()).toBe('2');
+      expect((await events(page, 'mc-unread')).at(-1)).toEqual({ type: 'mc-unread', detail: { count: 2 } });
+      await screenshot(page, 'launcher-light-unread');
+
+      await launcher.click();
+      const row = chat.getByRole('button', { name: /2 unread messages/ });
+      expect(await row.textContent()).toContain('I booked _the usual_ table');
+      await row.click();
+      const log = chat.getByRole('log', { name: `Messages with ${ben!.user}` });
+      await expect.poll(() => log.textContent()).toContain('I booked _the usual_ table');
+      expect(await log.getAttribute('aria-live')).toBe('polite');
+      expect((await chat.locator('[part="divider"]').textContent())?.trim()).toBe('2 new messages');
+      expect(await log.locator('strong').textContent()).toBe('*lunch*');
+      expect(await log.locator('em').textContent()).toBe('_the usual_');
+      expect(await log.getByRole('link', { name: 'https://example.com/menu' }).getAttribute('href')).toBe(
+        'https://example.com/menu',
+      );
+      await expect.poll(() => launcher.getAttribute('aria-label')).toBe('Close chat');
+      expect((await events(page, 'mc-unread')).at(-1)).toEqual({ type: 'mc-unread', detail: { count: 0 } });
+
+      // Focus is in the composer: Shift+Enter breaks the line, Enter sends.
+      expect(await focused(page)).toBe('textarea#text');
+      const reply = nextMessage(bob);
+      await page.keyboard.type('Sounds good.');
+      await page.keyboard.press('Shift+Enter');
+      await page.keyboard.type('See you there!');
+      await page.keyboard.press('Enter');
+      expect((await reply).body).toBe('Sounds good.\nSee you there!');
+      const mine = log.locator('.out .msg').last();
+      await expect
+        .poll(() => mine.getByRole('img').getAttribute('aria-label'))
+        .toMatch(/Sent|Received by the server|Delivered|Read/);
+      expect(await chat.locator('textarea').inputValue()).toBe('');
+
+      // A message while the conversation is open is read at once.
+      bob.send(anna!.jid, 'Great!');
+      await expect.poll(() => log.textContent()).toContain('Great!');
+      expect(await chat.locator('[part="badge"]').count()).toBe(0);
+      await screenshot(page, 'launcher-light-conversation');
+
+      const messageEvents = await events(page, 'mc-message');
+      expect(messageEvents.map((e) => (e.detail as { body: string }).body)).toEqual([
+        'Hi Anna, *lunch* at noon? See https://example.com/menu.',
+        'I booked _the usual_ table',
+        'Sounds good.\nSee you there!',
+        'Great!',
+      ]);
+
+      // Back to the list; a new conversation by address.
+      await chat.getByRole('button', { name: 'Back to conversations' }).click();
+      expect(await focused(page)).toContain(`button.item`);
+      await chat.getByRole('button', { name: 'New conversation' }).click();
+      await page.keyboard.type('not an address');
+      await page.keyboard.press('Enter');
+      expect(await chat.getByRole('alert').textContent()).toBe('Enter an address like name@example.com.');
+      await chat.getByLabel('E-mail address').fill('cara@example.com');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => chat.getByRole('log', { name: 'Messages with cara' }).isVisible()).toBe(true);
+      expect(await chat.getByText('No messages yet. Say hello!').isVisible()).toBe(true);
+
+      // Sign out: back to the form, nothing of the session left.
+      await chat.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+      expect((await events(page, 'mc-status')).at(-1)).toEqual({
+        type: 'mc-status',
+        detail: { status: 'offline' },
+      });
+    } finally {
+      await bob.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('can be used with the keyboard alone: sign in, start a conversation, send, close', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('launcher');
+    const bob = await peer(ben!);
+    try {
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(anna!.jid);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(anna!.password);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+      // Focus moves on into the (empty) conversation list: its "new conversation" button.
+      await expect.poll(() => focused(page)).toBe('button.button');
+      await screenshot(page, 'launcher-light-empty');
+      await page.keyboard.press('Enter');
+      expect(await focused(page)).toBe('input#new-jid.field');
+      await page.keyboard.type(ben!.jid);
+      await page.keyboard.press('Enter');
+      expect(await focused(page)).toBe('textarea#text');
+      const received = nextMessage(bob);
+      await page.keyboard.type('Typed without a mouse');
+      await page.keyboard.press('Enter');
+      expect((await received).body).toBe('Typed without a mouse');
+      // Shift+Tab walks back through the conversation's controls to the back button.
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused(page)).toBe('div.log');
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused(page)).toBe('button.icon-button.back');
+      await page.keyboard.press('Enter');
+      expect(await focused(page)).toContain('button.item');
+      await page.keyboard.press('Escape');
+      expect(await focused(page)).toBe('button.launcher');
+    } finally {
+      await bob.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in through the host’s credentials callback, once per login, keeping no password', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open('embedded');
+    // Asked for before sign-in, the conversation opens once signed in.
+    await page.evaluate(() =>
+      document.querySelector('mailbox-chat')!.openConversation('helpdesk@example.com'),
+    );
+    await page.evaluate(
+      ({ jid, password }) => {
+        const w = window as unknown as { calls: number };
+        w.calls = 0;
+        document.querySelector('mailbox-chat')!.credentials = async () => {
+          w.calls += 1;
+          return { jid, password };
+        };
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(1);
+    expect(await chat.locator('.account').textContent()).toBe(anna!.jid);
+    await expect.poll(() => chat.getByRole('log', { name: 'Messages with helpdesk' }).isVisible()).toBe(true);
+
+    // The password is nowhere: not in storage, not in the DOM, not on the element.
+    const traces = await page.evaluate((password) => {
+      const dom: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        dom.push(root instanceof Document ? root.documentElement.outerHTML : root.innerHTML);
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      const el = document.querySelector('mailbox-chat')! as unknown as Record<string, unknown>;
+      const props = Object.keys(el).map((k) => {
+        try {
+          return JSON.stringify(el[k]) ?? '';
+        } catch {
+          return '';
+        }
+      });
+      return [
+        JSON.stringify(localStorage),
+        JSON.stringify(sessionStorage),
+        document.cookie,
+        ...dom,
+        ...props,
+      ].filter((s) => s.includes(password));
+    }, anna!.password);
+    expect(traces).toEqual([]);
+    await screenshot(page, 'embedded-light-sso');
+
+    // Signing out and in again asks the portal again.
+    await chat.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => chat.getByText('You are signed out.').isVisible()).toBe(true);
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> languages', () => {
+  it('speaks German when the page does, English when told so, with plurals', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, chat } = await open('german');
+    const launcher = chat.locator('.launcher');
+    expect(await launcher.getAttribute('aria-label')).toBe('Chat öffnen');
+    await launcher.click();
+    expect(await chat.getByLabel('E-Mail-Adresse').isVisible()).toBe(true);
+    await chat.getByLabel('E-Mail-Adresse').fill(anna!.jid);
+    await chat.getByLabel('Passwort').fill(anna!.password);
+    await chat.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    await chat.getByRole('button', { name: 'Chat schließen' }).first().click();
+
+    const bob = await peer(ben!);
+    try {
+      bob.send(anna!.jid, 'Hallo!');
+      await expect
+        .poll(() => launcher.getAttribute('aria-label'))
+        .toBe('Chat öffnen, 1 ungelesene Nachricht');
+      bob.send(anna!.jid, 'Bist du da?');
+      await expect
+        .poll(() => launcher.getAttribute('aria-label'))
+        .toBe('Chat öffnen, 2 ungelesene Nachrichten');
+      await launcher.click();
+      await chat.getByRole('button', { name: /2 ungelesene Nachrichten/ }).click();
+      expect((await chat.locator('[part="divider"]').textContent())?.trim()).toBe('2 neue Nachrichten');
+      expect((await chat.locator('.day').first().textContent())?.trim()).toBe('Heute');
+      await screenshot(page, 'launcher-light-german');
+
+      // The element's own lang wins over the page's.
+      await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('lang', 'en'));
+      await expect.poll(async () => (await chat.locator('.day').first().textContent())?.trim()).toBe('Today');
+      expect(await chat.getByRole('button', { name: 'Back to conversations' }).isVisible()).toBe(true);
+      // And the page's language is followed when it changes.
+      await page.evaluate(() => {
+        document.querySelector('mailbox-chat')!.removeAttribute('lang');
+        document.documentElement.lang = 'de-AT';
+      });
+      await expect.poll(async () => (await chat.locator('.day').first().textContent())?.trim()).toBe('Heute');
+    } finally {
+      await bob.disconnect();
+    }
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> accessibility', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no axe violations in the ${theme} theme, signed out and in a conversation`, async () => {
+      const [anna, ben] = await createAccounts(2);
+      const { page, errors, chat } = await open(theme === 'dark' ? 'launcher-auto' : 'launcher', {
+        dark: theme === 'dark',
+      });
+      await chat.locator('.launcher').click();
+      // The check really runs in this page, CSP and all, and looks into the shadow root: a probe
+      // with a known violation (an image without alt text) is found.
+      await page.evaluate(() => {
+        const probe = document.createElement('img');
+        probe.id = 'axe-probe';
+        probe.src = 'favicon.svg';
+        document.querySelector('mailbox-chat')!.shadowRoot!.append(probe);
+      });
+      expect((await axeViolations(page)).map((v) => v.id)).toContain('image-alt');
+      await page.evaluate(() =>
+        document.querySelector('mailbox-chat')!.shadowRoot!.getElementById('axe-probe')!.remove(),
+      );
+
+      await chat.getByLabel('E-mail address').fill('someone@example.com');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `launcher-${theme}-login`);
+
+      await chat.getByLabel('E-mail address').fill(anna!.jid);
+      await chat.getByLabel('Password').fill('wrong');
+      await chat.getByRole('button', { name: 'Sign in' }).click();
+      await expect
+        .poll(() => chat.getByRole('alert').textContent())
+        .toBe('The e-mail address or password is wrong.');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `launcher-${theme}-login-error`);
+
+      await logIn(chat, anna!);
+      const bob = await peer(ben!);
+      try {
+        bob.send(anna!.jid, 'Morning! Did you see the *release notes*?');
+        bob.send(
+          anna!.jid,
+          '> Ship it on Friday\nThat was the plan, `v2.3` is tagged. Details: https://example.com/notes',
+        );
+        await expect.poll(() => chat.getByRole('button', { name: /2 unread messages/ }).count()).toBe(1);
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, `launcher-${theme}-list`);
+
+        await chat.getByRole('button', { name: /2 unread messages/ }).click();
+        await page.keyboard.type('Yes, looks good ~to me~ to all of us.');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => chat.locator('.out .msg').count()).toBe(1);
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, `launcher-${theme}-conversation`);
+      } finally {
+        await bob.disconnect();
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('shows list and conversation side by side when wide, in both themes', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, chat } = await open('embedded-wide');
+    await logIn(chat, anna!);
+    const bob = await peer(ben!);
+    try {
+      bob.send(anna!.jid, 'Hello from the wide layout');
+      await chat.getByRole('button', { name: /1 unread message/ }).click();
+      await expect.poll(() => chat.getByRole('log').textContent()).toContain('wide layout');
+      expect(await chat.getByRole('list', { name: 'Conversations' }).isVisible()).toBe(true);
+      expect(await chat.getByRole('button', { name: 'Back to conversations' }).isVisible()).toBe(false);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'embedded-wide-light');
+      await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('theme', 'dark'));
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'embedded-wide-dark');
+    } finally {
+      await bob.disconnect();
+    }
+    await page.close();
+  });
+});

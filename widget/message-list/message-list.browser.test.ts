@@ -1,0 +1,211 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createChat, type Chat } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let context: BrowserContext;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+beforeAll(async () => {
+  pages = writePages({
+    embedded: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+  });
+  browser = await launchBrowser();
+  // The page's CSP would block inline scripts and handlers anyway. Switch it off here, so that a
+  // body that became markup would really run: these tests prove the rendering itself is safe.
+  context = await browser.newContext({ bypassCSP: true, viewport: { width: 1000, height: 700 } });
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+async function signedIn(account: TestAccount): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${portal.url}embedded.html`);
+  const chat = page.locator('mailbox-chat');
+  await chat.getByLabel('E-mail address').fill(account.jid);
+  await chat.getByLabel('Password').fill(account.password);
+  await chat.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+  return page;
+}
+
+async function peer(account: TestAccount): Promise<Chat> {
+  const chat = createChat({ jid: account.jid, password: account.password, service: xmpp.websocketUrl });
+  await chat.connect();
+  return chat;
+}
+
+const HOSTILE = [
+  `<script>window.__pwned = 'script'</script>`,
+  `<img src=x onerror="window.__pwned = 'img'">`,
+  `<svg onload="window.__pwned = 'svg'"><circle r="40"/></svg>`,
+  `<iframe srcdoc="<script>parent.__pwned = 'iframe'</script>"></iframe>`,
+  `"><img src=x onerror=alert(1)><a href="javascript:alert(1)">quoted attribute break</a>`,
+  `<a href="javascript:window.__pwned = 'link'">click me</a>`,
+  `javascript:window.__pwned='raw' JaVaScRiPt:alert(1) [x](javascript:alert(1)) data:text/html,<script>alert(1)</script>`,
+  `<style>* { display: none !important }</style><div style="position:fixed;inset:0">overlay</div>`,
+  `<!--?lit$123$--><template><img src=x onerror=alert(1)></template> {{constructor.constructor('alert(1)')()}} \${alert(1)}`,
+  `*<img src=x onerror=alert(1)>* _<b onmouseover=alert(1)>x</b>_ \`<script>alert(1)</script>\``,
+  `> <script>alert(1)</script>\n\`\`\`\n<img src=x onerror=alert(1)>\n\`\`\``,
+  `\u202Egnp.exe is not what it looks like \u202C https://example.com/\u202Efdp.exe`,
+  `\u202E${'RTL override without a closing mark. '.repeat(5)}`,
+  `Z${'\u0301\u0316\u0338\u035C\u0489'.repeat(2000)} combining flood ${'e\u0301\u0302\u0303\u0304'.repeat(500)}`,
+  `${'>'.repeat(5000)} deep quote`,
+  'x'.repeat(100 * 1024),
+  `${'Lorem ipsum dolor sit amet, *consectetur* adipiscing elit. '.repeat(1800)}`,
+];
+
+describe('hostile message text', () => {
+  it('renders every body as text: nothing runs, no element comes out of it, the layout holds', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await signedIn(anna!);
+    const { errors } = watchPage(page);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const chat = page.locator('mailbox-chat');
+    const panelBefore = await chat.locator('.panel').boundingBox();
+
+    const bob = await peer(ben!);
+    try {
+      for (const body of HOSTILE) bob.send(anna!.jid, body);
+      const row = chat.getByRole('button', { name: new RegExp(`${HOSTILE.length} unread messages`) });
+      await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+      // The list's preview is text too.
+      expect(await chat.locator('mc-conversation-list .preview *').count()).toBe(0);
+      await row.click();
+      const log = chat.getByRole('log');
+      await expect.poll(() => log.locator('.msg').count()).toBe(HOSTILE.length);
+
+      // Nothing executed.
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(dialogs).toEqual([]);
+
+      // Only the elements the renderer makes, and links only to http(s).
+      const found = await log
+        .locator('.text *')
+        .evaluateAll((els) => [...new Set(els.map((e) => e.localName))]);
+      const allowed = ['p', 'pre', 'blockquote', 'strong', 'em', 's', 'code', 'span', 'a', 'button'];
+      expect(found.filter((tag) => !allowed.includes(tag))).toEqual([]);
+      const hrefs = await log.locator('.text a').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
+      expect(hrefs.length).toBeGreaterThan(0);
+      for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+      // A link reads as where it goes.
+      const links = await log
+        .locator('.text a')
+        .evaluateAll((els) => els.map((a) => [new URL(a.textContent ?? '').href, a.getAttribute('href')]));
+      for (const [text, href] of links) expect(text).toBe(href);
+      expect(await log.textContent()).toContain(`javascript:window.__pwned='raw'`);
+      expect(await log.textContent()).toContain(`<script>window.__pwned = 'script'</script>`);
+      // Attributes from bodies never land anywhere.
+      const attrs = await log
+        .locator('.text *')
+        .evaluateAll((els) => els.flatMap((e) => [...e.attributes].map((a) => a.name)));
+      expect(new Set(attrs)).toEqual(
+        new Set(['class', 'aria-hidden', 'href', 'dir', 'target', 'rel', 'aria-expanded']),
+      );
+
+      // The layout holds: every bubble inside the log, no sideways scrolling, the panel unmoved.
+      const layout = await log.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const outside = [...el.querySelectorAll('.msg')]
+          .map((m) => m.getBoundingClientRect())
+          .filter((r) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.width === 0);
+        return { outside: outside.length, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+      });
+      expect(layout.outside).toBe(0);
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
+      expect(await chat.locator('.panel').boundingBox()).toEqual(panelBefore);
+      // The composer is still there and usable below the messages.
+      const composer = (await chat.locator('textarea').boundingBox())!;
+      expect(composer.y + composer.height).toBeLessThanOrEqual(panelBefore!.y + panelBefore!.height);
+      await screenshot(page, 'hostile-end');
+
+      // The RTL override stays inside its bubble: the time next to it reads normally.
+      const rtl = log.locator('.msg', { hasText: 'gnp.exe' });
+      await rtl.scrollIntoViewIfNeeded();
+      expect(await rtl.locator('.text').getAttribute('dir')).toBe('auto');
+      expect(await rtl.locator('time').textContent()).toMatch(/^\d{1,2}:\d{2}/);
+      await screenshot(page, 'hostile-rtl');
+
+      // The 100 KB body shows its start and opens in full on demand; the layout still holds.
+      const huge = log.locator('.msg', { hasText: 'xxxxxxxxxx' });
+      expect(((await huge.locator('.text p').textContent()) ?? '').length).toBeLessThan(4000);
+      await huge.getByRole('button', { name: 'Show the whole message' }).click();
+      expect(((await huge.locator('.text p').textContent()) ?? '').length).toBe(100 * 1024);
+      const hugeBox = (await huge.boundingBox())!;
+      const logBox = (await log.boundingBox())!;
+      expect(hugeBox.x + hugeBox.width).toBeLessThanOrEqual(logBox.x + logBox.width + 0.5);
+      expect(await log.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      await huge.getByRole('button', { name: 'Show less' }).click();
+    } finally {
+      await bob.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('reading a conversation', () => {
+  it('keeps the reader’s place when scrolled up, and jumps to the latest message on request', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await signedIn(anna!);
+    const chat = page.locator('mailbox-chat');
+    const bob = await peer(ben!);
+    try {
+      for (let i = 1; i <= 30; i += 1) bob.send(anna!.jid, `Message number ${i}`);
+      const row = chat.getByRole('button', { name: /30 unread messages/ });
+      await expect.poll(() => row.count()).toBe(1);
+      await row.click();
+      const log = chat.getByRole('log');
+      await expect.poll(() => log.locator('.msg').count()).toBe(30);
+      // Opened at the divider (the first unread message), so the newest are below.
+      expect((await chat.locator('[part="divider"]').textContent())?.trim()).toBe('30 new messages');
+      const jump = chat.getByRole('button', { name: 'Jump to the latest message' });
+      await expect.poll(() => jump.isVisible()).toBe(true);
+
+      const before = await log.evaluate((el) => el.scrollTop);
+      bob.send(anna!.jid, 'One more');
+      await expect.poll(() => jump.getAttribute('aria-label')).toBe('Jump to the latest message, 1 new');
+      expect(await log.evaluate((el) => el.scrollTop)).toBe(before);
+      await screenshot(page, 'conversation-jump');
+
+      await jump.click();
+      await expect
+        .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+        .toBeLessThan(2);
+      expect(await jump.count()).toBe(0);
+
+      // At the end, new messages scroll into view by themselves.
+      bob.send(anna!.jid, 'And the last one');
+      await expect.poll(() => log.textContent()).toContain('And the last one');
+      await expect
+        .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+        .toBeLessThan(2);
+    } finally {
+      await bob.disconnect();
+    }
+    await page.close();
+  });
+});

@@ -1,0 +1,230 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    position: relative;
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+  }
+  .log {
+    flex: 1;
+    min-height: 0;
+    overflow-x: hidden;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: 8px 12px 12px;
+  }
+  .log:focus-visible {
+    outline-offset: -2px;
+  }
+  .day,
+  .divider {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    margin: 14px 4px 8px;
+    font-size: 0.8em;
+    font-weight: 600;
+    color: var(--mc-muted);
+  }
+  .day {
+    justify-content: center;
+  }
+  .divider {
+    color: var(--mc-accent-text);
+  }
+  .divider::before,
+  .divider::after {
+    content: '';
+    flex: 1;
+    height: 1px;
+    background: currentColor;
+    opacity: 0.6;
+  }
+  .group {
+    display: flex;
+    flex-direction: column;
+    gap: 3px;
+    margin-top: 10px;
+  }
+  .group.out {
+    align-items: flex-end;
+  }
+  .group.in {
+    align-items: flex-start;
+  }
+  .msg {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    column-gap: 10px;
+    max-width: min(85%, 560px);
+    min-width: 0;
+    padding: 7px 11px 6px;
+    border-radius: 16px;
+    /* Whatever a body contains (combining-mark towers, huge words) is painted inside its bubble. */
+    overflow: hidden;
+    contain: paint;
+  }
+  .in .msg {
+    background: var(--mc-surface-alt);
+    color: var(--mc-text);
+  }
+  .out .msg {
+    background: var(--mc-accent);
+    color: var(--mc-on-accent);
+  }
+  .in .msg:not(:first-of-type) {
+    border-top-left-radius: 6px;
+  }
+  .in .msg:not(:last-of-type) {
+    border-bottom-left-radius: 6px;
+  }
+  .out .msg:not(:first-of-type) {
+    border-top-right-radius: 6px;
+  }
+  .out .msg:not(:last-of-type) {
+    border-bottom-right-radius: 6px;
+  }
+  .out .msg.failed {
+    background: var(--mc-danger-soft);
+    color: var(--mc-text);
+    box-shadow: inset 0 0 0 1px var(--mc-danger);
+  }
+  .text {
+    flex: 0 1 auto;
+    min-width: 0;
+    max-width: 100%;
+    overflow-wrap: anywhere;
+    unicode-bidi: isolate;
+  }
+  .text p,
+  .text pre,
+  .text blockquote {
+    margin: 0;
+    white-space: pre-wrap;
+  }
+  .text > * + *,
+  blockquote > * + * {
+    margin-top: 4px;
+  }
+  blockquote {
+    padding-inline-start: 10px;
+    border-inline-start: 3px solid currentColor;
+    opacity: 0.92;
+  }
+  pre,
+  code {
+    font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+    font-size: 0.9em;
+  }
+  pre {
+    padding: 6px 8px;
+    border-radius: 8px;
+    background: var(--mc-code-bg);
+    overflow-x: auto;
+    white-space: pre;
+  }
+  code {
+    padding: 0 3px;
+    border-radius: 4px;
+    background: var(--mc-code-bg);
+  }
+  .out pre,
+  .out code {
+    background: rgb(255 255 255 / 0.16);
+  }
+  .directive {
+    opacity: 0.6;
+  }
+  a {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
+  .in a {
+    color: var(--mc-accent-text);
+  }
+  .more {
+    display: block;
+    margin-top: 6px;
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font-weight: 600;
+    text-decoration: underline;
+  }
+  .meta {
+    display: inline-flex;
+    align-items: center;
+    gap: 3px;
+    margin-inline-start: auto;
+    font-size: 0.72em;
+    line-height: 1.6;
+    white-space: nowrap;
+    color: var(--mc-muted);
+  }
+  .out .meta {
+    color: var(--mc-on-accent-muted);
+  }
+  .out .failed .meta {
+    color: var(--mc-danger);
+    font-weight: 600;
+  }
+  .tick svg {
+    width: 15px;
+    height: 15px;
+  }
+  .tick.sent svg {
+    opacity: 0.75;
+  }
+  .tick.displayed {
+    color: var(--mc-read);
+  }
+  .empty {
+    margin: auto;
+    padding: 32px 16px;
+    text-align: center;
+    color: var(--mc-muted);
+  }
+  .typing {
+    min-height: 0;
+    padding: 0 16px;
+    font-size: 0.85em;
+    font-style: italic;
+    color: var(--mc-muted);
+  }
+  .typing:not(:empty) {
+    padding-bottom: 4px;
+  }
+  .jump {
+    position: absolute;
+    right: 16px;
+    bottom: 16px;
+    display: grid;
+    place-items: center;
+    width: 40px;
+    height: 40px;
+    border: 1px solid var(--mc-border);
+    border-radius: 50%;
+    background: var(--mc-surface);
+    color: var(--mc-text);
+    box-shadow: 0 4px 12px rgb(0 0 0 / 0.15);
+  }
+  .jump-count {
+    position: absolute;
+    top: -6px;
+    right: -6px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 5px;
+    border-radius: 10px;
+    background: var(--mc-accent);
+    color: var(--mc-on-accent);
+    font-size: 11px;
+    font-weight: 700;
+    line-height: 20px;
+  }
+`;
