@@ -38,6 +38,21 @@ step('starting a private Prosody on loopback');
 const prosody = await startProsody({ dir, accounts: Object.entries(accounts) });
 const service = prosody.websocketUrl;
 const jid = (user) => `${user}@${prosody.domain}`;
+const team = `team@conference.${prosody.domain}`;
+
+/** Resolves once the message `id` reached the server (acked), so history is complete. */
+function sent(chat, id) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('a history message was not acknowledged')), 10_000);
+    const off = chat.on('message:state', (event) => {
+      if (event.id !== id || (event.state !== 'acked' && event.state !== 'failed')) return;
+      clearTimeout(timer);
+      off();
+      if (event.state === 'failed') reject(event.error ?? new Error('a history message failed'));
+      else resolve(id);
+    });
+  });
+}
 
 let portal;
 const cleanups = [];
@@ -69,10 +84,31 @@ try {
     [ben, 'anna', 'Super, danke! 👍'],
   ];
   for (const [from, to, body] of history) from.send(jid(to), body);
+
+  step(`creating the room ${team} with some history`);
+  const annaRoom = await anna.rooms.join(team, {
+    nick: 'anna',
+    config: {
+      name: 'Team Nordlicht',
+      description: 'Der Raum fürs ganze Team',
+      persistent: true,
+      public: true,
+      archive: true,
+    },
+  });
+  const benRoom = await ben.rooms.join(team, { nick: 'ben' });
+  const roomHistory = [
+    [annaRoom, 'Guten Morgen zusammen! ☀️'],
+    [benRoom, 'Moin Anna! Steht das Teamfrühstück am Freitag noch?'],
+    [annaRoom, 'Ja, um 9 Uhr in der Kantine. Bringt gern etwas mit.'],
+    [benRoom, 'Super, ich backe einen Apfelkuchen. 🍰'],
+  ];
+  for (const [room, body] of roomHistory) await sent(room === annaRoom ? anna : ben, room.send(body).id);
+  await annaRoom.setSubject('Teamfrühstück am Freitag um 9 Uhr');
   await Promise.all([anna.disconnect(), ben.disconnect()]);
 
   step('starting the helpdesk bot');
-  const bot = await startBot({ jid: jid('helpdesk'), password: accounts.helpdesk, service });
+  const bot = await startBot({ jid: jid('helpdesk'), password: accounts.helpdesk, service, rooms: [team] });
   cleanups.push(() => bot.disconnect());
 
   portal = await startPortal({
@@ -98,6 +134,7 @@ process.stdout.write(`
   Log in as ${jid('anna')}   password ${accounts.anna}
         or  ${jid('ben')}    password ${accounts.ben}
   Write to  ${jid('helpdesk')} (a bot written with the SDK; try "hilfe")
+  Room      ${team} ("Team Nordlicht", archived, with history; the bot greets newcomers)
   XMPP      ${service} (WebSocket), ${prosody.boshUrl} (BOSH), c2s on 127.0.0.1:${prosody.ports.c2s}
 
   Ctrl-C stops everything.

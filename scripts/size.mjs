@@ -6,10 +6,13 @@ import { rollup } from 'rollup';
 import configs from '../rollup.config.mjs';
 
 const KB = 1024;
-/** gzip budgets in bytes. */
+/**
+ * gzip budgets in bytes. StanzaJS alone is ~100 KB gzip and does not tree-shake; the SDK's own
+ * features add ~19 KB and the widget with Lit ~21 KB. Tighten these as bytes are won back.
+ */
 const budgets = {
   'dist/mailbox-chat.js (single-file build)': 150 * KB,
-  'sdk entry, bundled for browsers with its dependencies': 115 * KB,
+  'sdk entry, bundled for browsers with its dependencies': 125 * KB,
 };
 
 function sizes(code) {

@@ -1,12 +1,20 @@
 import { ChatError, ErrorCodes } from './errors.js';
 import { createEmitter } from './emitter.js';
 import type { ChatEvents } from './events.js';
+import { createBlocking, type Blocking } from './features/blocking.js';
 import { createChats } from './features/chats.js';
+import { createContacts, type Contacts } from './features/contacts.js';
 import { createDiscovery } from './features/discovery.js';
+import { createPresence, type PresenceApi } from './features/presence.js';
+import { createProfile, type ProfileApi } from './features/profile.js';
+import { createPush, type Push } from './features/push.js';
+import { createRooms, type Rooms } from './features/rooms.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport } from './transport/xmpp.js';
 import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
+import type { Conversations } from './features/chats.js';
+import type { TypingState } from './types.js';
 
 /** Options for {@link createChat}. */
 export interface ChatOptions {
@@ -22,9 +30,16 @@ export interface ChatOptions {
   /**
    * Where to connect: a WebSocket (`wss://chat.example.com/xmpp-websocket`) or BOSH
    * (`https://chat.example.com/http-bind`) endpoint; in Node also `xmpp://host:5222` (STARTTLS)
-   * or `xmpps://host:5223` (direct TLS). Omitted: DNS SRV in Node, XEP-0156 discovery in browsers.
+   * or `xmpps://host:5223` (direct TLS). A list is tried in order, falling back to the next when
+   * one cannot connect (e.g. `['wss://…/xmpp-websocket', 'https://…/http-bind']`). Omitted: DNS
+   * SRV in Node, XEP-0156 discovery (WebSocket first, then BOSH) in browsers.
    */
-  service?: string;
+  service?: string | readonly string[];
+  /**
+   * Where XEP-0156 host-meta is read from when `service` is omitted in a browser. Default
+   * `https://<domain>` (`/.well-known/host-meta.json`, then `/.well-known/host-meta`).
+   */
+  hostMeta?: string;
   /**
    * Node only: TLS settings for TCP connections. `ca` adds trusted CA certificates (PEM), e.g. a
    * company CA. Certificates are always verified; there is no switch to turn that off.
@@ -59,29 +74,118 @@ export interface Chat {
   readonly status: Status;
   /** What discovery found on the server in the current session; undefined until then. */
   readonly server: ServerInfo | undefined;
+  /** The full JID (`user@domain/resource`) of the current session, once one was bound. */
+  readonly jid: Jid | undefined;
   /** Opens the session. Resolves when online; rejects with a {@link ChatError} (`auth-failed`, …). */
   connect(): Promise<void>;
   /** Closes the session; `status` becomes `offline`. */
   disconnect(): Promise<void>;
   /**
    * Sends a one-to-one message. Works offline: the message is queued and sent once online.
-   * Returns the message with its first state (`sent`, or `queued` when offline).
+   * Returns the message with its first state (`sent`, or `queued` when offline). The message is
+   * also emitted once as a `message` event (direction `out`, state `queued`) before it returns,
+   * so a UI can render every message from that one stream; `message:state` then follows it
+   * through `sent`, `acked`, `delivered` (XEP-0184 receipt or XEP-0333 `received`) and
+   * `displayed`. A body that is just an http(s) URL gets an `attachment`.
    */
   send(to: Jid, body: string): Message;
+  /**
+   * Corrects the last message we sent in its conversation (XEP-0308): the same {@link Message}
+   * (same `id`) gets the new `body`, `edited: true` and `correctedFrom` (the original text);
+   * `message:updated` fires here and at the peer. Works offline like `send`.
+   *
+   * @example
+   * ```ts
+   * const msg = chat.send('ben@example.com', 'Helo');
+   * await chat.correct(msg.id, 'Hello');
+   * ```
+   * @throws ChatError `invalid-argument` when `id` is not our last message in its conversation.
+   */
+  correct(id: string, body: string): Promise<Message>;
+  /**
+   * Marks a conversation read: its unread count becomes 0 (`conversation:updated`) and the peer
+   * gets a XEP-0333 `displayed` marker for the newest message that asked for one (sent on the
+   * next session when offline). Same as `chat.conversations.markRead()`.
+   *
+   * @example
+   * ```ts
+   * chat.markRead('ben@example.com'); // the user opened the conversation
+   * ```
+   */
+  markRead(conversation: Jid): void;
+  /**
+   * Tells the peer what the user is doing in a conversation (XEP-0085 chat states):
+   * `composing` while typing, `paused` after a pause, `active` when looking at it, `inactive`,
+   * `gone`. Repeats of the same state are not sent again; sending a message implies `active`.
+   * Best effort: nothing is sent (or queued) while offline.
+   *
+   * @example
+   * ```ts
+   * input.addEventListener('input', () => chat.setTyping('ben@example.com', 'composing'));
+   * ```
+   * @throws ChatError `invalid-argument` for an unknown state.
+   */
+  setTyping(conversation: Jid, state: TypingState): void;
+  /**
+   * The one-to-one conversations, most recent first, with their last message and unread count;
+   * `conversation:updated` says when one changed.
+   *
+   * @example
+   * ```ts
+   * chat.on('conversation:updated', () => render(chat.conversations.list()));
+   * ```
+   */
+  readonly conversations: Conversations;
+  /**
+   * Tells the server whether the user is looking at the chat (XEP-0352 client state indication),
+   * so it can hold unimportant traffic (presence, typing) while inactive. Browsers do this from
+   * page visibility by themselves; call it from Node or a native shell. Kept across reconnects.
+   *
+   * @example
+   * ```ts
+   * chat.setActive(false); // the app went to the background
+   * ```
+   */
+  setActive(active: boolean): void;
+  /** Contacts (roster), their presence and subscription requests. */
+  readonly contacts: Contacts;
+  /** Our own presence and status message. */
+  readonly presence: PresenceApi;
+  /** Blocking (XEP-0191). */
+  readonly blocking: Blocking;
+  /** Push notifications (XEP-0357). */
+  readonly push: Push;
+  /** Our own profile (vCard: name, nickname, avatar). */
+  readonly profile: ProfileApi;
+  /**
+   * Group chat (XEP-0045): join, create and configure rooms, moderation, invitations.
+   *
+   * @example
+   * ```ts
+   * const room = await chat.rooms.join('team@conference.example.com', { nick: 'anna' });
+   * room.send('Hallo zusammen');
+   * ```
+   */
+  readonly rooms: Rooms;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]): () => void;
 }
 
 /**
  * In browsers: retry at once when the network comes back or the page becomes visible, instead of
- * waiting for the next backoff step.
+ * waiting for the next backoff step; and tell the server (XEP-0352) whether the page is visible,
+ * so it can hold presence and typing traffic for a hidden tab.
  */
-function watchConnectivity(retryNow: () => void): void {
+function watchPage(retryNow: () => void, setActive: (active: boolean) => void): void {
   const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
   target.addEventListener?.('online', retryNow);
   const doc = (globalThis as { document?: Document }).document;
-  doc?.addEventListener('visibilitychange', () => {
-    if (doc.visibilityState === 'visible') retryNow();
+  if (!doc) return;
+  if (doc.visibilityState === 'hidden') setActive(false);
+  doc.addEventListener('visibilitychange', () => {
+    const visible = doc.visibilityState === 'visible';
+    setActive(visible);
+    if (visible) retryNow();
   });
 }
 
@@ -114,6 +218,7 @@ export function createChat(options: ChatOptions): Chat {
     keepalive: options.keepalive ?? { interval: 60, timeout: 15 },
     ...(resumeStorage ? { resumeStorage } : {}),
     ...(options.service ? { service: options.service } : {}),
+    ...(options.hostMeta ? { hostMeta: options.hostMeta } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     credentials,
     ...(options.resource ? { resource: options.resource } : {}),
@@ -125,9 +230,21 @@ export function createChat(options: ChatOptions): Chat {
   // `resumed` flag tells a fresh session (redo per-session set-up: carbons, presence, rooms) from
   // a resumed one (nothing to redo).
   const session = createSession({ transport, emit: events.emit, reconnect: options.reconnect ?? {} });
-  watchConnectivity(session.retryNow);
+  const setActive = (active: boolean): void => transport.setClientState(active ? 'active' : 'inactive');
+  watchPage(session.retryNow, setActive);
   const discovery = createDiscovery({ transport, emit: events.emit });
-  const chats = createChats({ transport, emit: events.emit, discovery });
+  const chats = createChats({
+    transport,
+    emit: events.emit,
+    discovery,
+    isBlocked: (jid) => blocking.isBlocked(jid),
+  });
+  const blocking = createBlocking({ transport, emit: events.emit, discovery });
+  const profile = createProfile({ transport, emit: events.emit });
+  const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
+  const presence = createPresence({ transport });
+  const push = createPush({ transport, emit: events.emit, discovery });
+  const rooms = createRooms({ transport, emit: events.emit, discovery });
 
   return {
     get status() {
@@ -136,9 +253,28 @@ export function createChat(options: ChatOptions): Chat {
     get server() {
       return discovery.server;
     },
+    get jid() {
+      return transport.jid;
+    },
     connect: session.connect,
     disconnect: session.disconnect,
     send: chats.send,
+    correct: chats.correct,
+    markRead: chats.markRead,
+    setTyping: chats.setTyping,
+    conversations: chats.conversations,
+    setActive,
+    contacts,
+    presence,
+    blocking: {
+      block: blocking.block,
+      unblock: blocking.unblock,
+      list: blocking.list,
+      isBlocked: blocking.isBlocked,
+    },
+    push,
+    profile: { get: profile.get, set: profile.set },
+    rooms,
     on: events.on,
   };
 }

@@ -35,6 +35,14 @@ export const ErrorCodes = {
   invalidArgument: 'invalid-argument',
   /** A listener threw; reported on the `error` event. */
   listener: 'listener',
+  /** Rooms: the nickname is taken by another occupant (see `retryWithSuffix` on `rooms.join`). */
+  nicknameConflict: 'nickname-conflict',
+  /** Rooms: the room needs a password, or the one given is wrong. */
+  passwordRequired: 'password-required',
+  /** Rooms: we are banned from the room. */
+  banned: 'banned',
+  /** Rooms: the room is members-only and we are not a member. */
+  membersOnly: 'members-only',
 } as const;
 
 /** One of the {@link ErrorCodes}, or a newer code. */

@@ -7,3 +7,35 @@ export type { ChatEvents } from './events.js';
 export { bareJid } from './jid.js';
 export type { Jid, Message, MessageState, ResumeState, ResumeStorage, ServerInfo, Status } from './types.js';
 export type { ReconnectOptions } from './features/session.js';
+export type { Conversations } from './features/chats.js';
+export type { Attachment, Conversation, TypingState } from './types.js';
+export type { Blocking } from './features/blocking.js';
+export type { Contacts } from './features/contacts.js';
+export type { PresenceApi } from './features/presence.js';
+export type { ProfileApi } from './features/profile.js';
+export type { Push } from './features/push.js';
+export { PresenceShows } from './types.js';
+export type {
+  Contact,
+  OwnPresence,
+  Presence,
+  PresenceShow,
+  Profile,
+  PushTarget,
+  Subscription,
+} from './types.js';
+export type {
+  AffiliationEntry,
+  JoinOptions,
+  Occupant,
+  OccupantLeaveReason,
+  Room,
+  RoomAffiliation,
+  RoomConfig,
+  RoomInfo,
+  RoomInvite,
+  RoomLeaveReason,
+  RoomRole,
+  Rooms,
+  RoomSummary,
+} from './features/rooms.js';

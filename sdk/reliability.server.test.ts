@@ -43,6 +43,8 @@ function until(chat: Chat, wanted: Status, ms = 15_000): Promise<void> {
   });
 }
 
+/** States that mean the server has the message (acked) or further. */
+const DONE = new Set<MessageState>(['acked', 'delivered', 'displayed']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `#${i + 1}`);
 
@@ -59,10 +61,16 @@ describe('delivery through a link that keeps breaking', () => {
     const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
     const atAnna: string[] = [];
     const atBen: string[] = [];
-    a.on('message', ({ message }) => atAnna.push(message.body));
-    b.on('message', ({ message }) => atBen.push(message.body));
+    a.on('message', ({ message }) => message.direction === 'in' && atAnna.push(message.body));
+    b.on('message', ({ message }) => message.direction === 'in' && atBen.push(message.body));
     const states = new Map<string, MessageState>();
     a.on('message:state', ({ id, state }) => states.set(id, state));
+    // A listener that throws must not disturb delivery or stream-management counting.
+    a.on('message', () => {
+      throw new Error('a bug in the app');
+    });
+    const listenerErrors: string[] = [];
+    a.on('error', ({ error }) => listenerErrors.push(error.code));
     let resumes = 0;
     a.on('status', ({ status }) => {
       if (status === 'reconnecting') resumes += 1;
@@ -91,10 +99,12 @@ describe('delivery through a link that keeps breaking', () => {
     expect(atBen).toEqual(numbers(200));
     expect(atAnna).toEqual(numbers(200));
     await expect
-      .poll(() => [...states.values()].filter((s) => s !== 'acked').length, { timeout: 10_000 })
+      .poll(() => [...states.values()].filter((s) => !DONE.has(s)).length, { timeout: 10_000 })
       .toBe(0);
     expect(states.size).toBe(200);
     expect(resumes).toBe(20);
+    expect(listenerErrors.length).toBeGreaterThanOrEqual(200); // once per message event
+    expect(new Set(listenerErrors)).toEqual(new Set(['listener']));
   }, 120_000);
 
   it('after a reload, a new client resumes the same session and receives what came meanwhile', async () => {
@@ -187,6 +197,22 @@ describe('delivery through a link that keeps breaking', () => {
     link.resume();
     await until(a, 'online');
     await expect.poll(() => received).toEqual(['written on a dead link']);
+  });
+
+  it('a deliberate disconnect right after sending loses nothing and reports nothing as failed', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = client({ jid: anna!.jid, password: anna!.password, service: xmpp.websocketUrl });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    const received: string[] = [];
+    b.on('message', ({ message }) => message.direction === 'in' && received.push(message.body));
+    const states = new Map<string, MessageState>();
+    a.on('message:state', ({ id, state }) => states.set(id, state));
+    await Promise.all([a.connect(), b.connect()]);
+    for (const body of numbers(20)) a.send(ben!.jid, body);
+    await a.disconnect();
+    expect(states.size).toBe(20);
+    expect([...states.values()].filter((s) => !DONE.has(s))).toEqual([]);
+    await expect.poll(() => received).toEqual(numbers(20));
   });
 
   it('does not retry a wrong password: one connection, then disconnected', async () => {

@@ -34,6 +34,49 @@ export interface Message {
   readonly time: Date;
   /** Delivery state, for outgoing messages. */
   readonly state?: MessageState;
+  /**
+   * A shared file or link: from XEP-0066 out-of-band data, or a body that is just one http(s) URL
+   * (the body then still holds the URL).
+   */
+  readonly attachment?: Attachment;
+  /** True when the message was corrected (XEP-0308); `body` holds the latest text. */
+  readonly edited?: boolean;
+  /** The original text, before the first correction. */
+  readonly correctedFrom?: string;
+  /**
+   * A `/me` message (XEP-0245): `body` still starts with `/me `; show it as an action, e.g.
+   * `* anna waves` for `/me waves`.
+   */
+  readonly action?: boolean;
+}
+
+/** A file or link attached to a message. Render names and descriptions as text. */
+export interface Attachment {
+  /** Where it is. Only http(s) URLs are taken from incoming messages. */
+  readonly url: string;
+  /** The file name, from the URL's last path segment. */
+  readonly name?: string;
+  /** MIME type, guessed from the file name's extension when the sender did not say. */
+  readonly type?: string;
+  /** Size in bytes, when known. */
+  readonly size?: number;
+  /** The sender's description (XEP-0066 `desc`). */
+  readonly description?: string;
+}
+
+/** XEP-0085 chat states: what a peer is doing in a conversation. */
+export type TypingState = 'composing' | 'paused' | 'active' | 'inactive' | 'gone';
+
+/** A one-to-one conversation as `chat.conversations.list()` shows it. */
+export interface Conversation {
+  /** Bare JID of the peer. */
+  readonly jid: Jid;
+  /** The newest message, incoming or outgoing. */
+  readonly last?: Message;
+  /** Incoming messages since the conversation was last read (here, or replied to anywhere). */
+  readonly unread: number;
+  /** Time of the newest message. */
+  readonly updated: Date;
 }
 
 /**
@@ -96,4 +139,111 @@ export interface ServerInfo {
   proxy65?: Jid;
   /** Every feature the server itself advertised. */
   features: string[];
+}
+
+/**
+ * Presence "show" values as a closed set: `online` (plain available), `chat` (free for chat),
+ * `away`, `xa` (extended away), `dnd` (do not disturb), `offline` (no resource available).
+ */
+/**
+ * @example
+ * ```ts
+ * const label = (show: PresenceShow) => t(`presence.${show}`); // one string per PresenceShows entry
+ * ```
+ */
+export const PresenceShows = ['chat', 'online', 'away', 'xa', 'dnd', 'offline'] as const;
+/** One of {@link PresenceShows}. */
+export type PresenceShow = (typeof PresenceShows)[number];
+
+/** The presence of one resource (device) of a contact, or a contact's aggregated presence. */
+export interface Presence {
+  /** `offline` when no resource is available. */
+  readonly show: PresenceShow;
+  /** The status message, if any. Render it as text. */
+  readonly status?: string;
+  /** The resource's priority (RFC 6121); 0 when unset. */
+  readonly priority: number;
+  /** The resource this presence came from; absent for `offline`. */
+  readonly resource?: string;
+}
+
+/** Subscription state of a contact (RFC 6121): whose presence flows to whom. */
+export type Subscription = 'none' | 'to' | 'from' | 'both';
+
+/**
+ * A contact in the roster, with presence and avatar. Plain, immutable data: a new object on change.
+ *
+ * @example
+ * ```ts
+ * const ben = chat.contacts.get('ben@example.com');
+ * if (ben) render(ben.name ?? ben.nickname ?? ben.jid, ben.presence.show, ben.avatar);
+ * ```
+ */
+export interface Contact {
+  /** Bare JID. */
+  readonly jid: Jid;
+  /** The name we gave the contact in our roster. */
+  readonly name?: string;
+  /** The nickname the contact chose (XEP-0172), as seen in its presence or subscription request. */
+  readonly nickname?: string;
+  /** Roster groups. */
+  readonly groups: readonly string[];
+  /** `to`: we see their presence; `from`: they see ours; `both`; `none`. */
+  readonly subscription: Subscription;
+  /** Our request to see their presence is pending. */
+  readonly ask: boolean;
+  /** Aggregated presence: the best available resource (by priority, then show), else `offline`. */
+  readonly presence: Presence;
+  /** Every available resource, best first. */
+  readonly resources: readonly Presence[];
+  /**
+   * The contact's avatar as a URL usable in `<img src>`: an object URL in browsers (revoked when
+   * the avatar changes), a `data:` URL in Node. Absent when there is none (or not fetched yet).
+   */
+  readonly avatar?: string;
+}
+
+/**
+ * Our own presence, as set with `chat.presence.set()`.
+ *
+ * @example
+ * ```ts
+ * const away: OwnPresence = { show: 'away', status: 'Back at 3' };
+ * chat.presence.set(away);
+ * ```
+ */
+export interface OwnPresence {
+  /** Default `online`. `offline` is not settable: use `disconnect()`. */
+  show?: Exclude<PresenceShow, 'offline'>;
+  /** A status message. */
+  status?: string;
+  /** Priority of this resource (-128…127); default 0. */
+  priority?: number;
+}
+
+/** Our own profile from our vCard (vcard-temp). */
+export interface Profile {
+  /** Full name (vCard `FN`). */
+  name?: string;
+  /** Nickname (vCard `NICKNAME`), also sent with subscription requests (XEP-0172). */
+  nickname?: string;
+  /** Our avatar as a URL (see {@link Contact.avatar}), if we have one. */
+  avatar?: string;
+}
+
+/**
+ * Where push notifications go (XEP-0357): the app server's JID and node, and an optional secret.
+ *
+ * @example
+ * ```ts
+ * await chat.push.enable({ service: 'push.example.com', node: deviceToken, secret });
+ * ```
+ */
+export interface PushTarget {
+  /** JID of the app server (push service). */
+  service: Jid;
+  /** The node on the app server that identifies this device. */
+  node: string;
+  /** A secret the app server gave this device, sent along as `secret` in the publish options. */
+  secret?: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSeenSet } from './chats.js';
+import { attachmentOf, createSeenSet } from './chats.js';
 
 describe('incoming de-duplication', () => {
   const base = {
@@ -33,5 +33,31 @@ describe('incoming de-duplication', () => {
     seen.check({ ...base, stanzaId: 'c' });
     expect(seen.check({ ...base, stanzaId: 'c' })).toBe(true);
     expect(seen.check({ ...base, stanzaId: 'a' })).toBe(false);
+  });
+});
+
+describe('attachments', () => {
+  it('takes the first OOB link, with a name and a type from the file name', () => {
+    expect(
+      attachmentOf('see the plan', [
+        { url: 'https://share.example.com/a1/Plan%20Q3.pdf', description: 'Q3' },
+      ]),
+    ).toEqual({
+      url: 'https://share.example.com/a1/Plan%20Q3.pdf',
+      name: 'Plan Q3.pdf',
+      type: 'application/pdf',
+      description: 'Q3',
+    });
+  });
+
+  it('treats a body that is only an http(s) URL as an attachment, and text with a URL as text', () => {
+    expect(attachmentOf(' https://example.com/cat.JPG ')).toEqual({
+      url: 'https://example.com/cat.JPG',
+      name: 'cat.JPG',
+      type: 'image/jpeg',
+    });
+    expect(attachmentOf('look: https://example.com/cat.jpg')).toBeUndefined();
+    expect(attachmentOf('javascript:alert(1)')).toBeUndefined();
+    expect(attachmentOf('hi', [{ url: 'javascript:alert(1)' }])).toBeUndefined();
   });
 });

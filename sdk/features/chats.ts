@@ -1,14 +1,39 @@
-import type { ChatError } from '../errors.js';
+import { ChatError, ErrorCodes } from '../errors.js';
 import type { Emit } from '../events.js';
 import { enableCarbons } from '../transport/disco.js';
-import type { InboundMessage, Transport } from '../transport/xmpp.js';
+import { toChatError } from '../transport/iq.js';
+import type { InboundMessage, OutboundMessage, Transport } from '../transport/xmpp.js';
 import type { Discovery } from './discovery.js';
-import type { Jid, Message, MessageState } from '../types.js';
+import type { Attachment, Conversation, Jid, Message, MessageState, TypingState } from '../types.js';
 import { bareJid } from '../jid.js';
 
 /** One-to-one chat. Internal; exposed through the client facade. */
 export interface Chats {
   send(to: Jid, body: string): Message;
+  correct(id: string, body: string): Promise<Message>;
+  markRead(conversation: Jid): void;
+  setTyping(conversation: Jid, state: TypingState): void;
+  readonly conversations: Conversations;
+}
+
+/** The one-to-one conversations of this client, recent first. Exposed as `chat.conversations`. */
+export interface Conversations {
+  /**
+   * Every conversation with a message since this client started, most recent first.
+   *
+   * @example
+   * ```ts
+   * for (const c of chat.conversations.list()) console.log(c.jid, c.unread, c.last?.body);
+   * ```
+   */
+  list(): Conversation[];
+  /** One conversation by the peer's JID (bare or full), if it has one. */
+  get(jid: Jid): Conversation | undefined;
+  /**
+   * Marks a conversation read: resets its unread count and tells the peer (XEP-0333 `displayed`
+   * for the newest incoming message that asked for markers). Same as `chat.markRead()`.
+   */
+  markRead(jid: Jid): void;
 }
 
 function newId(): string {
@@ -24,6 +49,68 @@ const ORDER: Record<MessageState, number> = {
   displayed: 4,
   failed: 5,
 };
+
+/** How many message ids the feature remembers for receipts, markers and corrections. */
+const KNOWN_LIMIT = 20_000;
+
+const TYPING_STATES: ReadonlySet<string> = new Set(['composing', 'paused', 'active', 'inactive', 'gone']);
+
+/** MIME types by file extension, for attachments whose sender did not say. */
+const MIME: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mp3: 'audio/mpeg',
+  ogg: 'audio/ogg',
+  m4a: 'audio/mp4',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  zip: 'application/zip',
+};
+
+/**
+ * The attachment of a message: its first http(s) XEP-0066 link, else its body when that is
+ * nothing but one http(s) URL. Pure.
+ */
+export function attachmentOf(
+  body: string | undefined,
+  links: ReadonlyArray<{ url: string; description?: string }> = [],
+): Attachment | undefined {
+  const isHttp = (url: string): boolean => /^https?:\/\/\S+$/i.test(url);
+  const trimmed = body?.trim() ?? '';
+  const link = links.find((l) => isHttp(l.url)) ?? (isHttp(trimmed) ? { url: trimmed } : undefined);
+  if (!link) return undefined;
+  let url: URL;
+  try {
+    url = new URL(link.url);
+  } catch {
+    // Not a URL after all (the pattern above is loose): then it is plain text, not an attachment.
+    return undefined;
+  }
+  const segment = url.pathname.split('/').filter(Boolean).pop();
+  let name: string | undefined;
+  if (segment) {
+    try {
+      name = decodeURIComponent(segment);
+    } catch {
+      // A malformed %-escape: show the segment as it is.
+      name = segment;
+    }
+  }
+  const extension = name?.includes('.') ? name.split('.').pop()?.toLowerCase() : undefined;
+  const type = extension ? MIME[extension] : undefined;
+  return {
+    url: link.url,
+    ...(name ? { name } : {}),
+    ...(type ? { type } : {}),
+    ...('description' in link && link.description ? { description: link.description } : {}),
+  };
+}
 
 /**
  * Remembers which incoming messages were seen, by every id they carry (server stanza id, and the
@@ -52,41 +139,197 @@ export function createSeenSet(limit = 10_000): { check(message: InboundMessage):
   };
 }
 
-/** Creates the one-to-one chat feature with its outbox. */
+/** What the feature keeps per conversation. */
+interface ConversationState {
+  jid: Jid;
+  last?: Message;
+  unread: number;
+  updated: Date;
+  /** The newest incoming message that asked for markers: its stanza id and full sender JID. */
+  markable?: { id: string; to: Jid };
+  /** The id we last sent `displayed` for. */
+  displayedSent?: string;
+  /** A `displayed` marker waits for the next session. */
+  displayedPending?: boolean;
+  /** The chat state we last sent, so that repeats are not sent again. */
+  typingSent?: TypingState;
+  /** Id of the newest outgoing message (from any of our devices): the only one we may correct. */
+  lastOut?: string;
+}
+
+/**
+ * Creates the one-to-one chat feature: the outbox with delivery states, receipts and markers,
+ * chat states, corrections, carbons, and the conversation list.
+ *
+ * `isBlocked` tells whether a bare JID is blocked (XEP-0191): nothing from it surfaces (no
+ * `message`, `typing`, state changes) and nothing is answered (no receipts or markers).
+ */
 export function createChats({
   transport,
   emit,
   discovery,
+  isBlocked = () => false,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
+  isBlocked?: (jid: Jid) => boolean;
 }): Chats {
   const seen = createSeenSet();
   /** Every outgoing message not yet acked by the server, in the order it was written. */
-  const outbox = new Map<string, { message: Message; written: boolean }>();
+  const outbox = new Map<string, { message: Message; written: boolean; replace?: string }>();
   const states = new Map<string, MessageState>();
+  /** Stanza ids of corrections we sent: tracked in the outbox, but they have no state of their own. */
+  const corrections = new Set<string>();
+  /**
+   * Messages by conversation and every id that names them (stanza id, origin id, corrections).
+   * The ids of one message share one slot, so a new version replaces it under all of them. Bounded:
+   * the oldest ids are forgotten first.
+   */
+  const known = new Map<string, { message: Message }>();
+  const remember = (conversation: Jid, id: string, slot: { message: Message }): void => {
+    known.set(keyOf(conversation, id), slot);
+    if (known.size > KNOWN_LIMIT) known.delete(known.keys().next().value as string);
+  };
+  const lookup = (conversation: Jid, id: string): Message | undefined =>
+    known.get(keyOf(conversation, id))?.message;
+  /** Our own messages by id (from any device): `correct()` finds them here. */
+  const ownSlots = new Map<string, { message: Message }>();
+  const conversations = new Map<Jid, ConversationState>();
+  /** The conversation of each message sent from here, by id. */
+  const sentTo = new Map<string, Jid>();
 
-  const setState = (id: string, state: MessageState): void => {
+  const keyOf = (conversation: Jid, id: string): string => `${conversation}\n${id}`;
+
+  /** Puts a new version of a known message everywhere the old one was. */
+  const replaceKnown = (old: Message, next: Message): void => {
+    const slot = known.get(keyOf(old.conversation, old.id)) ?? ownSlots.get(old.id);
+    if (slot?.message === old) slot.message = next;
+    const c = conversations.get(old.conversation);
+    if (c?.last === old) c.last = next;
+  };
+
+  const setState = (id: string, state: MessageState, error?: ChatError): void => {
+    if (corrections.has(id)) return;
     const current = states.get(id);
     if (current !== undefined && ORDER[current] >= ORDER[state]) return;
     states.set(id, state);
-    emit('message:state', { id, state });
+    const conversation = sentTo.get(id);
+    const message = conversation ? lookup(conversation, id) : undefined;
+    if (message) replaceKnown(message, { ...message, state });
+    emit('message:state', { id, state, ...(error ? { error } : {}) });
   };
 
-  const write = (message: Message): void => {
-    transport.sendMessage({ id: message.id, to: message.conversation, type: 'chat', body: message.body });
-    const entry = outbox.get(message.id);
-    if (entry) entry.written = true;
+  /** Sends a stanza that is fine to lose (receipts, markers, chat states); false when offline. */
+  const sendBestEffort = (message: OutboundMessage): boolean => {
+    if (!transport.online) return false;
+    try {
+      transport.sendMessage(message);
+      return true;
+    } catch (error) {
+      // The link went down between the check and the send: these are hints, not messages; the
+      // next one (or the peer's archive) makes up for it.
+      void error;
+      return false;
+    }
+  };
+
+  const snapshot = (c: ConversationState): Conversation => ({
+    jid: c.jid,
+    ...(c.last ? { last: c.last } : {}),
+    unread: c.unread,
+    updated: c.updated,
+  });
+  const publish = (c: ConversationState): void => emit('conversation:updated', { conversation: snapshot(c) });
+  const conversationOf = (jid: Jid): ConversationState => {
+    let c = conversations.get(jid);
+    if (!c) {
+      c = { jid, unread: 0, updated: new Date(0) };
+      conversations.set(jid, c);
+    }
+    return c;
+  };
+
+  /** Files a new message in its conversation and announces both. */
+  const record = (message: Message, ids: readonly string[]): void => {
+    const slot = { message };
+    for (const id of ids) remember(message.conversation, id, slot);
+    if (message.direction === 'out') {
+      ownSlots.set(message.id, slot);
+      if (ownSlots.size > KNOWN_LIMIT) ownSlots.delete(ownSlots.keys().next().value as string);
+    }
+    const c = conversationOf(message.conversation);
+    if (message.time.getTime() >= c.updated.getTime()) {
+      c.last = message;
+      c.updated = message.time;
+    }
+    if (message.direction === 'in') c.unread += 1;
+    // Replying (here or on another device) means the conversation was read.
+    else c.unread = 0;
+    if (message.direction === 'out') c.lastOut = message.id;
+    emit('message', { message });
+    publish(c);
+  };
+
+  /** Replaces a known message by its corrected version and announces it. */
+  const update = (original: Message, body: string, aliases: readonly string[]): Message => {
+    const attachment = attachmentOf(body);
+    const rest: Message = { ...original };
+    delete (rest as { attachment?: Attachment }).attachment;
+    delete (rest as { action?: boolean }).action;
+    const updated: Message = {
+      ...rest,
+      body,
+      edited: true,
+      correctedFrom: original.correctedFrom ?? original.body,
+      ...(attachment ? { attachment } : {}),
+      ...(body.startsWith('/me ') ? { action: true } : {}),
+    };
+    const c = conversations.get(original.conversation);
+    const wasLast = c?.last === original;
+    replaceKnown(original, updated);
+    const slot = known.get(keyOf(original.conversation, original.id));
+    if (slot) for (const id of aliases) remember(original.conversation, id, slot);
+    emit('message:updated', { message: updated });
+    if (c && wasLast) publish(c);
+    return updated;
+  };
+
+  const write = (entry: { message: Message; replace?: string }): void => {
+    const { message, replace } = entry;
+    transport.sendMessage({
+      id: message.id,
+      to: message.conversation,
+      type: 'chat',
+      body: message.body,
+      chatState: 'active',
+      ...(replace ? { replace } : { requestReceipt: true, markable: true }),
+    });
+    conversationOf(message.conversation).typingSent = 'active';
+    const current = outbox.get(message.id);
+    if (current) current.written = true;
     setState(message.id, 'sent');
   };
 
+  const sendDisplayed = (c: ConversationState): void => {
+    const markable = c.markable;
+    if (!markable || markable.id === c.displayedSent) return;
+    const sent = sendBestEffort({
+      to: markable.to,
+      type: 'chat',
+      marker: { type: 'displayed', id: markable.id },
+    });
+    c.displayedPending = !sent;
+    if (sent) c.displayedSent = markable.id;
+  };
+
   const flush = (): void => {
-    for (const { message, written } of outbox.values()) {
-      if (written) continue;
+    for (const entry of outbox.values()) {
+      if (entry.written) continue;
       if (!transport.online) return;
-      write(message);
+      write(entry);
     }
+    for (const c of conversations.values()) if (c.displayedPending) sendDisplayed(c);
   };
 
   transport.on('online', ({ resumed }) => {
@@ -112,24 +355,115 @@ export function createChats({
     if (entry) entry.written = false;
   });
 
+  /** A receipt or marker from `peer` about our message `id`. */
+  const confirm = (peer: Jid, id: string, state: 'delivered' | 'displayed'): void => {
+    const mine = lookup(peer, id);
+    if (!mine || mine.direction !== 'out' || !states.has(mine.id)) return;
+    // The peer has it: no need to write it again after a lost session. The server had it too, so
+    // the states in between are passed through in order even if their own signal comes later
+    // (a receipt can overtake the XEP-0198 ack): listeners always see the whole path.
+    outbox.delete(mine.id);
+    const ladder: MessageState[] = ['acked', 'delivered', 'displayed'];
+    for (const step of ladder.slice(0, ladder.indexOf(state) + 1)) setState(mine.id, step);
+  };
+
   transport.on('message', (inbound: InboundMessage) => {
-    if (inbound.body === undefined || (inbound.type !== 'chat' && inbound.type !== 'normal')) return;
+    if (inbound.type === 'error' && inbound.id && inbound.error && !inbound.carbon) {
+      // A bounce of one of our messages (no such user, blocked by the peer on some servers, …).
+      const conversation = sentTo.get(inbound.id);
+      const from = bareJid(inbound.from);
+      if (!conversation || (from !== conversation && from !== conversation.split('@')[1])) return;
+      outbox.delete(inbound.id);
+      setState(inbound.id, 'failed', toChatError({ error: inbound.error }, 'Sending the message'));
+      return;
+    }
+    if (inbound.type !== 'chat' && inbound.type !== 'normal') return;
+    // Servers put a human-readable body on invitations; they are not chat messages.
+    if (inbound.roomInvite) return;
+    const outgoing = inbound.carbon === 'sent';
+    const peer = bareJid(outgoing ? inbound.to : inbound.from);
+    if (!peer || (!outgoing && isBlocked(peer))) return;
+
+    // Answer what the sender asked for; a received carbon was answered by the device that got it.
+    // Also answered for re-deliveries: our first answer may have been lost with the link.
+    if (!inbound.carbon && inbound.id && (inbound.receiptRequest || inbound.markable)) {
+      sendBestEffort({
+        to: inbound.from,
+        type: inbound.type,
+        ...(inbound.receiptRequest ? { receiptFor: inbound.id } : {}),
+        ...(inbound.markable ? { marker: { type: 'received' as const, id: inbound.id } } : {}),
+      });
+    }
+    if (!outgoing) {
+      if (inbound.receiptFor) confirm(peer, inbound.receiptFor, 'delivered');
+      if (inbound.marker) {
+        confirm(peer, inbound.marker.id, inbound.marker.type === 'received' ? 'delivered' : 'displayed');
+      }
+      if (inbound.chatState) {
+        emit('typing', { conversation: peer, from: inbound.from, state: inbound.chatState });
+      }
+    } else if (inbound.marker?.type === 'displayed') {
+      // Another of our devices showed the conversation to the user: it is read here too.
+      const c = conversations.get(peer);
+      if (c) {
+        c.displayedSent = inbound.marker.id;
+        c.displayedPending = false;
+        if (c.unread > 0) {
+          c.unread = 0;
+          publish(c);
+        }
+      }
+    }
+
+    if (inbound.body === undefined) return;
     if (seen.check(inbound)) return;
+    if (inbound.markable && inbound.id && !outgoing) {
+      conversationOf(peer).markable = { id: inbound.id, to: inbound.from };
+    }
+    const ids = [inbound.id, inbound.originId].filter((id): id is string => Boolean(id));
+
+    if (inbound.replace) {
+      const original = lookup(peer, inbound.replace);
+      if (original) {
+        // Only the original sender may correct a message (ours: only our own devices, through
+        // carbons); anything else is dropped.
+        const bySender =
+          original.direction === 'out' ? outgoing : bareJid(original.from) === bareJid(inbound.from);
+        if (bySender) update(original, inbound.body, ids);
+        return;
+      }
+      // The original is unknown here (older than this client): show the correction as a message.
+    }
+
+    const attachment = attachmentOf(inbound.body, inbound.links);
     const message: Message = {
       id: inbound.originId ?? inbound.id ?? inbound.stanzaId ?? newId(),
       ...(inbound.stanzaId ? { stanzaId: inbound.stanzaId } : {}),
-      conversation: bareJid(inbound.from),
+      conversation: peer,
       from: inbound.from,
-      direction: 'in',
+      direction: outgoing ? 'out' : 'in',
       kind: 'chat',
       body: inbound.body,
       time: inbound.delay ?? new Date(),
+      ...(attachment ? { attachment } : {}),
+      ...(inbound.replace ? { edited: true } : {}),
+      ...(inbound.action ? { action: true } : {}),
     };
-    emit('message', { message });
+    record(message, ids.length > 0 ? ids : [message.id]);
   });
+
+  const markRead = (jid: Jid): void => {
+    const c = conversations.get(bareJid(jid));
+    if (!c) return;
+    sendDisplayed(c);
+    if (c.unread === 0) return;
+    c.unread = 0;
+    publish(c);
+  };
 
   return {
     send(to, body) {
+      const attachment = attachmentOf(body);
       const message: Message = {
         id: newId(),
         conversation: bareJid(to),
@@ -139,11 +473,56 @@ export function createChats({
         body,
         time: new Date(),
         state: 'queued',
+        ...(attachment ? { attachment } : {}),
+        ...(body.startsWith('/me ') ? { action: true } : {}),
       };
       outbox.set(message.id, { message, written: false });
+      sentTo.set(message.id, message.conversation);
+      record(message, [message.id]);
       setState(message.id, 'queued');
       if (transport.online) flush();
       return { ...message, state: states.get(message.id) ?? 'queued' };
+    },
+
+    async correct(id, body) {
+      const original = ownSlots.get(id)?.message;
+      const c = original ? conversations.get(original.conversation) : undefined;
+      if (!original || !c || c.lastOut !== id) {
+        throw new ChatError(
+          ErrorCodes.invalidArgument,
+          'Only the last message sent in a conversation can be corrected',
+        );
+      }
+      const correctionId = newId();
+      corrections.add(correctionId);
+      const updated = update(original, body, [correctionId]);
+      outbox.set(correctionId, { message: { ...updated, id: correctionId }, written: false, replace: id });
+      if (transport.online) flush();
+      return updated;
+    },
+
+    markRead,
+
+    setTyping(jid, state) {
+      if (!TYPING_STATES.has(state)) {
+        throw new ChatError(ErrorCodes.invalidArgument, `Unknown chat state: ${String(state)}`);
+      }
+      const c = conversationOf(bareJid(jid));
+      if (c.typingSent === state) return;
+      if (sendBestEffort({ to: c.jid, type: 'chat', chatState: state })) c.typingSent = state;
+    },
+
+    conversations: {
+      list: () =>
+        [...conversations.values()]
+          .filter((c) => c.last !== undefined)
+          .sort((a, b) => b.updated.getTime() - a.updated.getTime())
+          .map(snapshot),
+      get(jid) {
+        const c = conversations.get(bareJid(jid));
+        return c?.last ? snapshot(c) : undefined;
+      },
+      markRead,
     },
   };
 }

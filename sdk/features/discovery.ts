@@ -81,7 +81,7 @@ export function createDiscovery({ transport, emit }: { transport: Transport; emi
       ...(account ? { account } : {}),
       items: itemInfos.filter((i): i is { jid: string; info: DiscoInfo } => i.info !== undefined),
       streamManagement: negotiated(transport, 'streamManagement'),
-      csi: negotiated(transport, 'clientStateIndication'),
+      csi: transport.csi,
     });
   };
 

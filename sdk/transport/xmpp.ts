@@ -1,14 +1,15 @@
 // The only module family that imports StanzaJS. It creates the agent, contains StanzaJS's traps
 // (see the project notes), and turns StanzaJS events into plain domain data for the features above.
-import { createClient, type Agent, type Stanzas } from 'stanza';
+import { createClient, type Agent } from 'stanza';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
 import { bareJid as bare } from '../jid.js';
 import type { ResumeState, ResumeStorage } from '../types.js';
-import { endpointsFor } from './endpoints.js';
+import { csiAvailable, csiPlugin, trackClientState, type ClientState } from './csi.js';
+import { discoverEndpoints } from './discovery.js';
+import { endpointsFor, type Endpoint } from './endpoints.js';
+import { listenForMessages, toStanza, type InboundMessage, type OutboundMessage } from './messages.js';
 import { platformTransport, type StanzaTransportClass } from './registry.js';
-
-type ReceivedMessage = Stanzas.ReceivedMessage;
 
 // --- Transport failures (the TCP transport, sdk/transport/tcp.ts) -----------------------------
 declare module 'stanza' {
@@ -26,7 +27,7 @@ declare module 'stanza' {
 export interface TransportOptions {
   jid: string;
   /** See {@link endpointsFor}. */
-  service?: string;
+  service?: string | readonly string[];
   /** Node only: extra trusted CA certificates (PEM) for TCP/TLS connections. */
   tls?: { ca?: string | string[] };
   resource?: string;
@@ -40,30 +41,12 @@ export interface TransportOptions {
   keepalive?: { interval: number; timeout: number };
   /** Persists stream-management state so that another client can resume the session. */
   resumeStorage?: ResumeStorage;
+  /** Where XEP-0156 host-meta is fetched from when no service is given (default `https://<domain>`). */
+  hostMeta?: string;
 }
 
-/** An incoming message stanza as plain data. */
-export interface InboundMessage {
-  id?: string;
-  from: string;
-  to: string;
-  type: 'chat' | 'groupchat' | 'normal' | 'headline' | 'error';
-  body?: string;
-  /** XEP-0359 stanza id assigned by our own server (by = our bare JID), if any. */
-  stanzaId?: string;
-  /** XEP-0359 origin id the sender assigned, if any. */
-  originId?: string;
-  /** XEP-0203 delay stamp. */
-  delay?: Date;
-}
-
-/** An outgoing chat message as plain data. */
-export interface OutboundMessage {
-  id: string;
-  to: string;
-  type: 'chat' | 'groupchat';
-  body: string;
-}
+// Message stanzas as plain data (parser and builder): see ./messages.js.
+export type { InboundMessage, OutboundMessage } from './messages.js';
 
 /** The outcome of one connection attempt. */
 export type ConnectResult = { ok: true; resumed: boolean } | { ok: false; error: ChatError; fatal: boolean };
@@ -97,8 +80,15 @@ export interface Transport {
   /** Closes the session for good (no resume afterwards). */
   disconnect(): Promise<void>;
   sendMessage(message: OutboundMessage): void;
+  /** XEP-0352: whether the user is looking at the client; kept across reconnects and resumes. */
+  setClientState(state: ClientState): void;
+  /** Whether the server offered XEP-0352 on the current stream. */
+  readonly csi: boolean;
   on: Emitter<TransportEvents>['on'];
 }
+
+/** XEP-0115 node: the software, as a URI. */
+const CAPS_NODE = 'https://www.npmjs.com/package/mailbox-chat';
 
 /** Stream errors after which reconnecting cannot help. */
 const FATAL_STREAM_ERRORS = new Set([
@@ -121,21 +111,6 @@ const SASL_CODES: Record<string, string> = {
   'mechanism-too-weak': 'auth-failed',
   'encryption-required': 'auth-failed',
 };
-
-/** Converts a StanzaJS message into {@link InboundMessage}; pure. */
-export function toInbound(msg: ReceivedMessage, ownBareJid: string): InboundMessage {
-  const stanzaId = msg.stanzaIds?.find((s) => s.by === ownBareJid)?.id;
-  return {
-    ...(msg.id ? { id: msg.id } : {}),
-    from: msg.from,
-    to: msg.to,
-    type: (msg.type ?? 'normal') as InboundMessage['type'],
-    ...(msg.body !== undefined ? { body: msg.body } : {}),
-    ...(stanzaId ? { stanzaId } : {}),
-    ...(msg.originId ? { originId: msg.originId } : {}),
-    ...(msg.delay?.timestamp ? { delay: new Date(msg.delay.timestamp) } : {}),
-  };
-}
 
 /** Classifies why a connection attempt or a session ended. Pure. */
 export function classifyFailure(facts: {
@@ -217,12 +192,28 @@ const WS_OPEN = 1;
  *   the agent instead, where the transport reads certificate failures from them.
  */
 function hardened(Base: StanzaTransportClass): StanzaTransportClass {
+  const basePush = (
+    Base.prototype as unknown as { push: (chunk: unknown, encoding?: BufferEncoding) => boolean }
+  ).push;
   return class extends Base {
     /** Settles when this transport's stream is over: pending writes then stop waiting. */
     #over: Promise<void> = new Promise<void>((resolve) => {
       const stream = this as unknown as { once?: (event: string, listener: () => void) => void };
       for (const event of ['end', 'close', 'error']) stream.once?.(event, () => resolve());
     });
+
+    #eof = false;
+
+    /**
+     * StanzaJS's BOSH transport ends its stream on a terminate `<body>` and then pushes the body's
+     * children (ejabberd sends e.g. `<r/>` there): ERR_STREAM_PUSH_AFTER_EOF, emitted as an
+     * unhandled 'error' that exits a Node process. What comes after the end is dropped.
+     */
+    push(chunk: unknown, encoding?: BufferEncoding): boolean {
+      if (chunk === null) this.#eof = true;
+      else if (this.#eof) return false;
+      return basePush.call(this, chunk, encoding);
+    }
 
     override connect(config: Parameters<InstanceType<StanzaTransportClass>['connect']>[0]): void {
       super.connect(config);
@@ -310,7 +301,7 @@ export function createTransport(options: TransportOptions): Transport {
   const tcp = platformTransport('tcp');
   const endpoints = endpointsFor(options.service, domain, Boolean(tcp));
   if (endpoints.length === 0) {
-    throw new ChatError(ErrorCodes.invalidArgument, `Unsupported service URL: ${options.service}`);
+    throw new ChatError(ErrorCodes.invalidArgument, `Unsupported service URL: ${String(options.service)}`);
   }
 
   const agent = createClient({
@@ -340,11 +331,27 @@ export function createTransport(options: TransportOptions): Transport {
   if (!endpoints.every((e) => e.transport === 'tcp' || e.url === '' || /^(wss|https):/i.test(e.url))) {
     agent.sasl.disable('PLAIN');
   }
-  // Credentials are asked for at each login and never kept on the agent's config.
+  // Credentials are asked for once per login attempt (StanzaJS asks at every SASL step) and
+  // dropped when the attempt ends; they are never kept on the agent's config.
+  let attemptCredentials: Promise<{ password: string }> | undefined;
   agent.getCredentials = async () => {
-    const { password } = await options.credentials();
+    attemptCredentials ??= options.credentials();
+    const { password } = await attemptCredentials;
     return { username: options.jid.split('@')[0] ?? '', password };
   };
+  // XEP-0352: StanzaJS's own CSI never negotiates (see csi.ts).
+  agent.use(csiPlugin);
+  const clientState = trackClientState(agent);
+  // XEP-0115: every broadcast presence carries our capabilities, whoever sends it.
+  agent.config.capsNode = CAPS_NODE;
+  agent.updateCaps();
+  const sendPresence = agent.sendPresence.bind(agent);
+  agent.sendPresence = (presence = {}) =>
+    sendPresence(
+      !presence.to && !presence.type && !presence.legacyCapabilities
+        ? { ...presence, legacyCapabilities: agent.disco.getCaps() ?? [] }
+        : presence,
+    );
 
   const storage = options.resumeStorage;
   const restored = storage ? Promise.resolve(storage.load()) : Promise.resolve(undefined);
@@ -355,6 +362,11 @@ export function createTransport(options: TransportOptions): Transport {
 
   let online = false;
   let closing = false;
+  let working: Endpoint | undefined;
+  let streamStarted = false;
+  agent.on('stream:start', () => {
+    streamStarted = true;
+  });
   let attempt: { fail: (error: ChatError, fatal: boolean) => void } | undefined;
   let facts: Parameters<typeof classifyFailure>[0] = {};
 
@@ -365,7 +377,11 @@ export function createTransport(options: TransportOptions): Transport {
   agent.on('--reset-stream-features', () => {
     offeredSm = false;
   });
-  agent.on('message', (msg) => events.emit('message', toInbound(msg, bare(agent.jid || options.jid))));
+  listenForMessages(
+    agent,
+    () => bare(agent.jid || options.jid),
+    (message) => events.emit('message', message),
+  );
   agent.on('message:acked', (msg) => {
     if (msg.id) events.emit('message:acked', { id: msg.id });
   });
@@ -422,6 +438,75 @@ export function createTransport(options: TransportOptions): Transport {
     events.emit('online', { jid: agent.jid, resumed });
   };
 
+  /** One attempt on the endpoint currently configured on the agent. Never rejects. */
+  const attemptOn = (): Promise<ConnectResult> => {
+    return new Promise<ConnectResult>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          finish();
+          agent.transport?.disconnect(false);
+          resolve({ ok: false, ...classifyFailure({ timedOut: true }) });
+        },
+        (options.connectTimeout ?? 30) * 1000,
+      );
+      const finish = (): void => {
+        clearTimeout(timer);
+        attempt = undefined;
+        agent.off('session:started', onStarted);
+        agent.off('stream:management:resumed', onResumed);
+      };
+      const onStarted = (): void => {
+        // StanzaJS starts the session at bind, before it enables stream management. Declaring
+        // the session up only once SM is on means a loss right after login can still resume.
+        if (offeredSm && !agent.sm.started) {
+          const onSm = (sm: { type: string }): void => {
+            if (sm.type !== 'enabled' && sm.type !== 'failed') return;
+            agent.off('sm', onSm);
+            setTimeout(onStarted, 0);
+          };
+          agent.on('sm', onSm);
+          return;
+        }
+        finish();
+        up(false);
+        resolve({ ok: true, resumed: false });
+      };
+      const onResumed = (): void => {
+        finish();
+        up(true);
+        resolve({ ok: true, resumed: true });
+      };
+      attempt = {
+        fail: (error, fatal) => {
+          finish();
+          resolve({ ok: false, error, fatal });
+        },
+      };
+      agent.on('session:started', onStarted);
+      agent.on('stream:management:resumed', onResumed);
+      if (options.keepalive) {
+        agent.enableKeepAlive({ interval: options.keepalive.interval, timeout: options.keepalive.timeout });
+      }
+      void agent.connect();
+    });
+  };
+
+  /** The endpoints to try, in order: the one that worked last first; XEP-0156 when needed. */
+  const resolveEndpoints = async (): Promise<Endpoint[]> => {
+    let list = endpoints;
+    if (endpoints.some((e) => e.url === '')) {
+      const found = await discoverEndpoints(domain, options.hostMeta ? { baseUrl: options.hostMeta } : {});
+      list = [
+        ...found.websocket.map((url) => ({ transport: 'websocket' as const, url })),
+        ...found.bosh.map((url) => ({ transport: 'bosh' as const, url })),
+      ];
+      // Discovery accepts plain ws:/http: on loopback only; PLAIN still needs TLS.
+      if (list.some((e) => !/^(wss|https):/i.test(e.url))) agent.sasl.disable('PLAIN');
+    }
+    const first = working;
+    return first ? [first, ...list.filter((e) => e.url !== first.url)] : list;
+  };
+
   const transport: Transport = {
     get jid() {
       return agent.jid || undefined;
@@ -438,55 +523,38 @@ export function createTransport(options: TransportOptions): Transport {
         loaded = true;
         if (state?.id) agent.sm.load(state as Parameters<Agent['sm']['load']>[0]);
       }
-      return new Promise<ConnectResult>((resolve) => {
-        const timer = setTimeout(
-          () => {
-            finish();
-            agent.transport?.disconnect(false);
-            resolve({ ok: false, ...classifyFailure({ timedOut: true }) });
-          },
-          (options.connectTimeout ?? 30) * 1000,
+      const candidates = await resolveEndpoints();
+      if (candidates.length === 0) {
+        const error = new ChatError(
+          ErrorCodes.connectionFailed,
+          `No XMPP endpoint found for ${domain} (XEP-0156)`,
         );
-        const finish = (): void => {
-          clearTimeout(timer);
-          attempt = undefined;
-          agent.off('session:started', onStarted);
-          agent.off('stream:management:resumed', onResumed);
-        };
-        const onStarted = (): void => {
-          // StanzaJS starts the session at bind, before it enables stream management. Declaring
-          // the session up only once SM is on means a loss right after login can still resume.
-          if (offeredSm && !agent.sm.started) {
-            const onSm = (sm: { type: string }): void => {
-              if (sm.type !== 'enabled' && sm.type !== 'failed') return;
-              agent.off('sm', onSm);
-              setTimeout(onStarted, 0);
-            };
-            agent.on('sm', onSm);
-            return;
-          }
-          finish();
-          up(false);
-          resolve({ ok: true, resumed: false });
-        };
-        const onResumed = (): void => {
-          finish();
-          up(true);
-          resolve({ ok: true, resumed: true });
-        };
-        attempt = {
-          fail: (error, fatal) => {
-            finish();
-            resolve({ ok: false, error, fatal });
-          },
-        };
-        agent.on('session:started', onStarted);
-        agent.on('stream:management:resumed', onResumed);
-        if (options.keepalive) {
-          agent.enableKeepAlive({ interval: options.keepalive.interval, timeout: options.keepalive.timeout });
+        return { ok: false, error, fatal: false };
+      }
+      let result: ConnectResult | undefined;
+      // Try each endpoint in order (WebSocket before BOSH); fall back only when one could not even
+      // start a stream. The one that worked is tried first next time.
+      for (const endpoint of candidates) {
+        agent.updateConfig({
+          transports: { [endpoint.transport]: endpoint.url },
+          transportPreferenceOrder: [endpoint.transport],
+        });
+        streamStarted = false;
+        result = await attemptOn();
+        attemptCredentials = undefined;
+        if (result.ok) {
+          working = endpoint;
+          return result;
         }
-        void agent.connect();
-      });
+        if (result.fatal || streamStarted || closing) return result;
+      }
+      return result!;
+    },
+    setClientState(state) {
+      clientState.set(state);
+    },
+    get csi() {
+      return csiAvailable(agent);
     },
     async disconnect() {
       closing = true;
@@ -496,15 +564,19 @@ export function createTransport(options: TransportOptions): Transport {
         await Promise.resolve(storage?.save(undefined));
         return;
       }
-      if (online && agent.sm.started && agent.sm.unacked.length > 0) {
-        // Ask for an ack first so that delivered messages are not reported as unacked.
+      // Before closing, wait (briefly) until the server has acknowledged everything written, so
+      // messages it did receive are not reported as unacked and sent again next time.
+      const deadline = Date.now() + 3000;
+      const queue = (agent as unknown as { outgoingDataQueue: { idle(): boolean } }).outgoingDataQueue;
+      while (online && agent.sm.started && Date.now() < deadline) {
+        if (queue.idle() && agent.sm.unacked.length === 0) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 2000);
+          const timer = setTimeout(resolve, 500);
           agent.once('stream:management:ack', () => {
             clearTimeout(timer);
             resolve();
           });
-          agent.sm.request();
+          if (queue.idle()) agent.sm.request();
         });
       }
       await new Promise<void>((resolve) => {
@@ -516,13 +588,7 @@ export function createTransport(options: TransportOptions): Transport {
     },
     sendMessage(message) {
       if (!online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
-      agent.sendMessage({
-        id: message.id,
-        originId: message.id,
-        to: message.to,
-        type: message.type,
-        body: message.body,
-      });
+      agent.sendMessage(toStanza(message));
     },
   };
   agents.set(transport, agent);

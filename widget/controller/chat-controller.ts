@@ -242,10 +242,9 @@ export class ChatController implements ReactiveController {
     const chat = this.current;
     const to = this.active;
     if (!chat || !to || !body.trim()) return;
-    const message = chat.send(to, body);
-    this.store.add(message, true);
-    this.host.dispatchEvent(new McMessageEvent({ message }));
-    this.host.requestUpdate();
+    // The SDK reports the sent message on its `message` event (direction 'out') before `send`
+    // returns; `receive` adds it and tells the host page, once.
+    chat.send(to, body);
   }
 
   /** Opens a conversation (a new one when there is none yet), or goes back to the list. */

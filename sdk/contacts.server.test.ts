@@ -1,0 +1,186 @@
+// Contacts, presence and subscriptions between real accounts on the test Prosody.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
+import { createChat, type Chat, type ChatOptions } from './index.js';
+
+const xmpp = inject('xmpp');
+const open: Chat[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
+});
+
+function client(account: TestAccount, options: Partial<ChatOptions> = {}): Chat {
+  const chat = createChat({
+    jid: account.jid,
+    password: account.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+    ...options,
+  });
+  open.push(chat);
+  return chat;
+}
+
+/** Polls `check` until it returns a truthy value (and returns that), or fails after `ms`. */
+async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Two online clients that are mutual contacts (subscription `both` on each side). */
+async function friends(): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
+  const [anna, ben] = await createAccounts(2);
+  const a = client(anna!);
+  const b = client(ben!);
+  await Promise.all([a.connect(), b.connect()]);
+  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
+  await a.contacts.add(ben!.jid, { name: 'Ben' });
+  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
+  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
+  return { a, b, anna: anna!, ben: ben! };
+}
+
+describe('contacts', () => {
+  it('add → request (with our nickname) → approve: both sides end with subscription both and see each other online', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = client(anna!);
+    const b = client(ben!);
+    await Promise.all([a.connect(), b.connect()]);
+    await a.profile.set({ nickname: 'Anna B.' });
+    const added: string[] = [];
+    a.on('contact:added', ({ contact }) => added.push(contact.jid));
+    const requests: Array<{ jid: string; nickname?: string }> = [];
+    b.on('subscription:request', (request) => requests.push(request));
+
+    await a.contacts.add(ben!.jid, { name: 'Ben', groups: ['Team'] });
+    expect(added).toEqual([ben!.jid]);
+    expect(a.contacts.get(ben!.jid)).toMatchObject({ name: 'Ben', groups: ['Team'] });
+    await eventually(() => requests.length === 1);
+    expect(requests[0]).toEqual({ jid: anna!.jid, nickname: 'Anna B.' });
+    expect(b.contacts.pendingRequests()).toEqual([{ jid: anna!.jid, nickname: 'Anna B.' }]);
+
+    b.contacts.approve(anna!.jid);
+    const atAnna = await eventually(() => {
+      const c = a.contacts.get(ben!.jid);
+      return c?.subscription === 'both' && c.presence.show === 'online' ? c : undefined;
+    });
+    expect(atAnna.resources).toHaveLength(1);
+    const atBen = await eventually(() => {
+      const c = b.contacts.get(anna!.jid);
+      return c?.subscription === 'both' && c.presence.show === 'online' ? c : undefined;
+    });
+    expect(atBen.nickname).toBe('Anna B.');
+    expect(b.contacts.pendingRequests()).toEqual([]);
+  });
+
+  it('shows presence changes (show, status) to the other side, and offline on disconnect', async () => {
+    const { a, b, anna } = await friends();
+    const seen: string[] = [];
+    b.on('presence', ({ jid, presence }) => {
+      if (jid === anna.jid) seen.push(presence.show);
+    });
+    a.presence.set({ show: 'away', status: 'In a meeting' });
+    await eventually(() => b.contacts.get(anna.jid)?.presence.show === 'away');
+    expect(b.contacts.get(anna.jid)?.presence.status).toBe('In a meeting');
+    a.presence.set({ show: 'dnd' });
+    await eventually(() => b.contacts.get(anna.jid)?.presence.show === 'dnd');
+    expect(b.contacts.get(anna.jid)?.presence.status).toBeUndefined();
+    await a.disconnect();
+    await eventually(() => b.contacts.get(anna.jid)?.presence.show === 'offline');
+    expect(seen).toEqual(expect.arrayContaining(['away', 'dnd', 'offline']));
+
+    // Our presence is kept and announced again at the next fresh session.
+    await a.connect();
+    await eventually(() => b.contacts.get(anna.jid)?.presence.show === 'dnd');
+  });
+
+  it('aggregates resources: the higher priority wins, and every resource is listed', async () => {
+    const { a, ben } = await friends();
+    const phone = client(ben, { resource: 'phone' });
+    phone.presence.set({ show: 'xa', status: 'on the road', priority: 5 });
+    await phone.connect();
+    const contact = await eventually(() => {
+      const c = a.contacts.get(ben.jid);
+      return c?.resources.length === 2 ? c : undefined;
+    });
+    expect(contact.presence).toMatchObject({
+      show: 'xa',
+      status: 'on the road',
+      priority: 5,
+      resource: 'phone',
+    });
+    expect(contact.resources[1]).toMatchObject({ show: 'online', priority: 0 });
+    await phone.disconnect();
+    await eventually(() => a.contacts.get(ben.jid)?.resources.length === 1);
+    expect(a.contacts.get(ben.jid)?.presence.show).toBe('online');
+  });
+
+  it('deny refuses a request; cancel stops seeing their presence', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = client(anna!);
+    const b = client(ben!);
+    await Promise.all([a.connect(), b.connect()]);
+    b.on('subscription:request', ({ jid }) => b.contacts.deny(jid));
+    await a.contacts.add(ben!.jid, { mutual: false });
+    await eventually(() => a.contacts.get(ben!.jid)?.ask === false);
+    expect(a.contacts.get(ben!.jid)?.subscription).toBe('none');
+    expect(b.contacts.pendingRequests()).toEqual([]);
+
+    const { a: c, b: d, anna: carl, ben: dora } = await friends();
+    c.contacts.cancel(dora.jid);
+    await eventually(() => c.contacts.get(dora.jid)?.subscription === 'from');
+    expect(c.contacts.get(dora.jid)?.presence.show).toBe('offline');
+    await eventually(() => d.contacts.get(carl.jid)?.subscription === 'to');
+  });
+
+  it('renames, regroups and removes a contact; a second resource sees each change', async () => {
+    const { a, anna, ben } = await friends();
+    const tablet = client(anna, { resource: 'tablet' });
+    await tablet.connect();
+    await eventually(() => tablet.contacts.get(ben.jid));
+    const removed: string[] = [];
+    tablet.on('contact:removed', ({ jid }) => removed.push(jid));
+
+    await a.contacts.rename(ben.jid, 'Benjamin');
+    await a.contacts.setGroups(ben.jid, ['Friends', 'Work']);
+    await eventually(() => a.contacts.get(ben.jid)?.name === 'Benjamin');
+    const seen = await eventually(() => {
+      const c = tablet.contacts.get(ben.jid);
+      return c?.name === 'Benjamin' && c.groups.length === 2 ? c : undefined;
+    });
+    expect([...seen.groups].sort()).toEqual(['Friends', 'Work']);
+
+    await a.contacts.remove(ben.jid);
+    await eventually(() => a.contacts.get(ben.jid) === undefined);
+    await eventually(() => removed.length === 1);
+    expect(tablet.contacts.list()).toEqual([]);
+    await expect(a.contacts.rename(ben.jid, 'x')).rejects.toMatchObject({ code: 'item-not-found' });
+  });
+
+  it('reconnecting with a fresh session keeps the roster and picks up changes made meanwhile', async () => {
+    const { a, anna, ben } = await friends();
+    await a.disconnect();
+    const other = client(anna, { resource: 'other' });
+    await other.connect();
+    await eventually(() => other.contacts.get(ben.jid));
+    await other.contacts.rename(ben.jid, 'Ben (renamed)');
+    await a.connect();
+    await eventually(() => a.contacts.get(ben.jid)?.name === 'Ben (renamed)');
+    expect(a.contacts.list().map((c) => c.jid)).toEqual([ben.jid]);
+    await eventually(() => a.contacts.get(ben.jid)?.presence.show === 'online');
+  });
+
+  it('fetches the roster again on a fresh session', async () => {
+    const { anna, ben } = await friends();
+    const later = client(anna);
+    await later.connect();
+    const contact = await eventually(() => later.contacts.get(ben.jid));
+    expect(contact).toMatchObject({ name: 'Ben', subscription: 'both' });
+    await eventually(() => later.contacts.get(ben.jid)?.presence.show === 'online');
+  });
+});

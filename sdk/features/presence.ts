@@ -1,0 +1,64 @@
+import { ChatError, ErrorCodes } from '../errors.js';
+import { sendOwnPresence } from '../transport/roster.js';
+import type { Transport } from '../transport/xmpp.js';
+import type { OwnPresence } from '../types.js';
+
+/**
+ * Our own presence: `chat.presence`. What we set is kept and sent again at every fresh session.
+ *
+ * @example
+ * ```ts
+ * chat.presence.set({ show: 'away', status: 'In a meeting until 3' });
+ * chat.presence.set({}); // back to plain online
+ * ```
+ */
+export interface PresenceApi {
+  /** Our presence as set (default: plain `online`). */
+  readonly current: OwnPresence;
+  /**
+   * Sets our presence and status message, shown to every contact who sees our presence. Works
+   * offline too: it is sent once online.
+   *
+   * @throws ChatError `invalid-argument` for an unknown `show` or a priority outside -128…127.
+   */
+  set(presence: OwnPresence): void;
+}
+
+const SHOWS = new Set(['online', 'chat', 'away', 'xa', 'dnd']);
+
+/** Creates the own-presence feature. */
+export function createPresence({ transport }: { transport: Transport }): PresenceApi {
+  let current: OwnPresence = {};
+
+  const send = (): void => {
+    const { show, status, priority } = current;
+    sendOwnPresence(transport, {
+      ...(show && show !== 'online' ? { show } : {}),
+      ...(status ? { status } : {}),
+      ...(priority !== undefined ? { priority } : {}),
+    });
+  };
+
+  // The transport announces a bare presence as soon as a fresh session is up; ours (with status
+  // and entity capabilities) follows at once and replaces it. A resumed session keeps its presence.
+  transport.on('online', ({ resumed }) => {
+    if (!resumed) send();
+  });
+
+  return {
+    get current() {
+      return { ...current };
+    },
+    set(presence) {
+      if (presence.show !== undefined && !SHOWS.has(presence.show)) {
+        throw new ChatError(ErrorCodes.invalidArgument, `Unknown presence show: ${String(presence.show)}`);
+      }
+      const { priority } = presence;
+      if (priority !== undefined && (!Number.isInteger(priority) || priority < -128 || priority > 127)) {
+        throw new ChatError(ErrorCodes.invalidArgument, 'Presence priority must be an integer in -128…127');
+      }
+      current = { ...presence };
+      if (transport.online) send();
+    },
+  };
+}

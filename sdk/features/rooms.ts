@@ -1,0 +1,1112 @@
+// Group chat (XEP-0045): joining with typed errors and a timeout, occupants, room messages with
+// delivery states, subject, nickname, configuration (incl. archiving), moderation, invitations,
+// room discovery, and rejoining every room after a fresh session.
+import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import type { Emit } from '../events.js';
+import { bareJid } from '../jid.js';
+import { discoInfo, discoItems, type DiscoInfo } from '../transport/disco.js';
+import {
+  destroyRoom,
+  getRoomConfig,
+  listAffiliation,
+  sendDecline,
+  sendInvite,
+  sendJoin,
+  sendLeave,
+  sendNickChange,
+  sendSubject,
+  setAffiliation,
+  setRole,
+  submitRoomConfig,
+  watchRooms,
+  type ConfigField,
+  type MucMessage,
+  type MucPresence,
+} from '../transport/muc.js';
+import type { Transport } from '../transport/xmpp.js';
+import type { Jid, Message, MessageState } from '../types.js';
+import type { Discovery } from './discovery.js';
+
+/** An occupant's role in a room: what they may do now. */
+export type RoomRole = 'moderator' | 'participant' | 'visitor' | 'none';
+/** An occupant's long-lived affiliation with a room (`outcast` = banned). */
+export type RoomAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
+
+/** Someone in a room. Plain, immutable data: a new object on every change. */
+export interface Occupant {
+  /** Their nickname in the room. */
+  readonly nick: string;
+  readonly role: RoomRole;
+  readonly affiliation: RoomAffiliation;
+  /** Their real bare JID, when the room shows it to us (non-anonymous rooms, or as a moderator). */
+  readonly jid?: Jid;
+  /** XEP-0421 occupant id: stable across nickname changes, where the room offers it. */
+  readonly occupantId?: string;
+  /** True for ourselves. */
+  readonly self: boolean;
+}
+
+/**
+ * A room's configuration, as far as the room's configuration form has each field. Only the
+ * fields given are changed by {@link Room.configure}.
+ */
+export interface RoomConfig {
+  /** The room's display name. */
+  name?: string;
+  description?: string;
+  /** Listed in room discovery. */
+  public?: boolean;
+  /** Kept when the last occupant leaves. */
+  persistent?: boolean;
+  /** Only members may join. */
+  membersOnly?: boolean;
+  /** Only occupants with voice may write. */
+  moderated?: boolean;
+  /** A password to join; `''` removes it. */
+  password?: string;
+  /** Who may see occupants' real JIDs. */
+  whoCanSeeJids?: 'anyone' | 'moderators';
+  /** The room keeps a message archive (XEP-0313). Off by default on mailbox. */
+  archive?: boolean;
+}
+
+/** Options for {@link Rooms.join}. */
+export interface JoinOptions {
+  /** Our nickname in the room. */
+  nick: string;
+  /** The room's password, if it has one. */
+  password?: string;
+  /**
+   * Whether to create the room when it does not exist. Default `true`. With `false`, joining a
+   * room that does not exist rejects with `item-not-found`.
+   */
+  create?: boolean;
+  /** Configuration for a room this join creates (ignored for existing rooms). Default: an instant room. */
+  config?: RoomConfig;
+  /** On a nickname conflict, try `nick_2`, `nick_3`, … (up to `nick_9`) instead of rejecting. */
+  retryWithSuffix?: boolean;
+  /**
+   * Room history to receive on join (XEP-0045). Default: none — the archive (`chat.archive`)
+   * fills history without duplicates.
+   */
+  history?: { maxStanzas?: number; seconds?: number; since?: Date };
+  /** Seconds to wait for the room. Default 15. */
+  timeout?: number;
+}
+
+/** An invitation to a room, received as `room:invite`. */
+export interface RoomInvite {
+  /** The room's bare JID. */
+  readonly room: Jid;
+  /**
+   * Who invited us: their real bare JID, or their occupant JID (`room@service/nick`) when a
+   * semi-anonymous room passes a mediated invitation on without it.
+   */
+  readonly from: Jid;
+  /** `mediated`: sent through the room (XEP-0045); `direct`: sent to us by the inviter (XEP-0249). */
+  readonly kind: 'mediated' | 'direct';
+  readonly reason?: string;
+  /** The room's password, when the inviter passed it on. */
+  readonly password?: string;
+}
+
+/** Why we are no longer in a room (`room:left`). */
+export type RoomLeaveReason =
+  'left' | 'kicked' | 'banned' | 'destroyed' | 'affiliation-changed' | 'members-only' | 'shutdown' | 'error';
+
+/** Why an occupant left (`room:occupant` with `change: 'left'`). */
+export type OccupantLeaveReason = 'left' | 'kicked' | 'banned' | 'affiliation-changed' | 'members-only';
+
+/** A room as room discovery lists it. */
+export interface RoomSummary {
+  readonly jid: Jid;
+  readonly name?: string;
+  /** How many are in it, where the room says. */
+  readonly occupants?: number;
+}
+
+/** What a room says about itself (disco#info), without joining it. */
+export interface RoomInfo extends RoomSummary {
+  readonly description?: string;
+  readonly subject?: string;
+  /** The room keeps a message archive (XEP-0313). */
+  readonly archived: boolean;
+  readonly membersOnly: boolean;
+  readonly passwordProtected: boolean;
+  readonly moderated: boolean;
+  readonly persistent: boolean;
+  readonly public: boolean;
+  /** Every feature the room advertised. */
+  readonly features: readonly string[];
+}
+
+/** A user with an affiliation, as {@link Room.affiliations} lists them. */
+export interface AffiliationEntry {
+  readonly jid: Jid;
+  readonly affiliation: RoomAffiliation;
+  readonly nick?: string;
+  readonly reason?: string;
+}
+
+/**
+ * A room we are in. State (`subject`, `nick`, `occupants`) says what is now; `room:*` events say
+ * what happened.
+ *
+ * @example
+ * ```ts
+ * const room = await chat.rooms.join('team@conference.example.com', { nick: 'anna' });
+ * room.send('Guten Morgen!');
+ * room.occupants.map((o) => o.nick);
+ * ```
+ */
+export interface Room {
+  /** The room's bare JID. */
+  readonly jid: Jid;
+  /** Our current nickname. */
+  readonly nick: string;
+  /** The current subject (`''` when none). */
+  readonly subject: string;
+  /** Everyone in the room now, ourselves included. */
+  readonly occupants: readonly Occupant[];
+  /** False while rejoining after a fresh session, and after leaving. */
+  readonly joined: boolean;
+  /**
+   * Sends a message to the room. Works while reconnecting: the message is queued and sent once
+   * the room is joined again. Its state moves `queued → sent → acked`, or `failed` (e.g. no voice).
+   * The message is announced on the `message` event once, here (`direction: 'out'`); the room's
+   * copy of it is not announced again.
+   *
+   * @example
+   * ```ts
+   * const msg = room.send('Hallo zusammen');
+   * chat.on('message:state', ({ id, state }) => id === msg.id && console.log(state));
+   * ```
+   * @throws ChatError `not-connected` when we left the room.
+   */
+  send(body: string): Message;
+  /**
+   * Changes the subject; resolves when the room confirms it.
+   *
+   * @example
+   * ```ts
+   * await room.setSubject('Sprint 42');
+   * ```
+   * @throws ChatError `forbidden` (not allowed to change it), `timeout`, `not-connected`.
+   */
+  setSubject(subject: string): Promise<void>;
+  /**
+   * Changes our nickname; resolves when the room confirms it.
+   *
+   * @example
+   * ```ts
+   * await room.changeNick('anna-mobil');
+   * ```
+   * @throws ChatError `nickname-conflict`, `forbidden`, `timeout`, `not-connected`.
+   */
+  changeNick(nick: string): Promise<void>;
+  /**
+   * Leaves the room (`room:left` with reason `left`). It is not rejoined after a reconnect.
+   *
+   * @example
+   * ```ts
+   * await room.leave();
+   * ```
+   */
+  leave(): Promise<void>;
+  /**
+   * Reads the room's configuration (owners only).
+   *
+   * @example
+   * ```ts
+   * const { archive } = await room.config();
+   * ```
+   * @throws ChatError `forbidden`, `timeout`, `not-connected`.
+   */
+  config(): Promise<RoomConfig>;
+  /**
+   * Changes the given settings (owners only); leaves the others as they are. Reads the room's
+   * configuration form first and sets whichever field the server uses (e.g. archiving is
+   * `muc#roomconfig_enablearchiving` on Prosody and `mam` on ejabberd).
+   *
+   * @example
+   * ```ts
+   * await room.configure({ name: 'Team Nordlicht', persistent: true, archive: true });
+   * ```
+   * @throws ChatError `service-unavailable` (the server has no such setting), `forbidden`,
+   * `invalid-argument`, `timeout`, `not-connected`.
+   */
+  configure(config: RoomConfig): Promise<void>;
+  /**
+   * Removes an occupant from the room for now (moderators).
+   *
+   * @example
+   * ```ts
+   * await room.kick('troll', 'Bitte sachlich bleiben');
+   * ```
+   * @throws ChatError `forbidden`, `item-not-found`, `timeout`.
+   */
+  kick(nick: string, reason?: string): Promise<void>;
+  /**
+   * Bans a user for good (admins): by real JID, or by the nickname of an occupant whose JID we see.
+   *
+   * @example
+   * ```ts
+   * await room.ban('spam@example.com', 'Spam');
+   * ```
+   * @throws ChatError `forbidden`, `invalid-argument` (nickname without a visible JID), `timeout`.
+   */
+  ban(jidOrNick: string, reason?: string): Promise<void>;
+  /**
+   * Gives an occupant voice (moderators; matters in moderated rooms).
+   *
+   * @example
+   * ```ts
+   * await room.grantVoice('ben');
+   * ```
+   * @throws ChatError `forbidden`, `item-not-found`, `timeout`.
+   */
+  grantVoice(nick: string): Promise<void>;
+  /**
+   * Takes an occupant's voice (moderators): they become a visitor.
+   *
+   * @example
+   * ```ts
+   * await room.revokeVoice('ben');
+   * ```
+   * @throws ChatError `forbidden`, `item-not-found`, `timeout`.
+   */
+  revokeVoice(nick: string): Promise<void>;
+  /**
+   * Sets a user's affiliation by real JID (admins/owners).
+   *
+   * @example
+   * ```ts
+   * await room.setAffiliation('ben@example.com', 'member');
+   * ```
+   * @throws ChatError `forbidden`, `timeout`.
+   */
+  setAffiliation(
+    jid: Jid,
+    affiliation: 'member' | 'admin' | 'owner' | 'none',
+    reason?: string,
+  ): Promise<void>;
+  /**
+   * Lists the users with one affiliation (`outcast` = the ban list).
+   *
+   * @example
+   * ```ts
+   * const members = await room.affiliations('member');
+   * ```
+   * @throws ChatError `forbidden`, `timeout`.
+   */
+  affiliations(kind: 'member' | 'admin' | 'owner' | 'outcast'): Promise<AffiliationEntry[]>;
+  /**
+   * Destroys the room (owners). Everyone gets `room:left` with reason `destroyed`.
+   *
+   * @example
+   * ```ts
+   * await room.destroy('Projekt beendet', 'archiv@conference.example.com');
+   * ```
+   * @throws ChatError `forbidden`, `timeout`.
+   */
+  destroy(reason?: string, alternative?: Jid): Promise<void>;
+  /**
+   * Invites someone: through the room (XEP-0045, the default; the room may make them a member)
+   * or directly (XEP-0249, `{ direct: true }`, carrying the room's password if we joined with one).
+   *
+   * @example
+   * ```ts
+   * room.invite('carla@example.com', 'Komm dazu!');
+   * ```
+   * @throws ChatError `not-connected`.
+   */
+  invite(jid: Jid, reason?: string, options?: { direct?: boolean }): void;
+}
+
+/**
+ * Group chat: `chat.rooms`.
+ *
+ * @example
+ * ```ts
+ * chat.on('room:invite', ({ invite }) => chat.rooms.join(invite.room, { nick: 'anna', password: invite.password }));
+ * const room = await chat.rooms.join('team@conference.example.com', { nick: 'anna' });
+ * ```
+ */
+export interface Rooms {
+  /**
+   * Joins a room (creating it unless `create: false`). A room this join creates is configured
+   * at once: as an instant room, or with `options.config`. Joining a room we are in returns it.
+   *
+   * @example
+   * ```ts
+   * const room = await chat.rooms.join('team@conference.example.com', {
+   *   nick: 'anna',
+   *   retryWithSuffix: true,
+   *   config: { name: 'Team', persistent: true, archive: true },
+   * });
+   * ```
+   * @throws ChatError `nickname-conflict`, `password-required` (missing or wrong), `banned`,
+   * `members-only`, `item-not-found` (no such room and `create: false`, or a new room another
+   * user has not configured yet), `service-unavailable` (e.g. the room is full), `timeout`,
+   * `not-connected`, `invalid-argument`.
+   */
+  join(jid: Jid, options: JoinOptions): Promise<Room>;
+  /**
+   * The rooms we are in (or rejoining).
+   *
+   * @example
+   * ```ts
+   * chat.rooms.list().map((room) => room.jid);
+   * ```
+   */
+  list(): Room[];
+  /**
+   * The room with this JID, if we are in it.
+   *
+   * @example
+   * ```ts
+   * chat.rooms.get('team@conference.example.com')?.subject;
+   * ```
+   */
+  get(jid: Jid): Room | undefined;
+  /**
+   * Lists the public rooms on a group chat service (default: the server's own, from discovery),
+   * with their names and occupant counts where the rooms say.
+   *
+   * @example
+   * ```ts
+   * for (const { jid, name, occupants } of await chat.rooms.discover()) console.log(jid, name, occupants);
+   * ```
+   * @throws ChatError `service-unavailable` (no group chat service), `timeout`, `not-connected`.
+   */
+  discover(service?: Jid): Promise<RoomSummary[]>;
+  /**
+   * What a room says about itself, without joining: name, occupants, whether it is archived,
+   * members-only, password-protected, …
+   *
+   * @example
+   * ```ts
+   * const { archived } = await chat.rooms.info('team@conference.example.com');
+   * ```
+   * @throws ChatError `item-not-found`, `timeout`, `not-connected`.
+   */
+  info(jid: Jid): Promise<RoomInfo>;
+  /**
+   * Declines an invitation. For a mediated invitation the inviter is told (through the room);
+   * XEP-0249 has no decline, so a direct invitation is simply not answered.
+   *
+   * @example
+   * ```ts
+   * chat.on('room:invite', ({ invite }) => chat.rooms.decline(invite, 'Keine Zeit'));
+   * ```
+   */
+  decline(invite: RoomInvite, reason?: string): void;
+}
+
+/** Room configuration keys and the form fields that carry them (first match wins). */
+const CONFIG_FIELDS: Record<keyof RoomConfig, readonly string[]> = {
+  name: ['muc#roomconfig_roomname'],
+  description: ['muc#roomconfig_roomdesc'],
+  public: ['muc#roomconfig_publicroom'],
+  persistent: ['muc#roomconfig_persistentroom'],
+  membersOnly: ['muc#roomconfig_membersonly'],
+  moderated: ['muc#roomconfig_moderatedroom'],
+  password: ['muc#roomconfig_roomsecret'],
+  whoCanSeeJids: ['muc#roomconfig_whois'],
+  archive: ['muc#roomconfig_enablearchiving', 'mam'],
+};
+
+const truthy = (value: ConfigField['value']): boolean =>
+  value === true || value === '1' || value === 'true' || (Array.isArray(value) && truthy(value[0]));
+
+const text = (value: ConfigField['value']): string =>
+  Array.isArray(value) ? value.join('\n') : typeof value === 'string' ? value : '';
+
+/**
+ * The form fields to submit for `config`, given the room's form: only fields the form has, with
+ * the form's field types. Pure.
+ *
+ * @throws ChatError `service-unavailable` when the form has no field for a requested setting.
+ */
+export function configFields(form: readonly ConfigField[], config: RoomConfig): ConfigField[] {
+  const byName = new Map(form.map((f) => [f.name, f]));
+  const out: ConfigField[] = [];
+  for (const key of Object.keys(config) as Array<keyof RoomConfig>) {
+    const value = config[key];
+    if (value === undefined) continue;
+    const field = CONFIG_FIELDS[key].map((name) => byName.get(name)).find((f) => f !== undefined);
+    if (!field) {
+      throw new ChatError(ErrorCodes.serviceUnavailable, `The room has no setting for "${key}"`);
+    }
+    const typed = (v: boolean | string): ConfigField => ({
+      name: field.name,
+      ...(field.type ? { type: field.type } : {}),
+      value:
+        field.type === 'boolean' || typeof v === 'boolean' ? (field.type === 'boolean' ? Boolean(v) : v) : v,
+    });
+    out.push(typed(value));
+    if (key === 'password') {
+      const guard = byName.get('muc#roomconfig_passwordprotectedroom');
+      if (guard) out.push({ name: guard.name, type: 'boolean', value: value !== '' });
+    }
+  }
+  return out;
+}
+
+/** Reads a {@link RoomConfig} from a room's configuration form. Pure. */
+export function readConfig(form: readonly ConfigField[]): RoomConfig {
+  const byName = new Map(form.map((f) => [f.name, f]));
+  const field = (key: keyof RoomConfig): ConfigField | undefined =>
+    CONFIG_FIELDS[key].map((name) => byName.get(name)).find((f) => f !== undefined);
+  const config: RoomConfig = {};
+  const str = (key: 'name' | 'description' | 'password'): void => {
+    const f = field(key);
+    if (f) config[key] = text(f.value);
+  };
+  const bool = (key: 'public' | 'persistent' | 'membersOnly' | 'moderated' | 'archive'): void => {
+    const f = field(key);
+    if (f) config[key] = truthy(f.value);
+  };
+  str('name');
+  str('description');
+  str('password');
+  bool('public');
+  bool('persistent');
+  bool('membersOnly');
+  bool('moderated');
+  bool('archive');
+  const whois = field('whoCanSeeJids');
+  if (whois) config.whoCanSeeJids = text(whois.value) === 'anyone' ? 'anyone' : 'moderators';
+  return config;
+}
+
+/** Builds {@link RoomInfo} from a room's disco#info. Pure. */
+export function roomInfo(jid: Jid, info: DiscoInfo): RoomInfo {
+  const form = info.forms['http://jabber.org/protocol/muc#roominfo'] ?? {};
+  const has = (feature: string): boolean => info.features.includes(feature);
+  const first = (name: string): string | undefined => form[name]?.[0];
+  const name =
+    info.identities.find((i) => i.category === 'conference')?.name ?? first('muc#roomconfig_roomname');
+  const occupants = Number(first('muc#roominfo_occupants'));
+  const description = first('muc#roominfo_description');
+  const subject = first('muc#roominfo_subject');
+  return {
+    jid,
+    ...(name ? { name } : {}),
+    ...(first('muc#roominfo_occupants') !== undefined && Number.isFinite(occupants) ? { occupants } : {}),
+    ...(description ? { description } : {}),
+    ...(subject ? { subject } : {}),
+    archived: has('urn:xmpp:mam:2'),
+    membersOnly: has('muc_membersonly'),
+    passwordProtected: has('muc_passwordprotected'),
+    moderated: has('muc_moderated'),
+    persistent: has('muc_persistent'),
+    public: has('muc_public'),
+    features: [...info.features].sort(),
+  };
+}
+
+/** Why a self-presence of type unavailable ended our stay. Pure. */
+export function leaveReason(presence: Pick<MucPresence, 'statusCodes' | 'destroy'>): RoomLeaveReason {
+  const codes = presence.statusCodes;
+  if (presence.destroy) return 'destroyed';
+  if (codes.includes('301')) return 'banned';
+  if (codes.includes('307')) return 'kicked';
+  if (codes.includes('321')) return 'affiliation-changed';
+  if (codes.includes('322')) return 'members-only';
+  if (codes.includes('332')) return 'shutdown';
+  if (codes.includes('333')) return 'error';
+  return 'left';
+}
+
+/** The nicknames to try for a join: `nick`, then `nick_2` … `nick_9` with `retryWithSuffix`. Pure. */
+export function nickCandidates(nick: string, retryWithSuffix = false): string[] {
+  return retryWithSuffix ? [nick, ...Array.from({ length: 8 }, (_, i) => `${nick}_${i + 2}`)] : [nick];
+}
+
+/** How far a state is along the delivery path; a message never moves backwards. */
+const ORDER: Record<MessageState, number> = {
+  queued: 0,
+  sent: 1,
+  acked: 2,
+  delivered: 3,
+  displayed: 4,
+  failed: 5,
+};
+
+interface OutboxEntry {
+  message: Message;
+  written: boolean;
+}
+
+interface RoomState {
+  jid: Jid;
+  nick: string;
+  subject: string;
+  occupants: Map<string, Occupant>;
+  options: JoinOptions;
+  /** The room's password as far as we know it (joined with it, or set it). */
+  password: string | undefined;
+  /** Our own presence confirmed in the current session. */
+  joined: boolean;
+  /** Removed from the room list (left, kicked, …): the object is dead. */
+  gone: boolean;
+  /** Ids of messages we sent to this room (to recognize their reflections). */
+  sent: Set<string>;
+  outbox: Map<string, OutboxEntry>;
+  /** Nicknames that left with status 303, by their new nickname. */
+  renames: Map<string, string>;
+  /** Resolves when the room sent its subject (the end of the join sequence). */
+  subjectSeen: (() => void) | undefined;
+  /**
+   * Waiting `setSubject` calls by stanza id. The room's reflection of a subject does not keep our
+   * id (Prosody), so a confirmation is matched by nickname and text; an error keeps the id.
+   */
+  subjectWaiters: Map<string, { subject: string; resolve: () => void; reject: (error: ChatError) => void }>;
+  api: Room;
+}
+
+function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** Creates the group chat feature. */
+export function createRooms({
+  transport,
+  emit,
+  discovery,
+}: {
+  transport: Transport;
+  emit: Emit;
+  discovery: Discovery;
+}): Rooms {
+  /** Rooms we are in (or rejoining), by bare JID. */
+  const rooms = new Map<Jid, RoomState>();
+  /** Rooms a `join()` is under way for, by bare JID. */
+  const joining = new Map<Jid, RoomState>();
+  /** Outgoing room messages by id, for acks from the transport. */
+  const pending = new Map<string, RoomState>();
+  const states = new Map<string, MessageState>();
+  const seen = new Set<string>();
+  let sessions = 0;
+
+  const remember = (key: string): void => {
+    seen.add(key);
+    if (seen.size > 10_000) seen.delete(seen.values().next().value as string);
+  };
+
+  const setState = (id: string, state: MessageState, error?: ChatError): void => {
+    const current = states.get(id);
+    if (current !== undefined && ORDER[current] >= ORDER[state]) return;
+    states.set(id, state);
+    if (states.size > 10_000) states.delete(states.keys().next().value as string);
+    emit('message:state', { id, state, ...(error ? { error } : {}) });
+  };
+
+  const requireOnline = (): void => {
+    if (!transport.online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
+  };
+  const requireJoined = (state: RoomState): void => {
+    if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
+    requireOnline();
+  };
+  const timeoutOf = (state: RoomState): number => state.options.timeout ?? 15;
+
+  const flush = (state: RoomState): void => {
+    for (const entry of state.outbox.values()) {
+      if (entry.written) continue;
+      if (!transport.online || !state.joined) return;
+      transport.sendMessage({
+        id: entry.message.id,
+        to: state.jid,
+        type: 'groupchat',
+        body: entry.message.body,
+      });
+      entry.written = true;
+      setState(entry.message.id, 'sent');
+    }
+  };
+
+  const removeRoom = (
+    state: RoomState,
+    reason: RoomLeaveReason,
+    extra: { actor?: string; text?: string; alternative?: Jid; error?: ChatError } = {},
+  ): void => {
+    if (state.gone) return;
+    state.gone = true;
+    state.joined = false;
+    rooms.delete(state.jid);
+    // Whatever is still in the outbox never reached the room (acked messages left it).
+    for (const id of state.outbox.keys()) {
+      pending.delete(id);
+      setState(id, 'failed', new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`));
+    }
+    state.outbox.clear();
+    emit('room:left', { room: state.jid, reason, ...extra });
+  };
+
+  const occupantOf = (state: RoomState, p: MucPresence): Occupant => ({
+    nick: p.nick,
+    role: p.role ?? 'none',
+    affiliation: p.affiliation ?? 'none',
+    ...(p.jid ? { jid: bareJid(p.jid) } : {}),
+    ...(p.occupantId ? { occupantId: p.occupantId } : {}),
+    self: p.self || p.nick === state.nick,
+  });
+
+  const onPresence = (p: MucPresence): void => {
+    const state = rooms.get(p.room) ?? joining.get(p.room);
+    if (!state || state.gone || p.type === 'error') return;
+    if (p.type === 'available') {
+      if (p.self) state.nick = p.nick;
+      const occupant = occupantOf(state, p);
+      const previousNick = state.renames.get(p.nick);
+      state.renames.delete(p.nick);
+      const existed = state.occupants.has(p.nick);
+      state.occupants.set(p.nick, occupant);
+      if (!state.joined) return;
+      emit('room:occupant', {
+        room: state.jid,
+        occupant,
+        change: existed || previousNick !== undefined ? 'changed' : 'joined',
+        ...(previousNick !== undefined ? { previousNick } : {}),
+      });
+      return;
+    }
+    // unavailable
+    const before = state.occupants.get(p.nick);
+    state.occupants.delete(p.nick);
+    if (p.statusCodes.includes('303') && p.newNick) {
+      state.renames.set(p.newNick, p.nick);
+      if (p.self) state.nick = p.newNick;
+      return;
+    }
+    if (p.self) {
+      if (!state.joined && joining.has(state.jid)) return; // the join's own error handling reports it
+      if ((p.statusCodes.includes('332') || p.statusCodes.includes('333')) && !p.destroy) {
+        // The service is shutting down (332), or dropped us after a delivery error (333; Prosody
+        // does that while our session ends with a server restart): the room is not gone for
+        // good. Keep it and rejoin with the next fresh session, or soon if our session survives.
+        state.joined = false;
+        state.occupants.clear();
+        setTimeout(() => {
+          if (!state.gone && !state.joined && transport.online && !joining.has(state.jid)) rejoin(state);
+        }, 5000);
+        return;
+      }
+      const text = p.reason ?? p.destroy?.reason;
+      removeRoom(state, leaveReason(p), {
+        ...(p.actor ? { actor: p.actor } : {}),
+        ...(text ? { text } : {}),
+        ...(p.destroy?.alternative ? { alternative: bareJid(p.destroy.alternative) } : {}),
+      });
+      return;
+    }
+    if (!state.joined) return;
+    const reason = leaveReason(p);
+    emit('room:occupant', {
+      room: state.jid,
+      occupant: before ?? occupantOf(state, p),
+      change: 'left',
+      reason: reason === 'destroyed' || reason === 'shutdown' || reason === 'error' ? 'left' : reason,
+    });
+  };
+
+  const onMessage = (m: MucMessage): void => {
+    const state = rooms.get(m.room) ?? joining.get(m.room);
+    if (!state || state.gone) return;
+    if (m.type === 'error') {
+      const id = m.id ?? '';
+      const waiter = state.subjectWaiters.get(id);
+      if (waiter) {
+        state.subjectWaiters.delete(id);
+        waiter.reject(m.error ?? new ChatError(ErrorCodes.requestFailed, 'The room refused'));
+      }
+      if (state.outbox.has(id)) {
+        state.outbox.delete(id);
+        pending.delete(id);
+        setState(id, 'failed', m.error);
+      }
+      return;
+    }
+    if (m.subject !== undefined && m.body === undefined) {
+      state.subject = m.subject;
+      if (m.nick === state.nick) {
+        const waiting = [...state.subjectWaiters].find(([id, w]) => id === m.id || w.subject === m.subject);
+        if (waiting) {
+          state.subjectWaiters.delete(waiting[0]);
+          waiting[1].resolve();
+        }
+      }
+      if (state.subjectSeen) {
+        state.subjectSeen();
+        return;
+      }
+      if (state.joined) {
+        emit('room:subject', { room: state.jid, subject: m.subject, ...(m.nick ? { by: m.nick } : {}) });
+      }
+      return;
+    }
+    if (m.body === undefined) return;
+    const ownId = [m.originId, m.id].find((id) => id !== undefined && state.sent.has(id));
+    const keys = [
+      m.stanzaId ? `s:${state.jid}:${m.stanzaId}` : undefined,
+      m.originId ? `o:${state.jid}:${m.originId}` : undefined,
+      m.id ? `o:${state.jid}:${m.id}` : undefined,
+    ].filter((k): k is string => k !== undefined);
+    const duplicate = keys.some((k) => seen.has(k));
+    keys.forEach(remember);
+    if (ownId) {
+      // Our own message, reflected by the room: it got there. Not a new message.
+      if (state.outbox.delete(ownId)) {
+        pending.delete(ownId);
+        setState(ownId, 'acked');
+      }
+      return;
+    }
+    if (duplicate) return;
+    const self = state.occupants.get(state.nick);
+    const mine = m.nick === state.nick || (m.occupantId !== undefined && m.occupantId === self?.occupantId);
+    const message: Message = {
+      id: m.originId ?? m.id ?? m.stanzaId ?? newId(),
+      ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
+      conversation: state.jid,
+      from: m.nick ? `${state.jid}/${m.nick}` : state.jid,
+      direction: mine ? 'out' : 'in',
+      kind: 'groupchat',
+      body: m.body,
+      time: m.delay ?? new Date(),
+    };
+    emit('message', { message });
+  };
+
+  watchRooms(transport, {
+    presence: onPresence,
+    message: onMessage,
+    invite: (invite) => emit('room:invite', { invite }),
+    declined: (decline) => emit('room:declined', decline),
+  });
+
+  transport.on('message:acked', ({ id }) => {
+    const state = pending.get(id);
+    if (!state) return;
+    pending.delete(id);
+    state.outbox.delete(id);
+    setState(id, 'acked');
+  });
+  transport.on('message:unacked', ({ id }) => {
+    // The session it went out on ended before an ack: write it again once the room is rejoined.
+    const entry = pending.get(id)?.outbox.get(id);
+    if (entry) entry.written = false;
+  });
+
+  /** Configures a room this join created: an instant room, or the given configuration. */
+  const configureNew = async (jid: Jid, config: RoomConfig | undefined): Promise<void> => {
+    if (!config || Object.keys(config).length === 0) {
+      await submitRoomConfig(transport, jid, []);
+      return;
+    }
+    const form = await getRoomConfig(transport, jid);
+    await submitRoomConfig(transport, jid, configFields(form, config));
+  };
+
+  /** One join sequence for a room state: presence, configuration of a new room, subject. */
+  const enter = async (state: RoomState, rejoin: boolean): Promise<{ created: boolean }> => {
+    const { options } = state;
+    const timeout = options.timeout ?? 15;
+    const candidates = rejoin ? [state.nick] : nickCandidates(options.nick, options.retryWithSuffix);
+    let lastError: unknown;
+    for (const nick of candidates) {
+      state.nick = nick;
+      state.occupants.clear();
+      state.renames.clear();
+      const subject = new Promise<void>((resolve) => {
+        state.subjectSeen = resolve;
+      });
+      joining.set(state.jid, state);
+      try {
+        const self = await sendJoin(transport, {
+          room: state.jid,
+          nick,
+          timeout,
+          // The password we joined with, or the one we set since (owners need it too).
+          ...(state.password ? { password: state.password } : {}),
+          ...(options.history ? { history: options.history } : {}),
+        });
+        const created = self.statusCodes.includes('201');
+        if (created && options.create === false) {
+          // We created it by joining, which was not wanted: undo that.
+          await destroyRoom(transport, state.jid, {}).catch(() => undefined); // best effort: it is locked anyway
+          throw new ChatError(ErrorCodes.itemNotFound, `The room ${state.jid} does not exist`, {
+            condition: 'item-not-found',
+          });
+        }
+        if (created) {
+          try {
+            await configureNew(state.jid, options.config);
+          } catch (error) {
+            await destroyRoom(transport, state.jid, {}).catch(() => undefined); // best effort: unusable anyway
+            throw error;
+          }
+        }
+        // The room ends the join sequence with its subject; do not wait forever for it.
+        await Promise.race([subject, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        state.subjectSeen = undefined;
+        state.joined = true;
+        return { created };
+      } catch (error) {
+        lastError = error;
+        state.subjectSeen = undefined;
+        if (isChatError(error) && error.code === ErrorCodes.nicknameConflict) continue;
+        throw error;
+      } finally {
+        joining.delete(state.jid);
+      }
+    }
+    throw lastError;
+  };
+
+  const makeRoom = (state: RoomState): Room => ({
+    get jid() {
+      return state.jid;
+    },
+    get nick() {
+      return state.nick;
+    },
+    get subject() {
+      return state.subject;
+    },
+    get occupants() {
+      return [...state.occupants.values()];
+    },
+    get joined() {
+      return state.joined && !state.gone;
+    },
+    send(body) {
+      if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
+      const message: Message = {
+        id: newId(),
+        conversation: state.jid,
+        from: `${state.jid}/${state.nick}`,
+        direction: 'out',
+        kind: 'groupchat',
+        body,
+        time: new Date(),
+        state: 'queued',
+      };
+      state.sent.add(message.id);
+      state.outbox.set(message.id, { message, written: false });
+      pending.set(message.id, state);
+      setState(message.id, 'queued');
+      flush(state);
+      const current = { ...message, state: states.get(message.id) ?? 'queued' };
+      // Like one-to-one sends: announced once here; the room's reflection is not a second message.
+      emit('message', { message: current });
+      return current;
+    },
+    setSubject(subject) {
+      requireJoined(state);
+      const id = newId();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => {
+            state.subjectWaiters.delete(id);
+            reject(new ChatError(ErrorCodes.timeout, `The room ${state.jid} did not answer in time`));
+          },
+          timeoutOf(state) * 1000,
+        );
+        state.subjectWaiters.set(id, {
+          subject,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+        sendSubject(transport, state.jid, subject, id);
+      });
+    },
+    async changeNick(nick) {
+      requireJoined(state);
+      if (!nick) throw new ChatError(ErrorCodes.invalidArgument, 'A nickname is needed');
+      if (nick === state.nick) return;
+      await sendNickChange(transport, state.jid, nick, timeoutOf(state));
+      state.nick = nick;
+    },
+    async leave() {
+      if (state.gone) return;
+      if (transport.online) await sendLeave(transport, state.jid, state.nick, timeoutOf(state));
+      removeRoom(state, 'left');
+    },
+    async config() {
+      requireJoined(state);
+      return readConfig(await getRoomConfig(transport, state.jid));
+    },
+    async configure(config) {
+      requireJoined(state);
+      const form = await getRoomConfig(transport, state.jid);
+      await submitRoomConfig(transport, state.jid, configFields(form, config));
+      if (config.password !== undefined) state.password = config.password || undefined;
+    },
+    async kick(nick, reason) {
+      requireJoined(state);
+      await setRole(transport, state.jid, nick, 'none', reason);
+    },
+    async ban(jidOrNick, reason) {
+      requireJoined(state);
+      const jid = jidOrNick.includes('@') ? jidOrNick : state.occupants.get(jidOrNick)?.jid;
+      if (!jid) {
+        throw new ChatError(ErrorCodes.invalidArgument, `No visible JID for the occupant ${jidOrNick}`);
+      }
+      await setAffiliation(transport, state.jid, bareJid(jid), 'outcast', reason);
+    },
+    async grantVoice(nick) {
+      requireJoined(state);
+      await setRole(transport, state.jid, nick, 'participant');
+    },
+    async revokeVoice(nick) {
+      requireJoined(state);
+      await setRole(transport, state.jid, nick, 'visitor');
+    },
+    async setAffiliation(jid, affiliation, reason) {
+      requireJoined(state);
+      await setAffiliation(transport, state.jid, bareJid(jid), affiliation, reason);
+    },
+    async affiliations(kind) {
+      requireJoined(state);
+      return listAffiliation(transport, state.jid, kind);
+    },
+    async destroy(reason, alternative) {
+      requireJoined(state);
+      await destroyRoom(transport, state.jid, {
+        ...(reason ? { reason } : {}),
+        ...(alternative ? { alternative } : {}),
+      });
+    },
+    invite(jid, reason, options = {}) {
+      requireJoined(state);
+      sendInvite(transport, state.jid, bareJid(jid), {
+        ...(reason ? { reason } : {}),
+        ...(options.direct && state.password ? { password: state.password } : {}),
+        ...(options.direct ? { direct: true } : {}),
+      });
+    },
+  });
+
+  /** Joins a room we were in again, with its original options (and our current nickname). */
+  function rejoin(state: RoomState): void {
+    state.joined = false;
+    enter(state, true).then(
+      ({ created }) => {
+        if (state.gone) return;
+        emit('room:joined', { room: state.api, created, rejoined: true });
+        flush(state);
+      },
+      (error: unknown) => {
+        removeRoom(state, 'error', {
+          error: isChatError(error)
+            ? error
+            : new ChatError(ErrorCodes.requestFailed, `Rejoining ${state.jid} failed`, { cause: error }),
+        });
+      },
+    );
+  }
+
+  transport.on('online', ({ resumed }) => {
+    sessions += 1;
+    if (resumed) {
+      // The server kept us in every room: just send what was queued meanwhile.
+      for (const state of rooms.values()) flush(state);
+      return;
+    }
+    if (sessions === 1) return;
+    // A fresh session: the server dropped us from every room. Rejoin with the original options.
+    for (const state of [...rooms.values()]) rejoin(state);
+  });
+
+  const info = async (jid: Jid): Promise<RoomInfo> => {
+    requireOnline();
+    const room = bareJid(jid);
+    return roomInfo(room, await discoInfo(transport, room));
+  };
+
+  return {
+    async join(jid, options) {
+      const room = bareJid(jid);
+      if (!room.includes('@') || !options?.nick) {
+        throw new ChatError(ErrorCodes.invalidArgument, 'join needs a room JID (name@service) and a nick');
+      }
+      const existing = rooms.get(room);
+      if (existing) return existing.api;
+      if (joining.has(room)) {
+        throw new ChatError(ErrorCodes.invalidArgument, `A join of ${room} is already under way`);
+      }
+      requireOnline();
+      if (options.create === false) {
+        // Ask first, so that a missing room is not created (and locked) by our join.
+        const exists = await discoInfo(transport, room).then(
+          () => true,
+          (error: unknown) => !(isChatError(error) && error.code === ErrorCodes.itemNotFound),
+        );
+        if (!exists) {
+          throw new ChatError(ErrorCodes.itemNotFound, `The room ${room} does not exist`, {
+            condition: 'item-not-found',
+          });
+        }
+      }
+      const state: RoomState = {
+        jid: room,
+        nick: options.nick,
+        subject: '',
+        occupants: new Map(),
+        options: { ...options },
+        password: options.password ?? (options.config?.password || undefined),
+        joined: false,
+        gone: false,
+        sent: new Set(),
+        outbox: new Map(),
+        renames: new Map(),
+        subjectWaiters: new Map(),
+        subjectSeen: undefined,
+        api: undefined as unknown as Room,
+      };
+      state.api = makeRoom(state);
+      const { created } = await enter(state, false);
+      rooms.set(room, state);
+      emit('room:joined', { room: state.api, created, rejoined: false });
+      return state.api;
+    },
+    list() {
+      return [...rooms.values()].map((s) => s.api);
+    },
+    get(jid) {
+      return rooms.get(bareJid(jid))?.api;
+    },
+    async discover(service) {
+      requireOnline();
+      const host = service ?? (await discovery.ready()).mucService;
+      if (!host) throw new ChatError(ErrorCodes.serviceUnavailable, 'The server has no group chat service');
+      const items = await discoItems(transport, host);
+      return Promise.all(
+        items.map(async (item): Promise<RoomSummary> => {
+          const details = await info(item.jid).catch(() => undefined); // a room may vanish meanwhile
+          const name = details?.name ?? item.name;
+          return {
+            jid: bareJid(item.jid),
+            ...(name ? { name } : {}),
+            ...(details?.occupants !== undefined ? { occupants: details.occupants } : {}),
+          };
+        }),
+      );
+    },
+    info,
+    decline(invite, reason) {
+      if (invite.kind !== 'mediated') return; // XEP-0249 has no decline message
+      requireOnline();
+      sendDecline(transport, invite.room, invite.from, reason);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Own profile (vcard-temp) and contacts' avatars (XEP-0084 / XEP-0153) on the test Prosody.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
+import { createChat, type Chat, type ChatOptions } from './index.js';
+
+const xmpp = inject('xmpp');
+const open: Chat[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
+});
+
+function client(account: TestAccount, options: Partial<ChatOptions> = {}): Chat {
+  const chat = createChat({
+    jid: account.jid,
+    password: account.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+    ...options,
+  });
+  open.push(chat);
+  return chat;
+}
+
+async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function friends(): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
+  const [anna, ben] = await createAccounts(2);
+  const a = client(anna!);
+  const b = client(ben!);
+  await Promise.all([a.connect(), b.connect()]);
+  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
+  await a.contacts.add(ben!.jid);
+  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
+  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
+  return { a, b, anna: anna!, ben: ben! };
+}
+
+/** The bytes behind a `data:` URL. */
+function bytesOf(url: string): Uint8Array {
+  const match = /^data:([^;,]+);base64,(.*)$/.exec(url);
+  if (!match) throw new Error(`not a data URL: ${url.slice(0, 40)}`);
+  return new Uint8Array(Buffer.from(match[2]!, 'base64'));
+}
+
+/** A small valid PNG (1×1, one colour per call) so that each avatar has its own hash. */
+function png(seed: number): Uint8Array {
+  const base = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const bytes = new Uint8Array(base.length + 1);
+  bytes.set(base);
+  bytes[base.length] = seed; // trailing byte after IEND: still displayable, different hash
+  return bytes;
+}
+
+describe('profile and avatars', () => {
+  it('writes and reads our own vCard: name, nickname, avatar', async () => {
+    const [anna] = await createAccounts(1);
+    const a = client(anna!);
+    await a.connect();
+    expect(await a.profile.get()).toEqual({});
+    const avatar = png(1);
+    await a.profile.set({ name: 'Anna Berg', nickname: 'anna', avatar: { data: avatar, type: 'image/png' } });
+    const profile = await a.profile.get();
+    expect(profile).toMatchObject({ name: 'Anna Berg', nickname: 'anna' });
+    expect(bytesOf(profile.avatar!)).toEqual(avatar);
+    expect(profile.avatar!.startsWith('data:image/png;base64,')).toBe(true);
+
+    await a.profile.set({ nickname: 'Anni' });
+    expect(await a.profile.get()).toMatchObject({ name: 'Anna Berg', nickname: 'Anni' });
+    await a.profile.set({ avatar: null });
+    expect((await a.profile.get()).avatar).toBeUndefined();
+  });
+
+  it("a contact's avatar set with profile.set arrives as a URL with the same bytes, and follows changes", async () => {
+    const { a, b, anna } = await friends();
+    const first = png(2);
+    await a.profile.set({ avatar: { data: first, type: 'image/png' } });
+    const url = await eventually(() => b.contacts.get(anna.jid)?.avatar);
+    expect(bytesOf(url)).toEqual(first);
+
+    const second = png(3);
+    await a.profile.set({ avatar: { data: second, type: 'image/png' } });
+    const next = await eventually(() => {
+      const current = b.contacts.get(anna.jid)?.avatar;
+      return current && current !== url ? current : undefined;
+    });
+    expect(bytesOf(next)).toEqual(second);
+  });
+
+  it('a contact who comes online later brings its avatar along', async () => {
+    const { a, anna, ben } = await friends();
+    const image = png(4);
+    await a.profile.set({ avatar: { data: image, type: 'image/png' } });
+    const later = client(ben, { resource: 'later' });
+    await later.connect();
+    const url = await eventually(() => later.contacts.get(anna.jid)?.avatar);
+    expect(bytesOf(url)).toEqual(image);
+  });
+});

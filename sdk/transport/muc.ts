@@ -1,0 +1,521 @@
+// Group chat (XEP-0045) as plain data over the StanzaJS agent, plus XEP-0249 direct invitations
+// and XEP-0421 occupant ids. StanzaJS's own joinRoom() has no timeout and its automatic rejoin
+// loses the join options, so joining is done here: send the join presence, wait for our own
+// presence (status 110) or an error presence.
+import { JXT, Namespaces, type Agent, type Stanzas } from 'stanza';
+import { ChatError, ErrorCodes } from '../errors.js';
+import { bareJid } from '../jid.js';
+import { toChatError } from './iq.js';
+import { agentOf, type Transport } from './xmpp.js';
+
+const NS_MUC_OWNER_FORM = 'http://jabber.org/protocol/muc#roomconfig';
+
+/** An occupant's role in a room. */
+export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
+/** An occupant's long-lived affiliation with a room. */
+export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
+
+/** A presence from a room occupant (`room@service/nick`), as plain data. */
+export interface MucPresence {
+  room: string;
+  nick: string;
+  type: 'available' | 'unavailable' | 'error';
+  id?: string;
+  /** Status 110: the presence is about us. */
+  self: boolean;
+  statusCodes: string[];
+  role?: MucRole;
+  affiliation?: MucAffiliation;
+  /** The occupant's real JID, when the room shows it to us. */
+  jid?: string;
+  /** XEP-0421 occupant id, where the room offers it. */
+  occupantId?: string;
+  /** Status 303: the occupant's new nickname. */
+  newNick?: string;
+  reason?: string;
+  actor?: string;
+  destroy?: { reason?: string; alternative?: string };
+  error?: ChatError;
+}
+
+/** A message from a room (`room@service` or `room@service/nick`), as plain data. */
+export interface MucMessage {
+  room: string;
+  /** The sender's nickname; empty for messages from the room itself. */
+  nick: string;
+  type: 'groupchat' | 'error';
+  id?: string;
+  originId?: string;
+  /** XEP-0359 stanza id assigned by the room (by = room JID). */
+  stanzaId?: string;
+  body?: string;
+  /** Set when the message carries a subject (an empty string clears it). */
+  subject?: string;
+  delay?: Date;
+  occupantId?: string;
+  error?: ChatError;
+}
+
+/** An invitation to a room: mediated (XEP-0045, through the room) or direct (XEP-0249). */
+export interface MucInvite {
+  room: string;
+  /** Who invited us (a real JID for both kinds, as far as the room tells). */
+  from: string;
+  kind: 'mediated' | 'direct';
+  reason?: string;
+  password?: string;
+}
+
+/** A field of a room configuration form. */
+export interface ConfigField {
+  name: string;
+  type?: string;
+  value?: boolean | string | string[];
+  options?: string[];
+}
+
+/** Join error conditions and our codes for them. */
+const JOIN_CODES: Record<string, string> = {
+  conflict: ErrorCodes.nicknameConflict,
+  'not-authorized': ErrorCodes.passwordRequired,
+  forbidden: ErrorCodes.banned,
+  'registration-required': ErrorCodes.membersOnly,
+  'item-not-found': ErrorCodes.itemNotFound,
+  'service-unavailable': ErrorCodes.serviceUnavailable,
+  'not-allowed': ErrorCodes.forbidden,
+  'not-acceptable': ErrorCodes.invalidArgument,
+  'jid-malformed': ErrorCodes.invalidArgument,
+};
+
+/** Maps an error presence's condition to a ChatError. Pure. */
+export function joinError(condition: string | undefined, text?: string): ChatError {
+  const code = (condition && JOIN_CODES[condition]) || ErrorCodes.requestFailed;
+  return new ChatError(
+    code,
+    `Joining the room failed: ${condition ?? 'unknown'}${text ? ` (${text})` : ''}`,
+    {
+      ...(condition ? { condition } : {}),
+    },
+  );
+}
+
+function resourceOf(jid: string): string {
+  const slash = jid.indexOf('/');
+  return slash < 0 ? '' : jid.slice(slash + 1);
+}
+
+type StanzaPresence = Stanzas.ReceivedPresence & { muc?: Stanzas.MUCInfo | Stanzas.MUCJoin };
+
+/** Converts a StanzaJS presence from a room into {@link MucPresence}; undefined if it is not one. Pure. */
+export function toMucPresence(pres: StanzaPresence): MucPresence | undefined {
+  // muc#user data; StanzaJS leaves `type` out for it (its default), and sets 'join' for muc.
+  const muc = pres.muc && pres.muc.type !== 'join' ? (pres.muc as Stanzas.MUCInfo) : undefined;
+  if (!pres.from || (!muc && pres.type !== 'error')) return undefined;
+  const statusCodes = (muc?.statusCodes ?? []).map(String);
+  // Subscription requests and probes are not room presences.
+  if (pres.type && pres.type !== 'error' && pres.type !== 'unavailable') return undefined;
+  const type = pres.type === 'error' ? 'error' : pres.type === 'unavailable' ? 'unavailable' : 'available';
+  return {
+    room: bareJid(pres.from),
+    nick: resourceOf(pres.from),
+    type,
+    ...(pres.id ? { id: pres.id } : {}),
+    self: statusCodes.includes('110'),
+    statusCodes,
+    ...(muc?.role ? { role: muc.role as MucRole } : {}),
+    ...(muc?.affiliation ? { affiliation: muc.affiliation as MucAffiliation } : {}),
+    ...(muc?.jid ? { jid: String(muc.jid) } : {}),
+    ...(pres.occupantId ? { occupantId: pres.occupantId } : {}),
+    ...(muc?.nick && statusCodes.includes('303') ? { newNick: muc.nick } : {}),
+    ...(muc?.reason ? { reason: muc.reason } : {}),
+    ...(muc?.actor?.nick || muc?.actor?.jid ? { actor: String(muc.actor.nick ?? muc.actor.jid) } : {}),
+    ...(muc?.destroy
+      ? {
+          destroy: {
+            ...(muc.destroy.reason ? { reason: muc.destroy.reason } : {}),
+            ...(muc.destroy.jid ? { alternative: String(muc.destroy.jid) } : {}),
+          },
+        }
+      : {}),
+    ...(pres.type === 'error' ? { error: joinError(pres.error?.condition, pres.error?.text) } : {}),
+  };
+}
+
+/** Converts a StanzaJS groupchat (or error) message into {@link MucMessage}; undefined otherwise. Pure. */
+export function toMucMessage(msg: Stanzas.ReceivedMessage): MucMessage | undefined {
+  if (!msg.from || (msg.type !== 'groupchat' && msg.type !== 'error')) return undefined;
+  const room = bareJid(msg.from);
+  const stanzaId = msg.stanzaIds?.find((s) => s.by === room)?.id;
+  const error = msg.type === 'error' ? toChatError({ error: msg.error }, 'Sending to the room') : undefined;
+  return {
+    room,
+    nick: resourceOf(msg.from),
+    type: msg.type,
+    ...(msg.id ? { id: msg.id } : {}),
+    ...(msg.originId ? { originId: msg.originId } : {}),
+    ...(stanzaId ? { stanzaId } : {}),
+    ...(msg.body !== undefined ? { body: msg.body } : {}),
+    ...(msg.hasSubject || msg.subject !== undefined ? { subject: msg.subject ?? '' } : {}),
+    ...(msg.delay?.timestamp ? { delay: new Date(msg.delay.timestamp) } : {}),
+    ...(msg.occupantId ? { occupantId: msg.occupantId } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * StanzaJS maps a mediated decline to `<decline/>` directly under `<message/>` instead of inside
+ * `<x xmlns='…muc#user'>`, so declines it sends are empty and declines it receives are never
+ * seen. These fields add the decline where XEP-0045 has it, to the `muc#user` element's
+ * definition (`message.muc.declineTo` …); StanzaJS's own `decline` is left alone.
+ */
+function declinePlugin(_agent: Agent, registry: JXT.Registry): void {
+  registry.define({
+    element: 'x',
+    namespace: Namespaces.NS_MUC_USER,
+    type: 'info',
+    fields: {
+      declineFrom: JXT.childAttribute(null, 'decline', 'from'),
+      declineTo: JXT.childAttribute(null, 'decline', 'to'),
+      declineReason: JXT.deepChildText([
+        { namespace: null, element: 'decline' },
+        { namespace: null, element: 'reason' },
+      ]),
+    },
+  });
+}
+
+/** The decline fields {@link declinePlugin} adds. */
+interface DeclineFields {
+  declineFrom?: string;
+  declineTo?: string;
+  declineReason?: string;
+}
+
+/** What {@link watchRooms} reports. */
+export interface MucHandlers {
+  presence(presence: MucPresence): void;
+  message(message: MucMessage): void;
+  invite(invite: MucInvite): void;
+  declined(decline: { room: string; from: string; reason?: string }): void;
+}
+
+/**
+ * Subscribes to everything room-related on the agent. Also keeps StanzaJS's own room bookkeeping
+ * empty, so that its automatic rejoin (which loses passwords and history options, and does not
+ * run after a resume anyway) never fires: rooms are rejoined by the rooms feature.
+ */
+export function watchRooms(transport: Transport, handlers: MucHandlers): () => void {
+  const agent = agentOf(transport);
+  agent.use(declinePlugin);
+  const forget = (): void => {
+    agent.joinedRooms.clear();
+    agent.joiningRooms.clear();
+  };
+  const onPresence = (pres: Stanzas.ReceivedPresence): void => {
+    const converted = toMucPresence(pres as StanzaPresence);
+    if (converted) handlers.presence(converted);
+  };
+  const onMessage = (msg: Stanzas.ReceivedMessage): void => {
+    const decline = msg.muc as (Stanzas.MUCInfo & DeclineFields) | undefined;
+    if (msg.from && decline?.declineFrom !== undefined && msg.type !== 'groupchat') {
+      handlers.declined({
+        room: bareJid(msg.from),
+        from: bareJid(decline.declineFrom),
+        ...(decline.declineReason ? { reason: decline.declineReason } : {}),
+      });
+      return;
+    }
+    const converted = toMucMessage(msg);
+    if (converted) handlers.message(converted);
+  };
+  const onInvite = (invite: {
+    from: string;
+    room: string;
+    type: 'direct' | 'mediated';
+    reason?: string;
+    password?: string;
+  }): void => {
+    if (!invite.room || !invite.from) return;
+    const room = bareJid(String(invite.room));
+    const from = String(invite.from);
+    handlers.invite({
+      room,
+      // A semi-anonymous room names the inviter by occupant JID (room/nick), not real JID.
+      from: bareJid(from) === room ? from : bareJid(from),
+      kind: invite.type,
+      ...(invite.reason ? { reason: invite.reason } : {}),
+      ...(invite.password ? { password: invite.password } : {}),
+    });
+  };
+  agent.on('features', forget);
+  agent.on('presence', onPresence);
+  agent.on('message', onMessage);
+  agent.on('muc:invite', onInvite as Parameters<Agent['on']>[1]);
+  return () => {
+    agent.off('features', forget);
+    agent.off('presence', onPresence);
+    agent.off('message', onMessage);
+    agent.off('muc:invite', onInvite as Parameters<Agent['on']>[1]);
+  };
+}
+
+/** Options for {@link sendJoin}. */
+export interface JoinRequest {
+  room: string;
+  nick: string;
+  password?: string;
+  /** XEP-0045 history to ask for; `{ maxStanzas: 0 }` asks for none. */
+  history?: { maxStanzas?: number; seconds?: number; since?: Date };
+  /** Seconds to wait for the room's answer. */
+  timeout: number;
+}
+
+/**
+ * Sends a join presence and waits for our own presence (status 110) or an error. Resolves with
+ * our own presence (status 201 in `statusCodes` when the room was created by this join).
+ * Rejects with a ChatError: `nickname-conflict`, `password-required`, `banned`, `members-only`,
+ * `item-not-found`, `service-unavailable`, `timeout`.
+ */
+export function sendJoin(transport: Transport, request: JoinRequest): Promise<MucPresence> {
+  const agent = agentOf(transport);
+  const room = bareJid(request.room);
+  return new Promise((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      agent.off('presence', onPresence);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new ChatError(ErrorCodes.timeout, `The room ${room} did not answer in time`));
+    }, request.timeout * 1000);
+    const onPresence = (pres: Stanzas.ReceivedPresence): void => {
+      if (!pres.from || bareJid(pres.from) !== room) return;
+      const converted = toMucPresence(pres as StanzaPresence);
+      if (!converted) return;
+      if (converted.type === 'error' && resourceOf(pres.from) === request.nick) {
+        finish();
+        reject(converted.error);
+      } else if (converted.type === 'error' && !resourceOf(pres.from)) {
+        finish();
+        reject(converted.error);
+      } else if (converted.self && converted.type === 'available') {
+        finish();
+        resolve(converted);
+      }
+    };
+    agent.on('presence', onPresence);
+    const history = request.history ?? { maxStanzas: 0 };
+    agent.sendPresence({
+      to: `${room}/${request.nick}`,
+      muc: {
+        type: 'join',
+        ...(request.password ? { password: request.password } : {}),
+        history,
+      },
+    });
+  });
+}
+
+/**
+ * Changes our nickname in a room and waits for the room to confirm. Rejects with
+ * `nickname-conflict`, `forbidden` or `timeout`.
+ */
+export function sendNickChange(
+  transport: Transport,
+  room: string,
+  nick: string,
+  timeout: number,
+): Promise<MucPresence> {
+  const agent = agentOf(transport);
+  const id = globalThis.crypto.randomUUID();
+  return new Promise((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      agent.off('presence', onPresence);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new ChatError(ErrorCodes.timeout, `The room ${room} did not answer in time`));
+    }, timeout * 1000);
+    const onPresence = (pres: Stanzas.ReceivedPresence): void => {
+      if (!pres.from || bareJid(pres.from) !== room) return;
+      const converted = toMucPresence(pres as StanzaPresence);
+      if (!converted) return;
+      if (converted.type === 'error' && (pres.id === id || converted.nick === nick)) {
+        finish();
+        reject(converted.error);
+      } else if (converted.self && converted.type === 'available' && converted.nick === nick) {
+        finish();
+        resolve(converted);
+      }
+    };
+    agent.on('presence', onPresence);
+    agent.sendPresence({ id, to: `${room}/${nick}` });
+  });
+}
+
+/** Leaves a room; resolves when the room confirms, or after `timeout` seconds regardless. */
+export function sendLeave(transport: Transport, room: string, nick: string, timeout: number): Promise<void> {
+  const agent = agentOf(transport);
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      agent.off('presence', onPresence);
+      resolve();
+    };
+    // Not confirmed in time: we consider ourselves gone anyway (the server drops us at the latest
+    // when the session ends).
+    const timer = setTimeout(finish, timeout * 1000);
+    const onPresence = (pres: Stanzas.ReceivedPresence): void => {
+      if (!pres.from || bareJid(pres.from) !== room) return;
+      const converted = toMucPresence(pres as StanzaPresence);
+      if (converted?.self && converted.type === 'unavailable') finish();
+    };
+    agent.on('presence', onPresence);
+    agent.sendPresence({ to: `${room}/${nick}`, type: 'unavailable' });
+  });
+}
+
+/** Sends a subject change (the room reflects it to everyone, or answers with an error). */
+export function sendSubject(transport: Transport, room: string, subject: string, id: string): void {
+  agentOf(transport).sendMessage({ id, to: room, type: 'groupchat', subject });
+}
+
+/** Reads a room's configuration form. Rejects with a ChatError (`forbidden` if not an owner). */
+export async function getRoomConfig(transport: Transport, room: string): Promise<ConfigField[]> {
+  try {
+    const form = await agentOf(transport).getRoomConfig(room);
+    return (form.fields ?? [])
+      .filter((f) => f.name && f.name !== 'FORM_TYPE')
+      .map((f) => {
+        const value = f.value as unknown;
+        const options = (f as { options?: Array<{ value: unknown }> }).options;
+        return {
+          name: f.name as string,
+          ...(f.type ? { type: f.type } : {}),
+          ...(typeof value === 'boolean' || typeof value === 'string'
+            ? { value }
+            : Array.isArray(value)
+              ? { value: value.map(String) }
+              : value !== undefined && value !== null
+                ? { value: String(value) }
+                : {}),
+          ...(options ? { options: options.map((o) => String(o.value)) } : {}),
+        };
+      });
+  } catch (cause) {
+    throw toChatError(cause, `Reading the configuration of ${room}`);
+  }
+}
+
+/** Submits a room configuration: only the given fields (empty = accept the defaults, an instant room). */
+export async function submitRoomConfig(
+  transport: Transport,
+  room: string,
+  fields: ConfigField[],
+): Promise<void> {
+  try {
+    await agentOf(transport).configureRoom(room, {
+      fields: [
+        { name: 'FORM_TYPE', type: 'hidden', value: NS_MUC_OWNER_FORM },
+        ...fields.map((f) => ({ name: f.name, ...(f.type ? { type: f.type } : {}), value: f.value })),
+      ] as Stanzas.DataFormField[],
+    });
+  } catch (cause) {
+    throw toChatError(cause, `Configuring ${room}`);
+  }
+}
+
+/** Sets an occupant's role by nickname (kick = `none`, voice = `participant`, mute = `visitor`). */
+export async function setRole(
+  transport: Transport,
+  room: string,
+  nick: string,
+  role: MucRole,
+  reason?: string,
+): Promise<void> {
+  try {
+    await agentOf(transport).setRoomRole(room, nick, role, reason);
+  } catch (cause) {
+    throw toChatError(cause, `Setting the role of ${nick} in ${room}`);
+  }
+}
+
+/** Sets a user's affiliation by real JID (ban = `outcast`). */
+export async function setAffiliation(
+  transport: Transport,
+  room: string,
+  jid: string,
+  affiliation: MucAffiliation,
+  reason?: string,
+): Promise<void> {
+  try {
+    await agentOf(transport).setRoomAffiliation(room, jid, affiliation, reason);
+  } catch (cause) {
+    throw toChatError(cause, `Setting the affiliation of ${jid} in ${room}`);
+  }
+}
+
+/** Lists the users with one affiliation. */
+export async function listAffiliation(
+  transport: Transport,
+  room: string,
+  affiliation: MucAffiliation,
+): Promise<Array<{ jid: string; affiliation: MucAffiliation; nick?: string; reason?: string }>> {
+  try {
+    const result = await agentOf(transport).getRoomMembers(room, { affiliation });
+    return (result.muc.users ?? [])
+      .filter((u) => u.jid)
+      .map((u) => ({
+        jid: String(u.jid),
+        affiliation: (u.affiliation ?? affiliation) as MucAffiliation,
+        ...(u.nick ? { nick: u.nick } : {}),
+        ...(u.reason ? { reason: u.reason } : {}),
+      }));
+  } catch (cause) {
+    throw toChatError(cause, `Listing the ${affiliation}s of ${room}`);
+  }
+}
+
+/** Destroys a room (owners only). */
+export async function destroyRoom(
+  transport: Transport,
+  room: string,
+  options: { reason?: string; alternative?: string },
+): Promise<void> {
+  try {
+    await agentOf(transport).destroyRoom(room, {
+      ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.alternative ? { jid: options.alternative } : {}),
+    });
+  } catch (cause) {
+    throw toChatError(cause, `Destroying ${room}`);
+  }
+}
+
+/** Sends an invitation: mediated through the room (XEP-0045) or direct (XEP-0249). */
+export function sendInvite(
+  transport: Transport,
+  room: string,
+  to: string,
+  options: { reason?: string; password?: string; direct?: boolean },
+): void {
+  const agent = agentOf(transport);
+  if (options.direct) {
+    agent.directInvite(room, to, {
+      ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.password ? { password: options.password } : {}),
+    });
+  } else {
+    agent.invite(room, { to, ...(options.reason ? { reason: options.reason } : {}) });
+  }
+}
+
+/** Declines a mediated invitation (the room passes it on to the inviter). */
+export function sendDecline(transport: Transport, room: string, to: string, reason?: string): void {
+  // Not StanzaJS's declineInvite(): it sends an empty element (see declinePlugin).
+  agentOf(transport).sendMessage({
+    to: room,
+    muc: { type: 'info', declineTo: to, ...(reason ? { declineReason: reason } : {}) } as Stanzas.MUCInfo,
+  });
+}

@@ -1,0 +1,47 @@
+// A bare StanzaJS client for server tests that must send what the SDK never would (forged
+// carbons, corrections of someone else's message, OOB links). Lives in the rig because only
+// sdk/transport/ may import stanza inside sdk/.
+import { createClient, type Stanzas } from 'stanza';
+
+/** A connected raw client. `send` takes StanzaJS's message shape, unchecked. */
+export interface RawAgent {
+  /** Full JID of the session. */
+  readonly jid: string;
+  send(message: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+/** Logs `account` in over `websocketUrl` (no presence sent) and resolves once the session is up. */
+export async function connectRawAgent(
+  account: { jid: string; password: string },
+  websocketUrl: string,
+): Promise<RawAgent> {
+  const agent = createClient({
+    jid: account.jid,
+    password: account.password,
+    transports: { websocket: websocketUrl, bosh: false },
+  });
+  await new Promise<void>((resolve, reject) => {
+    agent.once('session:started', () => resolve());
+    agent.once('disconnected', () => reject(new Error('could not connect')));
+    void agent.connect();
+  });
+  return {
+    get jid() {
+      return agent.jid;
+    },
+    send(message) {
+      agent.sendMessage(message as unknown as Stanzas.Message);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!agent.transport) return resolve();
+        const timer = setTimeout(resolve, 2000);
+        agent.once('disconnected', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        void agent.disconnect();
+      }),
+  };
+}
