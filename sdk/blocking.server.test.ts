@@ -1,55 +1,16 @@
 // Blocking (XEP-0191) between real accounts on the test Prosody.
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
-import { createChat, type Chat, type ChatOptions } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { eventually, friends, useClients } from '../test/rig/clients.js';
 
-const xmpp = inject('xmpp');
-const open: Chat[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
-});
-
-function client(account: TestAccount, options: Partial<ChatOptions> = {}): Chat {
-  const chat = createChat({
-    jid: account.jid,
-    password: account.password,
-    service: xmpp.websocketUrl,
-    resumeStorage: false,
-    ...options,
-  });
-  open.push(chat);
-  return chat;
-}
-
-/** Polls `check` until it returns a truthy value (and returns that), or fails after `ms`. */
-async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Two online clients that are mutual contacts (subscription `both` on each side). */
-async function friends(): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
-  const [anna, ben] = await createAccounts(2);
-  const a = client(anna!);
-  const b = client(ben!);
-  await Promise.all([a.connect(), b.connect()]);
-  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
-  await a.contacts.add(ben!.jid, { name: 'Ben' });
-  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
-  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
-  return { a, b, anna: anna!, ben: ben! };
-}
+const client = useClients();
+const friendsNow = () => friends(client, 'Ben');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('blocking', () => {
   it('stops messages and presence from a blocked contact, and unblocking restores both', async () => {
-    const { a, b, anna, ben } = await friends();
+    const { a, b, anna, ben } = await friendsNow();
     const atAnna: string[] = [];
     a.on('message', ({ message }) => atAnna.push(message.body));
     const changes: string[][] = [];

@@ -1,49 +1,10 @@
 // Contacts, presence and subscriptions between real accounts on the test Prosody.
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
-import { createChat, type Chat, type ChatOptions } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { eventually, friends, useClients } from '../test/rig/clients.js';
 
-const xmpp = inject('xmpp');
-const open: Chat[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
-});
-
-function client(account: TestAccount, options: Partial<ChatOptions> = {}): Chat {
-  const chat = createChat({
-    jid: account.jid,
-    password: account.password,
-    service: xmpp.websocketUrl,
-    resumeStorage: false,
-    ...options,
-  });
-  open.push(chat);
-  return chat;
-}
-
-/** Polls `check` until it returns a truthy value (and returns that), or fails after `ms`. */
-async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Two online clients that are mutual contacts (subscription `both` on each side). */
-async function friends(): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
-  const [anna, ben] = await createAccounts(2);
-  const a = client(anna!);
-  const b = client(ben!);
-  await Promise.all([a.connect(), b.connect()]);
-  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
-  await a.contacts.add(ben!.jid, { name: 'Ben' });
-  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
-  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
-  return { a, b, anna: anna!, ben: ben! };
-}
+const client = useClients();
+const friendsNow = () => friends(client, 'Ben');
 
 describe('contacts', () => {
   it('add → request (with our nickname) → approve: both sides end with subscription both and see each other online', async () => {
@@ -79,7 +40,7 @@ describe('contacts', () => {
   });
 
   it('shows presence changes (show, status) to the other side, and offline on disconnect', async () => {
-    const { a, b, anna } = await friends();
+    const { a, b, anna } = await friendsNow();
     const seen: string[] = [];
     b.on('presence', ({ jid, presence }) => {
       if (jid === anna.jid) seen.push(presence.show);
@@ -100,7 +61,7 @@ describe('contacts', () => {
   });
 
   it('aggregates resources: the higher priority wins, and every resource is listed', async () => {
-    const { a, ben } = await friends();
+    const { a, ben } = await friendsNow();
     const phone = client(ben, { resource: 'phone' });
     phone.presence.set({ show: 'xa', status: 'on the road', priority: 5 });
     await phone.connect();
@@ -131,7 +92,7 @@ describe('contacts', () => {
     expect(a.contacts.get(ben!.jid)?.subscription).toBe('none');
     expect(b.contacts.pendingRequests()).toEqual([]);
 
-    const { a: c, b: d, anna: carl, ben: dora } = await friends();
+    const { a: c, b: d, anna: carl, ben: dora } = await friendsNow();
     c.contacts.cancel(dora.jid);
     await eventually(() => c.contacts.get(dora.jid)?.subscription === 'from');
     expect(c.contacts.get(dora.jid)?.presence.show).toBe('offline');
@@ -139,7 +100,7 @@ describe('contacts', () => {
   });
 
   it('renames, regroups and removes a contact; a second resource sees each change', async () => {
-    const { a, anna, ben } = await friends();
+    const { a, anna, ben } = await friendsNow();
     const tablet = client(anna, { resource: 'tablet' });
     await tablet.connect();
     await eventually(() => tablet.contacts.get(ben.jid));
@@ -163,7 +124,7 @@ describe('contacts', () => {
   });
 
   it('reconnecting with a fresh session keeps the roster and picks up changes made meanwhile', async () => {
-    const { a, anna, ben } = await friends();
+    const { a, anna, ben } = await friendsNow();
     await a.disconnect();
     const other = client(anna, { resource: 'other' });
     await other.connect();
@@ -176,7 +137,7 @@ describe('contacts', () => {
   });
 
   it('fetches the roster again on a fresh session', async () => {
-    const { anna, ben } = await friends();
+    const { anna, ben } = await friendsNow();
     const later = client(anna);
     await later.connect();
     const contact = await eventually(() => later.contacts.get(ben.jid));

@@ -1,47 +1,10 @@
 // Own profile (vcard-temp) and contacts' avatars (XEP-0084 / XEP-0153) on the test Prosody.
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
-import { createChat, type Chat, type ChatOptions } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { eventually, friends, useClients } from '../test/rig/clients.js';
 
-const xmpp = inject('xmpp');
-const open: Chat[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
-});
-
-function client(account: TestAccount, options: Partial<ChatOptions> = {}): Chat {
-  const chat = createChat({
-    jid: account.jid,
-    password: account.password,
-    service: xmpp.websocketUrl,
-    resumeStorage: false,
-    ...options,
-  });
-  open.push(chat);
-  return chat;
-}
-
-async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function friends(): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
-  const [anna, ben] = await createAccounts(2);
-  const a = client(anna!);
-  const b = client(ben!);
-  await Promise.all([a.connect(), b.connect()]);
-  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
-  await a.contacts.add(ben!.jid);
-  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
-  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
-  return { a, b, anna: anna!, ben: ben! };
-}
+const client = useClients();
+const friendsNow = () => friends(client);
 
 /** The bytes behind a `data:` URL. */
 function bytesOf(url: string): Uint8Array {
@@ -82,7 +45,7 @@ describe('profile and avatars', () => {
   });
 
   it("a contact's avatar set with profile.set arrives as a URL with the same bytes, and follows changes", async () => {
-    const { a, b, anna } = await friends();
+    const { a, b, anna } = await friendsNow();
     const first = png(2);
     await a.profile.set({ avatar: { data: first, type: 'image/png' } });
     const url = await eventually(() => b.contacts.get(anna.jid)?.avatar);
@@ -98,7 +61,7 @@ describe('profile and avatars', () => {
   });
 
   it('a contact who comes online later brings its avatar along', async () => {
-    const { a, anna, ben } = await friends();
+    const { a, anna, ben } = await friendsNow();
     const image = png(4);
     await a.profile.set({ avatar: { data: image, type: 'image/png' } });
     const later = client(ben, { resource: 'later' });

@@ -2,6 +2,7 @@
 // tier's shared server would disturb other test files).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type Prosody } from '../test/rig/prosody.mjs';
+import { until } from '../test/rig/clients.js';
 import { createChat, type Chat, type Message, type Status } from './index.js';
 
 let server: Prosody;
@@ -33,19 +34,6 @@ function client(user: string): Chat {
   return chat;
 }
 
-function until(chat: Chat, wanted: Status, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (chat.status === wanted) return resolve();
-    const timer = setTimeout(() => reject(new Error(`still ${chat.status}, wanted ${wanted}`)), ms);
-    const off = chat.on('status', ({ status }) => {
-      if (status !== wanted) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
-
 describe('a server restart mid-conversation', () => {
   it('brings both clients back by themselves and delivers what was written while it was down', async () => {
     const anna = client('anna');
@@ -60,12 +48,12 @@ describe('a server restart mid-conversation', () => {
     await expect.poll(() => received.map((m) => m.body)).toEqual(['before the restart']);
 
     await server.stop();
-    await until(anna, 'reconnecting');
+    await until(anna, 'reconnecting', 20_000);
     const queued = anna.send(`ben@${server.domain}`, 'while the server was down');
     expect(queued.state).toBe('queued');
     await server.restart();
 
-    await Promise.all([until(anna, 'online'), until(ben, 'online')]);
+    await Promise.all([until(anna, 'online', 20_000), until(ben, 'online', 20_000)]);
     await expect
       .poll(() => received.map((m) => m.body), { timeout: 10_000 })
       .toEqual(['before the restart', 'while the server was down']);

@@ -2,15 +2,9 @@
 // or refuses the link while messages flow both ways.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
+import { until } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
-import {
-  createChat,
-  type Chat,
-  type ChatOptions,
-  type MessageState,
-  type ResumeState,
-  type Status,
-} from './index.js';
+import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState } from './index.js';
 
 const xmpp = inject('xmpp');
 const cleanups: Array<() => Promise<void>> = [];
@@ -28,19 +22,6 @@ function client(options: ChatOptions): Chat {
   const chat = createChat({ resumeStorage: false, ...options });
   cleanups.push(() => chat.disconnect());
   return chat;
-}
-
-function until(chat: Chat, wanted: Status, ms = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (chat.status === wanted) return resolve();
-    const timer = setTimeout(() => reject(new Error(`still ${chat.status}, wanted ${wanted}`)), ms);
-    const off = chat.on('status', ({ status }) => {
-      if (status !== wanted) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
 }
 
 /** States that mean the server has the message (acked) or further. */

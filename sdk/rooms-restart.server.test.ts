@@ -2,7 +2,8 @@
 // session (nothing to resume), so the SDK must rejoin every room with its original options.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type Prosody } from '../test/rig/prosody.mjs';
-import { createChat, type Chat, type ChatEvents, type Status } from './index.js';
+import { until } from '../test/rig/clients.js';
+import { createChat, type Chat, type ChatEvents } from './index.js';
 
 let server: Prosody;
 const clients: Chat[] = [];
@@ -31,19 +32,6 @@ function client(user: string): Chat {
   });
   clients.push(chat);
   return chat;
-}
-
-function until(chat: Chat, wanted: Status, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (chat.status === wanted) return resolve();
-    const timer = setTimeout(() => reject(new Error(`still ${chat.status}, wanted ${wanted}`)), ms);
-    const off = chat.on('status', ({ status }) => {
-      if (status !== wanted) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
 }
 
 function record<K extends keyof ChatEvents>(chat: Chat, event: K): Array<Parameters<ChatEvents[K]>[0]> {
@@ -85,11 +73,11 @@ describe('rooms after a server restart (a fresh session, not a resume)', () => {
     await expect.poll(() => atBen.length).toBe(1);
 
     await server.stop();
-    await Promise.all([until(anna, 'reconnecting'), until(ben, 'reconnecting')]);
+    await Promise.all([until(anna, 'reconnecting', 20_000), until(ben, 'reconnecting', 20_000)]);
     const queued = annaTeam.send('während der Server weg war');
     expect(queued.state).toBe('queued');
     await server.restart();
-    await Promise.all([until(anna, 'online'), until(ben, 'online')]);
+    await Promise.all([until(anna, 'online', 20_000), until(ben, 'online', 20_000)]);
 
     await expect
       .poll(() => annaJoins.map((e) => [e.room.jid, e.rejoined, e.created]).sort(), { timeout: 10_000 })

@@ -1,0 +1,68 @@
+// SDK clients for server tests: created against the tier's Prosody, disconnected after each test.
+import { afterEach, inject } from 'vitest';
+import { createChat, type Chat, type ChatOptions, type Status } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from './accounts.js';
+
+/**
+ * Returns a factory for clients of test accounts (WebSocket to the tier's Prosody, no resume
+ * storage unless given); every client it made is disconnected after each test. Call it once, at
+ * the top level of a test file.
+ */
+export function useClients(): (account: TestAccount, options?: Partial<ChatOptions>) => Chat {
+  const open: Chat[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
+  });
+  return (account, options = {}) => {
+    const chat = createChat({
+      jid: account.jid,
+      password: account.password,
+      service: inject('xmpp').websocketUrl,
+      resumeStorage: false,
+      ...options,
+    });
+    open.push(chat);
+    return chat;
+  };
+}
+
+/** Polls `check` until it returns a truthy value (and returns that), or fails after `ms`. */
+export async function eventually<T>(check: () => T, ms = 8000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Resolves once `chat` reaches `wanted` (at once if it is there), or fails after `ms`. */
+export function until(chat: Chat, wanted: Status, ms = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (chat.status === wanted) return resolve();
+    const timer = setTimeout(() => reject(new Error(`still ${chat.status}, wanted ${wanted}`)), ms);
+    const off = chat.on('status', ({ status }) => {
+      if (status !== wanted) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
+/** Two online clients of new accounts that are mutual contacts (subscription `both`). */
+export async function friends(
+  client: ReturnType<typeof useClients>,
+  name?: string,
+): Promise<{ a: Chat; b: Chat; anna: TestAccount; ben: TestAccount }> {
+  const [anna, ben] = await createAccounts(2);
+  const a = client(anna!);
+  const b = client(ben!);
+  await Promise.all([a.connect(), b.connect()]);
+  b.on('subscription:request', ({ jid }) => b.contacts.approve(jid));
+  await a.contacts.add(ben!.jid, name ? { name } : {});
+  await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
+  await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
+  return { a, b, anna: anna!, ben: ben! };
+}
