@@ -509,7 +509,8 @@ export function createTransport(options: TransportOptions): Transport {
 
   const transport: Transport = {
     get jid() {
-      return agent.jid || undefined;
+      // After a resume StanzaJS leaves its own jid empty; stream management still knows it.
+      return agent.jid || agent.sm.jid || undefined;
     },
     get online() {
       return online;

@@ -1,0 +1,94 @@
+// A page reload in a real browser resumes the XEP-0198 session from sessionStorage: same
+// resource, and what arrived meanwhile is delivered. The page runs under the strict CSP.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startPortal } from '../scripts/portal-server.mjs';
+import { createAccounts } from '../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../test/rig/browser.js';
+import { writePages } from '../test/rig/widget.js';
+import { createChat } from './index.js';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+// The page script: starts a client from the single-file build and keeps what it sees.
+const PAGE_SCRIPT = `
+import { createChat } from './mailbox-chat.js';
+const params = new URLSearchParams(location.hash.slice(1));
+const chat = createChat({ jid: params.get('jid'), password: params.get('password'), service: params.get('service') });
+window.received = [];
+chat.on('message', ({ message }) => message.direction === 'in' && window.received.push(message.body));
+window.ready = chat.connect().then(() => chat.jid);
+`;
+
+beforeAll(async () => {
+  pages = writePages({ sdk: { body: '<p>SDK page</p>' } });
+  writeFileSync(join(pages.dir, 'sdk-page.js'), PAGE_SCRIPT);
+  const html = join(pages.dir, 'sdk.html');
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(
+    html,
+    readFileSync(html, 'utf8').replace(
+      '<script type="module" src="mailbox-chat.js"></script>',
+      '<script type="module" src="sdk-page.js"></script>',
+    ),
+  );
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+describe('a page reload', () => {
+  it('resumes the same session from sessionStorage and delivers what came meanwhile', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await browser.newPage();
+    const { errors } = watchPage(page);
+    const hash = new URLSearchParams({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: xmpp.websocketUrl,
+    });
+    await page.goto(`${portal.url}sdk.html#${hash}`);
+    const before = await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+    expect(before).toMatch(new RegExp(`^${anna!.jid}/`));
+
+    const peer = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    try {
+      await peer.connect();
+      await page.reload({ waitUntil: 'commit' });
+      peer.send(anna!.jid, 'während des Neuladens');
+      await page.waitForFunction(() => 'ready' in window);
+      const after = await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+      expect(after).toBe(before); // the same resource: resumed, not a new session
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { received: string[] }).received))
+        .toEqual(['während des Neuladens']);
+      // The stored state holds no password.
+      const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
+      expect(stored).toContain('mailbox-chat:resume:');
+      expect(stored).not.toContain(anna!.password);
+    } finally {
+      await peer.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
