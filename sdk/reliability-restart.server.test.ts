@@ -60,4 +60,32 @@ describe('a server restart mid-conversation', () => {
     expect(annaStatuses.slice(0, 3)).toEqual(['connecting', 'online', 'reconnecting']);
     expect(annaStatuses.at(-1)).toBe('online');
   });
+
+  it('turns carbons on again in the fresh session, so another device still sees what we send', async () => {
+    const phone = client('anna');
+    const web = client('anna');
+    const seenOnWeb: string[] = [];
+    web.on('message', ({ message }) => message.direction === 'out' && seenOnWeb.push(message.body));
+    const carbonsOn = (chat: Chat) =>
+      new Promise<void>((resolve) => {
+        const off = chat.on('server', () => {
+          off();
+          // Carbons are enabled right after discovery; give the IQ a moment to be answered.
+          setTimeout(resolve, 300);
+        });
+      });
+    const webUp = carbonsOn(web);
+    await Promise.all([phone.connect(), web.connect(), webUp]);
+    phone.send(`ben@${server.domain}`, 'from the phone, before');
+    await expect.poll(() => seenOnWeb).toEqual(['from the phone, before']);
+
+    const webBack = carbonsOn(web);
+    const phoneBack = carbonsOn(phone);
+    await server.restart();
+    await Promise.all([webBack, phoneBack]);
+    phone.send(`ben@${server.domain}`, 'from the phone, after the restart');
+    await expect
+      .poll(() => seenOnWeb, { timeout: 10_000 })
+      .toEqual(['from the phone, before', 'from the phone, after the restart']);
+  });
 });
