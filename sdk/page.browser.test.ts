@@ -1,0 +1,115 @@
+// The SDK reacts to the page: a hidden tab tells the server it is inactive (XEP-0352, so the
+// server holds typing notifications), and the network coming back triggers a retry at once.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startPortal } from '../scripts/portal-server.mjs';
+import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
+import { launchBrowser } from '../test/rig/browser.js';
+import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { writePages } from '../test/rig/widget.js';
+import { createChat, type Chat } from './index.js';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+// The page script: a client from the single-file build; the test reads what it saw.
+const PAGE_SCRIPT = `
+import { createChat } from './mailbox-chat.js';
+const params = new URLSearchParams(location.hash.slice(1));
+const chat = createChat({
+  jid: params.get('jid'), password: params.get('password'), service: params.get('service'),
+  resumeStorage: false, reconnect: { initialDelay: 60000, maxDelay: 60000 },
+});
+window.typing = [];
+window.statuses = [];
+chat.on('typing', ({ state }) => window.typing.push(state));
+chat.on('status', ({ status }) => window.statuses.push(status));
+window.ready = chat.connect().then(() => chat.jid);
+/** Simulates the tab being hidden or shown (headless Chromium is always visible). */
+window.setVisible = (visible) => {
+  Object.defineProperty(document, 'visibilityState', { value: visible ? 'visible' : 'hidden', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+};
+`;
+
+beforeAll(async () => {
+  pages = writePages({ sdk: { body: '<p>SDK page</p>' } });
+  writeFileSync(join(pages.dir, 'sdk-page.js'), PAGE_SCRIPT);
+  const html = join(pages.dir, 'sdk.html');
+  writeFileSync(html, readFileSync(html, 'utf8').replace('src="mailbox-chat.js"', 'src="sdk-page.js"'));
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+async function open(account: TestAccount, service: string): Promise<Page> {
+  const page = await browser.newPage();
+  const hash = new URLSearchParams({ jid: account.jid, password: account.password, service });
+  await page.goto(`${portal.url}sdk.html#${hash}`);
+  await page.waitForFunction(() => 'ready' in window);
+  await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+  return page;
+}
+
+const read = <T>(page: Page, name: string): Promise<T> =>
+  page.evaluate((key) => (window as unknown as Record<string, T>)[key]!, name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the SDK in a page', () => {
+  it('tells the server it is inactive while the tab is hidden, so typing notifications wait', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await open(anna!, xmpp.websocketUrl);
+    const peer: Chat = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    try {
+      await peer.connect();
+      peer.setTyping(anna!.jid, 'composing');
+      await expect.poll(() => read<string[]>(page, 'typing')).toEqual(['composing']);
+
+      await page.evaluate(() => (window as unknown as { setVisible(v: boolean): void }).setVisible(false));
+      await sleep(300);
+      peer.setTyping(anna!.jid, 'paused');
+      await sleep(1500);
+      expect(await read<string[]>(page, 'typing')).toEqual(['composing']); // held by the server
+
+      await page.evaluate(() => (window as unknown as { setVisible(v: boolean): void }).setVisible(true));
+      await expect.poll(() => read<string[]>(page, 'typing')).toEqual(['composing', 'paused']);
+    } finally {
+      await peer.disconnect();
+      await page.close();
+    }
+  });
+
+  it('retries at once when the network comes back, instead of waiting for the backoff', async () => {
+    const [anna] = await createAccounts(1);
+    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    const page = await open(anna!, link.url('ws', '/xmpp-websocket'));
+    try {
+      link.cutAll();
+      // The page's backoff is a minute; the 'online' event must not wait for it.
+      await expect.poll(() => read<string[]>(page, 'statuses')).toContain('reconnecting');
+      await page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await expect.poll(() => read<string[]>(page, 'statuses').then((s) => s.at(-1))).toBe('online');
+    } finally {
+      await page.close();
+      await link.close();
+    }
+  });
+});
