@@ -9,11 +9,13 @@ import { createPresence, type PresenceApi } from './features/presence.js';
 import { createProfile, type ProfileApi } from './features/profile.js';
 import { createPush, type Push } from './features/push.js';
 import { createRooms, type Rooms } from './features/rooms.js';
+import { createArchive, type Archive } from './features/archive.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport } from './transport/xmpp.js';
 import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
 import type { Conversations } from './features/chats.js';
+import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
 import type { TypingState } from './types.js';
 
 /** Options for {@link createChat}. */
@@ -66,6 +68,12 @@ export interface ChatOptions {
    * a new one. Default: `sessionStorage` in browsers, memory in Node. `false`: memory only.
    */
   resumeStorage?: ResumeStorage | false;
+  /**
+   * File sharing. `expiresAfter`: milliseconds after which the server deletes uploaded files, used
+   * for `attachment.expiresAt` — set it to `3_600_000` (one hour) for mailbox. Unset: no expiry
+   * is shown (servers differ; Prosody keeps files forever by default).
+   */
+  files?: { expiresAfter?: number };
 }
 
 /** The SDK facade returned by {@link createChat}. */
@@ -147,6 +155,23 @@ export interface Chat {
    * ```
    */
   setActive(active: boolean): void;
+  /**
+   * Uploads a file (XEP-0363, see {@link Files.upload}) and then sends it like `send()`: the
+   * download URL as body plus an XEP-0066 link, so Conversations, Gajim and Converse.js show it
+   * inline. The message's `attachment` has `url`, `name`, `type`, `size` and, with
+   * `files.expiresAfter`, `expiresAt`. The file is stored unencrypted on the server and deleted
+   * after its expiry (1 hour on mailbox). A separate call (not `send(to, { file })`) because the
+   * upload makes it asynchronous, while `send()` returns at once.
+   *
+   * @example
+   * ```ts
+   * const msg = await chat.sendFile('ben@example.com', file, { onProgress: ({ percent }) => show(percent) });
+   * ```
+   * @throws ChatError like {@link Files.upload}; nothing is sent when the upload fails.
+   */
+  sendFile(to: Jid, data: UploadData, options?: UploadOptions): Promise<Message>;
+  /** File sharing: HTTP upload (XEP-0363). */
+  readonly files: Files;
   /** Contacts (roster), their presence and subscription requests. */
   readonly contacts: Contacts;
   /** Our own presence and status message. */
@@ -167,6 +192,17 @@ export interface Chat {
    * ```
    */
   readonly rooms: Rooms;
+  /**
+   * The message archive (XEP-0313): history pages of one-to-one conversations and rooms, and the
+   * archive preferences. Results are returned, never emitted as `message` events.
+   *
+   * @example
+   * ```ts
+   * const page = await chat.archive.history('ben@example.com', { limit: 50 }); // the newest page
+   * const older = await chat.archive.history('ben@example.com', { before: page.before });
+   * ```
+   */
+  readonly archive: Archive;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]): () => void;
 }
@@ -238,13 +274,21 @@ export function createChat(options: ChatOptions): Chat {
     emit: events.emit,
     discovery,
     isBlocked: (jid) => blocking.isBlocked(jid),
+    ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
   });
+  const files = createFiles({ transport, discovery });
   const blocking = createBlocking({ transport, emit: events.emit, discovery });
   const profile = createProfile({ transport, emit: events.emit });
   const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
   const presence = createPresence({ transport });
   const push = createPush({ transport, emit: events.emit, discovery });
   const rooms = createRooms({ transport, emit: events.emit, discovery });
+  const archive = createArchive({
+    transport,
+    discovery,
+    rooms,
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+  });
 
   return {
     get status() {
@@ -275,6 +319,12 @@ export function createChat(options: ChatOptions): Chat {
     push,
     profile: { get: profile.get, set: profile.set },
     rooms,
+    archive,
+    files,
+    async sendFile(to, data, uploadOptions) {
+      const file = await files.upload(data, uploadOptions);
+      return chats.send(to, file.url, file);
+    },
     on: events.on,
   };
 }

@@ -43,6 +43,13 @@ export const ErrorCodes = {
   banned: 'banned',
   /** Rooms: the room is members-only and we are not a member. */
   membersOnly: 'members-only',
+  /**
+   * Files: the file is larger than the upload service accepts (see `limit` on
+   * {@link FileTooLargeError}, and `chat.server.uploadMaxBytes`).
+   */
+  fileTooLarge: 'file-too-large',
+  /** Files: the HTTP upload failed; `status` on {@link UploadFailedError} has the HTTP status. */
+  uploadFailed: 'upload-failed',
 } as const;
 
 /** One of the {@link ErrorCodes}, or a newer code. */
@@ -110,4 +117,37 @@ export class ChatError extends Error {
  */
 export function isChatError(value: unknown): value is ChatError {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[BRAND] === true;
+}
+
+/**
+ * A file is larger than the upload service accepts (code `file-too-large`). `limit` is the
+ * largest size in bytes, where known.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof FileTooLargeError) showError('file-too-large', { max: error.limit });
+ * ```
+ */
+export class FileTooLargeError extends ChatError {
+  /** The largest size the service accepts, in bytes, where known. */
+  readonly limit?: number;
+
+  constructor(message: string, limit: number | undefined, options: ChatErrorOptions = {}) {
+    super(ErrorCodes.fileTooLarge, message, options);
+    if (limit !== undefined) this.limit = limit;
+  }
+}
+
+/**
+ * An HTTP upload failed (code `upload-failed`). `status` is the HTTP status, or 0 when there was
+ * no response (network error, or a CORS refusal in browsers).
+ */
+export class UploadFailedError extends ChatError {
+  /** The HTTP status of the failed PUT; 0 when there was no response. */
+  readonly status: number;
+
+  constructor(message: string, status: number, options: ChatErrorOptions = {}) {
+    super(ErrorCodes.uploadFailed, message, options);
+    this.status = status;
+  }
 }

@@ -2,6 +2,8 @@
 export { createChat } from './client.js';
 export type { Chat, ChatOptions } from './client.js';
 export { ChatError, ErrorCodes, isChatError } from './errors.js';
+export { FileTooLargeError, UploadFailedError } from './errors.js';
+export type { Files, UploadData, UploadedFile, UploadOptions, UploadProgress } from './features/files.js';
 export type { ChatErrorOptions, ErrorCode } from './errors.js';
 export type { ChatEvents } from './events.js';
 export { bareJid } from './jid.js';
@@ -39,3 +41,4 @@ export type {
   Rooms,
   RoomSummary,
 } from './features/rooms.js';
+export type { Archive, ArchivePreferences, HistoryOptions, HistoryPage } from './features/archive.js';

@@ -3,10 +3,14 @@
 import { registerTransport } from './transport/registry.js';
 import { createNodeWebSocketTransport } from './transport/node-websocket.js';
 import { createTcpTransport } from './transport/tcp.js';
+import { registerHttpPut } from './features/http-put.js';
+import { nodeHttpPut } from './features/http-put-node.js';
 
 registerTransport('tcp', createTcpTransport);
 registerTransport('websocket', (options) =>
   createNodeWebSocketTransport({ ...options, base: options.base! }),
 );
+
+registerHttpPut(nodeHttpPut);
 
 export * from './index.js';

@@ -62,6 +62,14 @@ export interface Attachment {
   readonly size?: number;
   /** The sender's description (XEP-0066 `desc`). */
   readonly description?: string;
+  /**
+   * When an uploaded file is expected to be gone from the server: the message time plus
+   * `files.expiresAfter` (a `createChat` option; one hour on mailbox). Set for files sent with
+   * `chat.sendFile()` and for received shared files (an XEP-0066 link equal to the body, as
+   * Conversations, Gajim and Converse.js send them), only when `files.expiresAfter` is set. Show
+   * such attachments as expired afterwards instead of as broken images.
+   */
+  readonly expiresAt?: Date;
 }
 
 /** XEP-0085 chat states: what a peer is doing in a conversation. */

@@ -9,11 +9,23 @@ import { bareJid } from '../jid.js';
 
 /** One-to-one chat. Internal; exposed through the client facade. */
 export interface Chats {
-  send(to: Jid, body: string): Message;
+  /**
+   * `file`: the message shares an uploaded file — `body` is its URL, sent with an XEP-0066 link
+   * too, and the attachment carries the file's name, type, size and expiry.
+   */
+  send(to: Jid, body: string, file?: SharedFile): Message;
   correct(id: string, body: string): Promise<Message>;
   markRead(conversation: Jid): void;
   setTyping(conversation: Jid, state: TypingState): void;
   readonly conversations: Conversations;
+}
+
+/** An uploaded file to share in a message. */
+export interface SharedFile {
+  url: string;
+  name: string;
+  type: string;
+  size: number;
 }
 
 /** The one-to-one conversations of this client, recent first. Exposed as `chat.conversations`. */
@@ -169,15 +181,24 @@ export function createChats({
   emit,
   discovery,
   isBlocked = () => false,
+  expiresAfter,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
   isBlocked?: (jid: Jid) => boolean;
+  /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
+  expiresAfter?: number;
 }): Chats {
   const seen = createSeenSet();
   /** Every outgoing message not yet acked by the server, in the order it was written. */
-  const outbox = new Map<string, { message: Message; written: boolean; replace?: string }>();
+  const outbox = new Map<
+    string,
+    { message: Message; written: boolean; replace?: string; link?: { url: string } }
+  >();
+  /** When a shared file sent or received at `time` is expected to be gone, if configured. */
+  const expiry = (time: Date): { expiresAt?: Date } =>
+    expiresAfter !== undefined ? { expiresAt: new Date(time.getTime() + expiresAfter) } : {};
   const states = new Map<string, MessageState>();
   /** Stanza ids of corrections we sent: tracked in the outbox, but they have no state of their own. */
   const corrections = new Set<string>();
@@ -295,8 +316,8 @@ export function createChats({
     return updated;
   };
 
-  const write = (entry: { message: Message; replace?: string }): void => {
-    const { message, replace } = entry;
+  const write = (entry: { message: Message; replace?: string; link?: { url: string } }): void => {
+    const { message, replace, link } = entry;
     transport.sendMessage({
       id: message.id,
       to: message.conversation,
@@ -304,6 +325,7 @@ export function createChats({
       body: message.body,
       chatState: 'active',
       ...(replace ? { replace } : { requestReceipt: true, markable: true }),
+      ...(link && !replace ? { link } : {}),
     });
     conversationOf(message.conversation).typingSent = 'active';
     const current = outbox.get(message.id);
@@ -435,7 +457,10 @@ export function createChats({
       // The original is unknown here (older than this client): show the correction as a message.
     }
 
-    const attachment = attachmentOf(inbound.body, inbound.links);
+    const linked = attachmentOf(inbound.body, inbound.links);
+    // A shared (uploaded) file: an XEP-0066 link equal to the body, as XMPP clients send them.
+    const sharedFile = Boolean(inbound.links?.some((l) => l.url === inbound.body?.trim()));
+    const attachment = linked && sharedFile ? { ...linked, ...expiry(inbound.delay ?? new Date()) } : linked;
     const message: Message = {
       id: inbound.originId ?? inbound.id ?? inbound.stanzaId ?? newId(),
       ...(inbound.stanzaId ? { stanzaId: inbound.stanzaId } : {}),
@@ -462,8 +487,11 @@ export function createChats({
   };
 
   return {
-    send(to, body) {
-      const attachment = attachmentOf(body);
+    send(to, body, file) {
+      const now = new Date();
+      const attachment: Attachment | undefined = file
+        ? { url: file.url, name: file.name, type: file.type, size: file.size, ...expiry(now) }
+        : attachmentOf(body);
       const message: Message = {
         id: newId(),
         conversation: bareJid(to),
@@ -471,12 +499,12 @@ export function createChats({
         direction: 'out',
         kind: 'chat',
         body,
-        time: new Date(),
+        time: now,
         state: 'queued',
         ...(attachment ? { attachment } : {}),
         ...(body.startsWith('/me ') ? { action: true } : {}),
       };
-      outbox.set(message.id, { message, written: false });
+      outbox.set(message.id, { message, written: false, ...(file ? { link: { url: file.url } } : {}) });
       sentTo.set(message.id, message.conversation);
       record(message, [message.id]);
       setState(message.id, 'queued');

@@ -201,6 +201,7 @@ export function toStanza(message: OutboundMessage): Stanzas.Message {
  * - StanzaJS's messaging plugin unwraps carbons itself and emits the forwarded message as a second
  *   `message` event; we unwrap (and check) carbons ourselves, so that second copy is skipped. Our
  *   listener runs before the plugin's, to see the wrapper first.
+ * - Archive results (XEP-0313 `<result/>` wrappers) are skipped: the archive query collects them.
  * - StanzaJS sends receipts and `received` markers for every message, also for duplicates, carbons
  *   and senders the user blocked; that is turned off here and done by the chats feature instead.
  */
@@ -217,6 +218,9 @@ export function listenForMessages(
   ).prependListener;
   prepend.call(agent, 'message', (msg) => {
     if (unwrapped.has(msg)) return;
+    // Archive query results (XEP-0313) belong to the query that asked for them
+    // (./archive.js), never to the live message stream.
+    if (msg.archive) return;
     if (msg.carbon?.forward?.message) unwrapped.add(msg.carbon.forward.message);
     const inbound = toInbound(msg, ownBareJid());
     if (inbound) listener(inbound);
