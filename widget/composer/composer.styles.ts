@@ -69,4 +69,39 @@ export const styles = css`
     color: var(--mc-muted);
     cursor: default;
   }
+  .editing {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 0 0 6px;
+    padding: 4px 4px 4px 12px;
+    border-inline-start: 3px solid var(--mc-accent);
+    font-size: 0.85em;
+    font-weight: 600;
+    color: var(--mc-accent-text);
+  }
+  .editing span {
+    flex: 1;
+  }
+  .cancel {
+    display: grid;
+    place-items: center;
+    width: 28px;
+    height: 28px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: none;
+    color: var(--mc-muted);
+  }
+  .cancel:hover {
+    background: var(--mc-surface-alt);
+  }
+  .cancel svg {
+    width: 16px;
+    height: 16px;
+  }
+  .is-editing textarea {
+    border-color: var(--mc-accent);
+  }
 `;

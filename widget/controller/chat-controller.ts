@@ -7,6 +7,7 @@ import {
   type Jid,
   type Message,
   type Status,
+  type TypingState,
 } from '../../sdk/index.js';
 import { McMessageEvent } from '../events/message.js';
 import { McStatusEvent } from '../events/status.js';
@@ -27,6 +28,12 @@ const FATAL = new Set(['auth-failed', 'account-disabled']);
 
 /** Accepts `local@domain` (the mailbox e-mail address); the server has the last word. */
 export const isAddress = (text: string): boolean => /^[^\s@/]+@[^\s@/]+$/u.test(text);
+
+/** How often `composing` is repeated at most while the user types, and the pause that sends `paused`. */
+export const TYPING_THROTTLE = 5_000;
+export const TYPING_IDLE = 5_000;
+/** A peer's `composing` that nothing follows is dropped after this long (a lost `paused`). */
+export const TYPING_TIMEOUT = 30_000;
 
 const codeOf = (error: unknown): string => (isChatError(error) ? error.code : 'unknown');
 
@@ -60,6 +67,12 @@ export class ChatController implements ReactiveController {
   private viewing: Jid | undefined;
   private pending: Jid | undefined;
   private lastUnread = 0;
+  /** When `composing` was last sent, and the timer that sends `paused`. */
+  private composingSent = 0;
+  private composingIn: Jid | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Timers that drop a peer's stale typing state, by `conversation typist`. */
+  private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Forgets a password held for the login under way; called when a login attempt ends. */
   private settle: (() => void) | undefined;
 
@@ -179,6 +192,10 @@ export class ChatController implements ReactiveController {
       chat.on('message:state', ({ id, state }) => {
         if (this.store.setState(id, state)) this.host.requestUpdate();
       }),
+      chat.on('message:updated', ({ message }) => {
+        if (this.store.update(message)) this.host.requestUpdate();
+      }),
+      chat.on('typing', ({ conversation, from, state }) => this.peerTyping(conversation, from, state)),
       chat.on('error', ({ error }) => console.warn('mailbox-chat:', error)),
     ];
     try {
@@ -202,6 +219,9 @@ export class ChatController implements ReactiveController {
 
   private drop(): Chat | undefined {
     const chat = this.current;
+    this.stopComposing(false);
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
     for (const off of this.unsubscribe.splice(0)) off();
     this.current = undefined;
     return chat;
@@ -243,14 +263,97 @@ export class ChatController implements ReactiveController {
     const to = this.active;
     if (!chat || !to || !body.trim()) return;
     // The SDK reports the sent message on its `message` event (direction 'out') before `send`
-    // returns; `receive` adds it and tells the host page, once.
+    // returns; `receive` adds it and tells the host page, once. Sending implies the chat state
+    // `active` (the SDK sends it with the message).
+    this.stopComposing(false);
     chat.send(to, body);
+  }
+
+  /** Our newest message in the open conversation: the one Up arrow edits. */
+  get lastOwn(): Message | undefined {
+    return this.active ? this.store.lastOwn(this.active) : undefined;
+  }
+
+  /** Corrects our last message in the open conversation (XEP-0308). */
+  async correct(id: string, body: string): Promise<void> {
+    const chat = this.current;
+    if (!chat || !body.trim()) return;
+    this.stopComposing(false);
+    try {
+      // The SDK announces the new text on `message:updated`, which updates the view.
+      await chat.correct(id, body);
+    } catch (error) {
+      console.warn('mailbox-chat: the correction failed', error);
+    }
+  }
+
+  /**
+   * The user typed in the open conversation's composer (`empty`: the field is empty now). Sends
+   * `composing` (at most every {@link TYPING_THROTTLE} ms), `paused` after {@link TYPING_IDLE} ms
+   * without typing, and `active` when the field was emptied.
+   */
+  composing(empty: boolean): void {
+    const chat = this.current;
+    const to = this.active;
+    if (!chat || !to || this.status !== 'online') return;
+    if (empty) {
+      this.stopComposing(true, 'active');
+      return;
+    }
+    const now = Date.now();
+    if (this.composingIn !== to || now - this.composingSent >= TYPING_THROTTLE) {
+      if (this.composingIn && this.composingIn !== to) this.stopComposing(true);
+      this.setTyping(to, 'composing');
+      this.composingSent = now;
+      this.composingIn = to;
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.stopComposing(true), TYPING_IDLE);
+  }
+
+  /** Ends our `composing`: tells the peer `paused` (or `state`) when `tell`, else just forgets it. */
+  private stopComposing(tell: boolean, state: TypingState = 'paused'): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    const to = this.composingIn;
+    this.composingIn = undefined;
+    this.composingSent = 0;
+    if (tell && to) this.setTyping(to, state);
+  }
+
+  private setTyping(to: Jid, state: TypingState): void {
+    try {
+      this.current?.setTyping(to, state);
+    } catch (error) {
+      console.warn('mailbox-chat: could not send the chat state', error);
+    }
+  }
+
+  /** A peer's chat state: `composing` shows the typing line; anything else (or a timeout) ends it. */
+  private peerTyping(conversation: Jid, from: Jid, state: TypingState): void {
+    const who = bareJid(from) === conversation ? conversation : from;
+    const key = `${conversation} ${who}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    const typing = state === 'composing';
+    if (typing) {
+      this.store.ensure(conversation);
+      this.typingTimers.set(
+        key,
+        setTimeout(() => {
+          this.typingTimers.delete(key);
+          if (this.store.setTyping(conversation, who, false)) this.host.requestUpdate();
+        }, TYPING_TIMEOUT),
+      );
+    }
+    if (this.store.setTyping(conversation, who, typing)) this.host.requestUpdate();
   }
 
   /** Opens a conversation (a new one when there is none yet), or goes back to the list. */
   select(jid: Jid | undefined): void {
     const bare = jid ? bareJid(jid) : undefined;
     if (bare) this.store.ensure(bare);
+    if (bare !== this.active) this.stopComposing(true);
     if (bare !== this.active) this.divider = undefined;
     this.active = bare;
     this.refreshViewing();
@@ -271,7 +374,10 @@ export class ChatController implements ReactiveController {
   }
 
   private receive(message: Message): void {
-    if (!this.store.add(message, this.viewing === message.conversation)) return;
+    const viewing = this.viewing === message.conversation;
+    if (!this.store.add(message, viewing)) return;
+    // Seen at once: tell the sender (XEP-0333 `displayed`).
+    if (viewing && message.direction === 'in') this.markRead(message.conversation);
     this.host.dispatchEvent(new McMessageEvent({ message }));
     this.unreadChanged();
     this.host.requestUpdate();
@@ -286,9 +392,19 @@ export class ChatController implements ReactiveController {
     if (viewing) {
       const divider = this.store.markRead(viewing);
       if (divider) this.divider = divider;
+      if (this.store.get(viewing)?.messages.some((m) => m.direction === 'in')) this.markRead(viewing);
       this.unreadChanged();
     }
     this.host.requestUpdate();
+  }
+
+  /** Tells the SDK (and so the peer, XEP-0333) that the user has seen a conversation. */
+  private markRead(jid: Jid): void {
+    try {
+      this.current?.markRead(jid);
+    } catch (error) {
+      console.warn('mailbox-chat: could not mark the conversation read', error);
+    }
   }
 
   private unreadChanged(): void {

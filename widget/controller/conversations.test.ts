@@ -74,4 +74,34 @@ describe('the conversations of a session', () => {
     expect(store.markRead('ben@example.com')).toBeUndefined();
     expect(store.unread).toBe(0);
   });
+
+  it('replaces a corrected message in its place, keeping its delivery state', () => {
+    const store = new ConversationStore();
+    const mine = outgoing('ben@example.com', 'Helo');
+    store.add(mine);
+    store.add(incoming('ben@example.com', 'hi'));
+    store.setState(mine.id, 'delivered');
+    expect(store.lastOwn('ben@example.com')?.id).toBe(mine.id);
+    const updated: Message = { ...mine, body: 'Hello', edited: true, correctedFrom: 'Helo', state: 'queued' };
+    expect(store.update(updated)).toBe(true);
+    const messages = store.get('ben@example.com')!.messages;
+    expect(messages.map((m) => m.body)).toEqual(['Hello', 'hi']);
+    expect(messages[0]).toMatchObject({ edited: true, state: 'delivered' });
+    expect(store.update({ ...updated, id: 'unknown' })).toBe(false);
+    expect(store.lastOwn('cara@example.com')).toBeUndefined();
+  });
+
+  it('tracks who is typing until they stop or their message arrives', () => {
+    const store = new ConversationStore();
+    store.ensure('ben@example.com');
+    expect(store.setTyping('ben@example.com', 'ben@example.com', true)).toBe(true);
+    expect(store.setTyping('ben@example.com', 'ben@example.com', true)).toBe(false);
+    expect(store.get('ben@example.com')?.typing).toEqual(['ben@example.com']);
+    store.add(incoming('ben@example.com', 'done typing'));
+    expect(store.get('ben@example.com')?.typing).toEqual([]);
+    store.setTyping('ben@example.com', 'ben@example.com', true);
+    expect(store.setTyping('ben@example.com', 'ben@example.com', false)).toBe(true);
+    expect(store.get('ben@example.com')?.typing).toEqual([]);
+    expect(store.setTyping('nobody@example.com', 'nobody@example.com', true)).toBe(false);
+  });
 });

@@ -10,7 +10,7 @@ export interface Conversation {
   readonly unread: number;
   /** When the conversation last changed: its newest message, or when it was started. */
   readonly updated: number;
-  /** Who is typing now (filled in once the SDK reports chat states, XEP-0085). */
+  /** Who is typing now (bare JIDs), from the peers' chat states (XEP-0085). */
   readonly typing: readonly Jid[];
 }
 
@@ -75,9 +75,12 @@ export class ConversationStore {
     let at = messages.length;
     while (at > 0 && messages[at - 1]!.time.getTime() > message.time.getTime()) at -= 1;
     messages.splice(at, 0, message);
+    // A message from someone ends their typing.
+    const sender = message.kind === 'groupchat' ? message.from : message.conversation;
     this.items.set(item.jid, {
       ...item,
       messages,
+      typing: message.direction === 'in' ? item.typing.filter((jid) => jid !== sender) : item.typing,
       unread: item.unread + (message.direction === 'in' && !seen ? 1 : 0),
       updated: Math.max(item.updated, message.time.getTime()),
     });
@@ -97,6 +100,42 @@ export class ConversationStore {
     const messages = [...item.messages];
     messages[index] = { ...messages[index]!, state };
     this.items.set(item.jid, { ...item, messages });
+    return true;
+  }
+
+  /**
+   * Replaces a message by its new value (a correction), in its place; the delivery state we
+   * track for it stays. Returns false when the message is unknown.
+   */
+  update(message: Message): boolean {
+    const item = this.items.get(message.conversation);
+    if (!item) return false;
+    const index = item.messages.findIndex((m) => m.id === message.id && m.direction === message.direction);
+    if (index === -1) return false;
+    const old = item.messages[index]!;
+    const messages = [...item.messages];
+    messages[index] = old.state ? { ...message, state: old.state } : message;
+    this.items.set(item.jid, { ...item, messages });
+    return true;
+  }
+
+  /** Our newest message in a conversation: the one a correction may change. */
+  lastOwn(jid: Jid): Message | undefined {
+    const messages = this.items.get(jid)?.messages ?? [];
+    for (let index = messages.length - 1; index >= 0; index -= 1) {
+      if (messages[index]!.direction === 'out') return messages[index];
+    }
+    return undefined;
+  }
+
+  /** Whether someone is typing in a conversation. Returns false when nothing changed. */
+  setTyping(jid: Jid, who: Jid, typing: boolean): boolean {
+    const item = this.items.get(jid);
+    if (!item || item.typing.includes(who) === typing) return false;
+    this.items.set(jid, {
+      ...item,
+      typing: typing ? [...item.typing, who] : item.typing.filter((j) => j !== who),
+    });
     return true;
   }
 

@@ -70,6 +70,11 @@ export const de: Texts = {
   'conversation.typing': '{name} schreibt …',
   'conversation.showMore': 'Ganze Nachricht anzeigen',
   'conversation.showLess': 'Weniger anzeigen',
+  'conversation.edited': 'bearbeitet',
+  'conversation.editedFrom': 'Bearbeitet. Vorher: {text}',
+  'attachment.file': 'Datei',
+  'attachment.open': '{name} in neuem Tab öffnen',
+  'attachment.expired': '{name} ist nicht mehr verfügbar.',
 
   'state.queued': 'Wartet auf Versand',
   'state.sent': 'Gesendet',
@@ -80,6 +85,12 @@ export const de: Texts = {
 
   'composer.label': 'Nachricht an {name}',
   'composer.placeholder': 'Nachricht schreiben …',
-  'composer.hint': 'Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile.',
+  'composer.hint':
+    'Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile, Pfeil nach oben bearbeitet Ihre letzte Nachricht.',
   'composer.send': 'Senden',
+  'composer.save': 'Korrektur speichern',
+  'composer.editing': 'Sie bearbeiten Ihre Nachricht',
+  'composer.editLabel': 'Ihre letzte Nachricht korrigieren',
+  'composer.editHint': 'Eingabetaste speichert, Escape bricht ab.',
+  'composer.cancelEdit': 'Bearbeiten abbrechen',
 };

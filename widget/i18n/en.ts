@@ -80,6 +80,11 @@ export const en = {
   'conversation.typing': '{name} is typing…',
   'conversation.showMore': 'Show the whole message',
   'conversation.showLess': 'Show less',
+  'conversation.edited': 'edited',
+  'conversation.editedFrom': 'Edited. Before: {text}',
+  'attachment.file': 'File',
+  'attachment.open': 'Open {name} in a new tab',
+  'attachment.expired': '{name} is no longer available.',
 
   'state.queued': 'Waiting to be sent',
   'state.sent': 'Sent',
@@ -90,8 +95,13 @@ export const en = {
 
   'composer.label': 'Message to {name}',
   'composer.placeholder': 'Write a message…',
-  'composer.hint': 'Enter sends, Shift+Enter starts a new line.',
+  'composer.hint': 'Enter sends, Shift+Enter starts a new line, Up arrow edits your last message.',
   'composer.send': 'Send',
+  'composer.save': 'Save the correction',
+  'composer.editing': 'Editing your message',
+  'composer.editLabel': 'Correct your last message',
+  'composer.editHint': 'Enter saves, Escape cancels.',
+  'composer.cancelEdit': 'Cancel editing',
 } as const;
 
 type English = typeof en;

@@ -61,6 +61,17 @@ export class Localizer {
     return key in this.texts ? this.t(key as StringKey) : this.t('error.unknown');
   }
 
+  /** A file size: `820 B`, `4.2 kB`, `1.5 MB`. */
+  bytes(size: number): string {
+    const [unit, value] =
+      size >= 1_000_000
+        ? (['megabyte', size / 1_000_000] as const)
+        : size >= 1_000
+          ? (['kilobyte', size / 1_000] as const)
+          : (['byte', size] as const);
+    return new Intl.NumberFormat(this.lang, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+  }
+
   /** Whether a key exists (for codes that come from the SDK at run time). */
   has(key: string): key is TextKey {
     return key in this.texts;

@@ -25,3 +25,6 @@ export const alertIcon = icon(svg`<circle cx="12" cy="12" r="8.5"/><path d="M12 
 export const spinnerIcon = html`<svg class="spinner" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
   <path d="M12 3a9 9 0 1 0 9 9" />
 </svg>`;
+export const fileIcon = icon(
+  svg`<path d="M13.5 3.5H7A1.5 1.5 0 0 0 5.5 5v14A1.5 1.5 0 0 0 7 20.5h10a1.5 1.5 0 0 0 1.5-1.5V8.5z"/><path d="M13.5 3.5v5h5M9 13h6M9 16.5h4"/>`,
+);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
@@ -24,6 +26,12 @@ beforeAll(async () => {
     fullscreen: { body: widget('mode="fullscreen"') },
     german: { body: widget(''), lang: 'de' },
   });
+  // A picture for the inline-image test, served (like the pages) from the portal's own origin.
+  writeFileSync(
+    join(pages.dir, 'photo.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">' +
+      '<rect width="240" height="120" fill="#0b6bcb"/><circle cx="60" cy="60" r="36" fill="#f4f1ea"/></svg>',
+  );
   browser = await launchBrowser();
   portal = await startPortal({
     bundle: inject('bundle'),
@@ -378,6 +386,127 @@ describe('<mailbox-chat> chatting', () => {
     await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(2);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> corrections, typing and read markers', () => {
+  it('tells the peer what was read, shows typing both ways, and corrects the last message', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('embedded');
+    await logIn(chat, anna!);
+    const bob = await peer(ben!);
+    try {
+      const displayed = new Set<string>();
+      bob.on('message:state', ({ id, state }) => void (state === 'displayed' && displayed.add(id)));
+
+      // Read markers: nothing while the conversation is unopened; `displayed` once it is shown.
+      const first = bob.send(anna!.jid, 'Are you there?');
+      const row = chat.getByRole('button', { name: /1 unread message/ });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(displayed.has(first.id)).toBe(false);
+      await row.click();
+      const log = chat.getByRole('log', { name: `Messages with ${ben!.user}` });
+      await expect.poll(() => log.textContent()).toContain('Are you there?');
+      await expect.poll(() => displayed.has(first.id)).toBe(true);
+      // While the conversation is open, a new message is read at once.
+      const second = bob.send(anna!.jid, 'Hello?');
+      await expect.poll(() => displayed.has(second.id)).toBe(true);
+
+      // The peer's typing: shown, gone on `paused`, shown again, gone when the message arrives.
+      const typing = chat.locator('[part="typing"]');
+      const typingText = async () => (await typing.textContent())?.trim();
+      bob.setTyping(anna!.jid, 'composing');
+      await expect.poll(typingText).toBe(`${ben!.user} is typing…`);
+      bob.setTyping(anna!.jid, 'paused');
+      await expect.poll(typingText).toBe('');
+      bob.setTyping(anna!.jid, 'composing');
+      await expect.poll(typingText).toBe(`${ben!.user} is typing…`);
+      const wave = bob.send(anna!.jid, '/me waves');
+      await expect.poll(typingText).toBe('');
+      const action = log.locator('.action').last();
+      await expect
+        .poll(() => action.textContent())
+        .toMatch(new RegExp(`^\\s*\\* ${ben!.user}\\s+waves\\s*$`));
+      // The peer corrects it: the widget shows the new text, marked edited.
+      await bob.correct(wave.id, '/me waves back');
+      await expect.poll(() => action.textContent()).toMatch(/waves back/);
+      expect(await log.locator('.in .msg').last().locator('.edited').textContent()).toBe('edited');
+
+      // Our typing reaches the peer: `composing` while typing.
+      const peerStates: string[] = [];
+      bob.on('typing', ({ state }) => void peerStates.push(state));
+      expect(await focused(page)).toBe('textarea#text');
+      await page.keyboard.type('Helo');
+      await expect.poll(() => peerStates).toContain('composing');
+      // …and `paused` after about five seconds without typing.
+      await expect.poll(() => peerStates, { timeout: 8000 }).toContain('paused');
+      const received = nextMessage(bob);
+      await page.keyboard.press('Enter');
+      const sent = await received;
+      expect(sent.body).toBe('Helo');
+
+      // Up arrow in the empty composer edits our last message; Escape cancels.
+      const editing = chat.locator('[part="editing"]');
+      const textarea = chat.locator('textarea');
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(() => editing.textContent()).toContain('Editing your message');
+      expect(await textarea.inputValue()).toBe('Helo');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => editing.count()).toBe(0);
+      expect(await textarea.inputValue()).toBe('');
+      expect(await chat.locator('.panel').isVisible()).toBe(true);
+
+      // Enter saves the correction: the peer and the widget both see the new text, edited.
+      const updated = new Promise<Message>((resolve) => {
+        const off = bob.on('message:updated', ({ message }) => {
+          off();
+          resolve(message);
+        });
+      });
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(() => editing.count()).toBe(1);
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('llo');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'embedded-light-editing');
+      await page.keyboard.press('Enter');
+      expect(await updated).toMatchObject({ id: sent.id, body: 'Hello', edited: true });
+      const mine = log.locator('.out .msg');
+      await expect.poll(() => mine.last().locator('.text').textContent()).toContain('Hello');
+      expect(await mine.count()).toBe(1);
+      expect(await mine.last().locator('.edited').textContent()).toBe('edited');
+      expect(await editing.count()).toBe(0);
+      expect(await textarea.inputValue()).toBe('');
+
+      // A shared file shows as a card with a link, its name and type.
+      bob.send(anna!.jid, 'https://example.com/files/report.pdf');
+      const card = log.locator('a.file');
+      await expect.poll(() => card.count()).toBe(1);
+      expect(await card.getAttribute('href')).toBe('https://example.com/files/report.pdf');
+      expect(await card.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await card.textContent()).toContain('report.pdf');
+      expect(await card.textContent()).toContain('application/pdf');
+      // An image shows inline; one that is gone (expired) shows a placeholder instead.
+      bob.send(anna!.jid, `${portal.url}photo.svg`);
+      const image = log.locator('a.image img');
+      await expect.poll(() => image.count()).toBe(1);
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+        .toBe(true);
+      bob.send(anna!.jid, `${portal.url}expired.png`);
+      await expect
+        .poll(() => log.locator('.file.expired').textContent())
+        .toContain('expired.png is no longer available.');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'embedded-light-corrections');
+    } finally {
+      await bob.disconnect();
+    }
+    // The expired image's 404 is the one error the browser may log.
+    expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]);
+    expect(errors.length).toBeLessThanOrEqual(1);
     await page.close();
   });
 });

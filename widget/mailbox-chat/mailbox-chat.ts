@@ -67,7 +67,10 @@ export function resolveService(service: string, base: string = location.href): s
  * @csspart message - One message bubble.
  * @csspart divider - The "new messages" divider.
  * @csspart typing - The line that says who is typing.
+ * @csspart file - An attachment's file card (or its "no longer available" placeholder).
+ * @csspart image - An image attachment shown inline.
  * @csspart composer - The message field and send button.
+ * @csspart editing - The composer's "editing your message" bar.
  *
  * @cssproperty --mc-accent - The accent: buttons, own messages, badges. Default `#0b6bcb` (dark: `#2563c4`).
  * @cssproperty --mc-on-accent - Text on the accent color. Default `#ffffff`.
@@ -442,7 +445,7 @@ export class MailboxChatElement extends LitElement {
       ${keyed(
         jid,
         html`<mc-message-list
-          exportparts="log, message, divider, typing"
+          exportparts="log, message, divider, typing, file, image"
           .i18n=${i}
           .peer=${jid}
           .messages=${conversation?.messages ?? []}
@@ -454,10 +457,14 @@ export class MailboxChatElement extends LitElement {
         jid,
         html`<mc-composer
           part="composer"
-          exportparts="textarea"
+          exportparts="textarea, editing"
           .i18n=${i}
           .name=${name}
+          .lastOwn=${c.lastOwn}
           @composer-send=${(event: CustomEvent<{ body: string }>) => this.controller.send(event.detail.body)}
+          @composer-correct=${(event: CustomEvent<{ id: string; body: string }>) =>
+            void this.controller.correct(event.detail.id, event.detail.body)}
+          @composer-input=${(event: CustomEvent<{ empty: boolean }>) => this.controller.composing(event.detail.empty)}
         ></mc-composer>`,
       )}`;
   }

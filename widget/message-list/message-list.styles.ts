@@ -227,4 +227,75 @@ export const styles = css`
     font-weight: 700;
     line-height: 20px;
   }
+  .edited {
+    font-style: italic;
+  }
+  .action {
+    font-style: italic;
+  }
+  .action > p:first-of-type {
+    display: inline;
+  }
+  .actor {
+    font-weight: 600;
+  }
+  .file,
+  .image {
+    flex-basis: 100%;
+    min-width: 0;
+    margin-bottom: 4px;
+  }
+  .file {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 8px 10px;
+    border: 1px solid var(--mc-border);
+    border-radius: 10px;
+    background: var(--mc-surface);
+    color: var(--mc-text);
+    text-decoration: none;
+  }
+  a.file:hover .file-name {
+    text-decoration: underline;
+  }
+  .file svg {
+    flex: none;
+    width: 28px;
+    height: 28px;
+    color: var(--mc-accent-text);
+  }
+  .file.expired {
+    margin: 0 0 4px;
+    color: var(--mc-muted);
+    font-style: italic;
+  }
+  .file.expired svg {
+    width: 20px;
+    height: 20px;
+    color: var(--mc-muted);
+  }
+  .file-text {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+  }
+  .file-name {
+    overflow: hidden;
+    font-weight: 600;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .file-type,
+  .file-desc {
+    font-size: 0.8em;
+    color: var(--mc-muted);
+    overflow-wrap: anywhere;
+  }
+  .image img {
+    display: block;
+    max-width: 100%;
+    max-height: 240px;
+    border-radius: 10px;
+  }
 `;

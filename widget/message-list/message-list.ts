@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Jid, Message, MessageState } from '../../sdk/index.js';
+import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
 import type { Divider } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
-import { alertIcon, arrowDownIcon, checkIcon, clockIcon, doubleCheckIcon } from '../icons/icons.js';
+import { alertIcon, arrowDownIcon, checkIcon, clockIcon, doubleCheckIcon, fileIcon } from '../icons/icons.js';
 import { displayName } from '../shared/people.js';
 import { cutAt, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';
@@ -11,8 +11,16 @@ import { styles } from './message-list.styles.js';
 
 /** Bodies longer than this show their beginning and a "show the whole message" button. */
 const LONG = 3000;
+/** How much of a corrected message's original text its "edited" mark shows. */
+const ORIGINAL = 200;
 /** How close to the end (px) still counts as "at the latest message". */
 const NEAR_END = 48;
+
+const isWebUrl = (url: string): boolean => /^https?:\/\//iu.test(url);
+
+/** The name a `/me` line starts with: the nickname in rooms, else the address's local part. */
+const actorOf = (m: Message): string =>
+  m.kind === 'groupchat' ? m.from.slice(m.from.indexOf('/') + 1) : displayName(m.from);
 
 const TICKS: Record<MessageState, TemplateResult> = {
   queued: clockIcon,
@@ -39,6 +47,7 @@ export class McMessageList extends LitElement {
     atEnd: { state: true },
     newBelow: { state: true },
     expanded: { state: true },
+    broken: { state: true },
   };
 
   declare i18n: Localizer;
@@ -51,6 +60,8 @@ export class McMessageList extends LitElement {
   declare private atEnd: boolean;
   declare private newBelow: number;
   declare private expanded: ReadonlySet<string>;
+  /** Messages whose image did not load (expired or gone): they show a placeholder. */
+  declare private broken: ReadonlySet<string>;
 
   private stick = true;
 
@@ -63,6 +74,7 @@ export class McMessageList extends LitElement {
     this.atEnd = true;
     this.newBelow = 0;
     this.expanded = new Set();
+    this.broken = new Set();
   }
 
   private get log(): HTMLElement | null {
@@ -102,7 +114,14 @@ export class McMessageList extends LitElement {
     this.onScroll();
   }
 
+  /** An image loaded (or failed and became a placeholder): stay at the end if the reader was. */
+  private onMedia(): void {
+    if (this.atEnd) this.scrollToEnd();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    // `broken` is private, so not among the keys `PropertyValues<this>` knows.
+    if ((changed as Map<PropertyKey, unknown>).has('broken')) this.onMedia();
     const before = changed.get('messages') as readonly Message[] | undefined;
     if (!before) return;
     const added = this.messages.slice(before.length);
@@ -123,14 +142,64 @@ export class McMessageList extends LitElement {
       >${state === 'failed' ? html`<span aria-hidden="true">${label}</span>` : nothing}`;
   }
 
+  private renderAttachment(m: Message, a: Attachment): TemplateResult | typeof nothing {
+    if (!isWebUrl(a.url)) return nothing;
+    const i = this.i18n;
+    const name = a.name || i.t('attachment.file');
+    const open = i.t('attachment.open', { name });
+    if (this.broken.has(m.id)) {
+      return html`<p class="file expired" part="file">
+        ${alertIcon}<span>${i.t('attachment.expired', { name })}</span>
+      </p>`;
+    }
+    if (a.type?.startsWith('image/')) {
+      return html`<a
+        class="image"
+        part="image"
+        href=${a.url}
+        target="_blank"
+        rel="noopener noreferrer"
+        title=${open}
+        ><img
+          src=${a.url}
+          alt=${a.description || name}
+          loading="lazy"
+          decoding="async"
+          referrerpolicy="no-referrer"
+          @load=${this.onMedia}
+          @error=${() => (this.broken = new Set(this.broken).add(m.id))}
+      /></a>`;
+    }
+    const details = [a.type, a.size === undefined ? '' : i.bytes(a.size)].filter(Boolean).join(' · ');
+    return html`<a
+      class="file"
+      part="file"
+      href=${a.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      title=${open}
+      >${fileIcon}<span class="file-text"
+        ><span class="file-name" dir="auto">${name}</span>${
+          details ? html`<span class="file-type">${details}</span>` : nothing
+        }${a.description ? html`<span class="file-desc" dir="auto">${a.description}</span>` : nothing}</span
+      ></a
+    >`;
+  }
+
   private renderMessage(m: Message): TemplateResult {
     const i = this.i18n;
-    const long = m.body.length > LONG;
+    const action = m.action === true && m.body.startsWith('/me ');
+    const full = action ? m.body.slice(4) : m.body;
+    const long = full.length > LONG;
     const open = long && this.expanded.has(m.id);
-    const body = long && !open ? `${m.body.slice(0, cutAt(m.body, LONG))}…` : m.body;
+    const body = long && !open ? `${full.slice(0, cutAt(full, LONG))}…` : full;
+    // A body that is just the attachment's URL shows as the attachment alone.
+    const bare = m.attachment !== undefined && m.body.trim() === m.attachment.url;
+    const original = m.correctedFrom ?? '';
     return html`<div class="msg ${m.state ?? ''}" part="message">
-      <div class="text" dir="auto">
-        ${renderBody(body)}
+      ${m.attachment ? this.renderAttachment(m, m.attachment) : nothing}
+      <div class="text ${action ? 'action' : ''}" dir="auto" ?hidden=${bare}>
+        ${action ? html`<span class="actor">* ${actorOf(m)}</span> ` : nothing}${renderBody(body)}
         ${
           long
             ? html`<button
@@ -144,7 +213,15 @@ export class McMessageList extends LitElement {
         }
       </div>
       <span class="meta"
-        ><time datetime=${m.time.toISOString()} title=${i.dateTime(m.time)}>${i.time(m.time)}</time>${
+        >${
+          m.edited
+            ? html`<span
+                class="edited"
+                title=${original ? i.t('conversation.editedFrom', { text: original.length > ORIGINAL ? `${original.slice(0, cutAt(original, ORIGINAL))}…` : original }) : nothing}
+                >${i.t('conversation.edited')}</span
+              >`
+            : nothing
+        }<time datetime=${m.time.toISOString()} title=${i.dateTime(m.time)}>${i.time(m.time)}</time>${
           m.direction === 'out' && m.state ? this.renderTick(m.state) : nothing
         }</span
       >
