@@ -1,20 +1,18 @@
 // The SDK reacts to the page: a hidden tab tells the server it is inactive (XEP-0352, so the
 // server holds typing notifications), and the network coming back triggers a retry at once.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPortal } from '../scripts/portal-server.mjs';
 import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { launchBrowser } from '../test/rig/browser.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
-import { writePages } from '../test/rig/widget.js';
+import { writeScriptPage } from '../test/rig/widget.js';
 import { createChat, type Chat } from './index.js';
 
 const xmpp = inject('xmpp');
 let browser: Browser;
 let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
+let pages: ReturnType<typeof writeScriptPage>;
 
 // The page script: a client from the single-file build; the test reads what it saw.
 const PAGE_SCRIPT = `
@@ -37,10 +35,7 @@ window.setVisible = (visible) => {
 `;
 
 beforeAll(async () => {
-  pages = writePages({ sdk: { body: '<p>SDK page</p>' } });
-  writeFileSync(join(pages.dir, 'sdk-page.js'), PAGE_SCRIPT);
-  const html = join(pages.dir, 'sdk.html');
-  writeFileSync(html, readFileSync(html, 'utf8').replace('src="mailbox-chat.js"', 'src="sdk-page.js"'));
+  pages = writeScriptPage(PAGE_SCRIPT);
   browser = await launchBrowser();
   portal = await startPortal({
     bundle: inject('bundle'),

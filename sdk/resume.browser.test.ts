@@ -1,19 +1,17 @@
 // A page reload in a real browser resumes the XEP-0198 session from sessionStorage: same
 // resource, and what arrived meanwhile is delivered. The page runs under the strict CSP.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPortal } from '../scripts/portal-server.mjs';
 import { createAccounts } from '../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../test/rig/browser.js';
-import { writePages } from '../test/rig/widget.js';
+import { writeScriptPage } from '../test/rig/widget.js';
 import { createChat } from './index.js';
 
 const xmpp = inject('xmpp');
 let browser: Browser;
 let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
+let pages: ReturnType<typeof writeScriptPage>;
 
 // The page script: starts a client from the single-file build and keeps what it sees.
 const PAGE_SCRIPT = `
@@ -26,17 +24,7 @@ window.ready = chat.connect().then(() => chat.jid);
 `;
 
 beforeAll(async () => {
-  pages = writePages({ sdk: { body: '<p>SDK page</p>' } });
-  writeFileSync(join(pages.dir, 'sdk-page.js'), PAGE_SCRIPT);
-  const html = join(pages.dir, 'sdk.html');
-  const { readFileSync } = await import('node:fs');
-  writeFileSync(
-    html,
-    readFileSync(html, 'utf8').replace(
-      '<script type="module" src="mailbox-chat.js"></script>',
-      '<script type="module" src="sdk-page.js"></script>',
-    ),
-  );
+  pages = writeScriptPage(PAGE_SCRIPT);
   browser = await launchBrowser();
   portal = await startPortal({
     bundle: inject('bundle'),

@@ -1,4 +1,5 @@
 import { ChatError, ErrorCodes } from '../errors.js';
+import { typeForName } from '../mime.js';
 import type { Emit } from '../events.js';
 import { enableCarbons } from '../transport/disco.js';
 import { toChatError } from '../transport/iq.js';
@@ -67,24 +68,6 @@ const KNOWN_LIMIT = 20_000;
 
 const TYPING_STATES: ReadonlySet<string> = new Set(['composing', 'paused', 'active', 'inactive', 'gone']);
 
-/** MIME types by file extension, for attachments whose sender did not say. */
-const MIME: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  mp3: 'audio/mpeg',
-  ogg: 'audio/ogg',
-  m4a: 'audio/mp4',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  zip: 'application/zip',
-};
-
 /**
  * The attachment of a message: its first http(s) XEP-0066 link, else its body when that is
  * nothing but one http(s) URL. Pure.
@@ -114,8 +97,7 @@ export function attachmentOf(
       name = segment;
     }
   }
-  const extension = name?.includes('.') ? name.split('.').pop()?.toLowerCase() : undefined;
-  const type = extension ? MIME[extension] : undefined;
+  const type = name ? typeForName(name) : undefined;
   return {
     url: link.url,
     ...(name ? { name } : {}),

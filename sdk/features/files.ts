@@ -1,6 +1,7 @@
 // HTTP File Upload (XEP-0363): size check against the discovered limit, slot request, HTTP PUT
 // with progress and abort.
 import { ChatError, ErrorCodes, FileTooLargeError } from '../errors.js';
+import { typeForName } from '../mime.js';
 import { requestUploadSlot } from '../transport/upload.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Discovery } from './discovery.js';
@@ -62,29 +63,9 @@ export interface Files {
   upload(data: UploadData, options?: UploadOptions): Promise<UploadedFile>;
 }
 
-/** MIME types by extension, for files whose type is not given. */
-const TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  mp3: 'audio/mpeg',
-  ogg: 'audio/ogg',
-  m4a: 'audio/mp4',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-  json: 'application/json',
-  zip: 'application/zip',
-};
-
 /** The MIME type for a file name, from its extension. Pure. */
 export function guessType(name: string): string {
-  const extension = name.includes('.') ? name.split('.').pop()?.toLowerCase() : undefined;
-  return (extension && TYPES[extension]) || 'application/octet-stream';
+  return typeForName(name) ?? 'application/octet-stream';
 }
 
 /** Creates the files feature. */

@@ -100,3 +100,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
+
+/**
+ * A test page (`sdk.html`) that runs `script`, an ES module that imports `./mailbox-chat.js`
+ * itself, instead of loading the build: for browser tests that drive the SDK from the page.
+ */
+export function writeScriptPage(script: string): { dir: string; dispose(): void } {
+  const pages = writePages({ sdk: { body: '<p>SDK page</p>' } });
+  writeFileSync(join(pages.dir, 'sdk-page.js'), script);
+  const html = join(pages.dir, 'sdk.html');
+  writeFileSync(html, readFileSync(html, 'utf8').replace('src="mailbox-chat.js"', 'src="sdk-page.js"'));
+  return pages;
+}
