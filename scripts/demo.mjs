@@ -130,7 +130,7 @@ try {
 process.stdout.write(`
   mailbox-chat demo is running.
 
-  Open      http://localhost:${port}/   (the Nordlicht intranet, chat on the right)
+  Open      http://localhost:${port}/   (the Nordlicht intranet; the chat button is bottom right)
   Log in as ${jid('anna')}   password ${accounts.anna}
         or  ${jid('ben')}    password ${accounts.ben}
   Write to  ${jid('helpdesk')} (a bot written with the SDK; try "hilfe")
