@@ -278,9 +278,9 @@ export function createChat(options: ChatOptions): Chat {
   });
   const files = createFiles({ transport, discovery });
   const blocking = createBlocking({ transport, emit: events.emit, discovery });
-  const profile = createProfile({ transport, emit: events.emit });
-  const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
   const presence = createPresence({ transport });
+  const profile = createProfile({ transport, emit: events.emit, onOwnPhoto: presence.setPhotoHash });
+  const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
   const push = createPush({ transport, emit: events.emit, discovery });
   const rooms = createRooms({ transport, emit: events.emit, discovery });
   const archive = createArchive({
@@ -309,7 +309,12 @@ export function createChat(options: ChatOptions): Chat {
     conversations: chats.conversations,
     setActive,
     contacts,
-    presence,
+    presence: {
+      get current() {
+        return presence.current;
+      },
+      set: presence.set,
+    },
     blocking: {
       block: blocking.block,
       unblock: blocking.unblock,

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { eventually, friends, useClients } from '../test/rig/clients.js';
+import { connectRawAgent } from '../test/rig/raw-agent.js';
+import { createHash } from 'node:crypto';
+import { inject } from 'vitest';
 
 const client = useClients();
 const friendsNow = () => friends(client);
@@ -26,6 +29,29 @@ function png(seed: number): Uint8Array {
 }
 
 describe('profile and avatars', () => {
+  it('announces the photo in our presence (XEP-0153), so any client of a contact learns of it', async () => {
+    const { a, anna, ben } = await friendsNow();
+    // Another device of ben's that only speaks plain XMPP and looks at the raw presence.
+    const raw = await connectRawAgent(ben, inject('xmpp').websocketUrl);
+    try {
+      const hashes: string[] = [];
+      raw.onPresence((presence) => {
+        if (presence.from?.startsWith(`${anna.jid}/`) && typeof presence.vcardAvatar === 'string') {
+          hashes.push(presence.vcardAvatar);
+        }
+      });
+      raw.sendPresence({});
+      const photo = png(7);
+      await a.profile.set({ avatar: { data: photo, type: 'image/png' } });
+      const expected = createHash('sha1').update(photo).digest('hex');
+      await eventually(() => hashes.includes(expected));
+      await a.profile.set({ avatar: null });
+      await eventually(() => hashes.at(-1) === '');
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('writes and reads our own vCard: name, nickname, avatar', async () => {
     const [anna] = await createAccounts(1);
     const a = client(anna!);

@@ -26,9 +26,12 @@ export interface PresenceApi {
 
 const SHOWS = new Set(['online', 'chat', 'away', 'xa', 'dnd']);
 
-/** Creates the own-presence feature. */
-export function createPresence({ transport }: { transport: Transport }): PresenceApi {
+/** Creates the own-presence feature; `setPhotoHash` is for the profile feature (internal). */
+export function createPresence({ transport }: { transport: Transport }): PresenceApi & {
+  setPhotoHash(hash: string | undefined): void;
+} {
   let current: OwnPresence = {};
+  let photoHash: string | undefined;
 
   const send = (): void => {
     const { show, status, priority } = current;
@@ -36,6 +39,7 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
       ...(show && show !== 'online' ? { show } : {}),
       ...(status ? { status } : {}),
       ...(priority !== undefined ? { priority } : {}),
+      ...(photoHash !== undefined ? { photoHash } : {}),
     });
   };
 
@@ -58,6 +62,11 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
         throw new ChatError(ErrorCodes.invalidArgument, 'Presence priority must be an integer in -128…127');
       }
       current = { ...presence };
+      if (transport.online) send();
+    },
+    setPhotoHash(hash) {
+      if (hash === photoHash) return;
+      photoHash = hash;
       if (transport.online) send();
     },
   };

@@ -77,7 +77,16 @@ function release(url: string): void {
 }
 
 /** Creates the profile feature with the avatar cache (by hash) for contacts. */
-export function createProfile({ transport, emit }: { transport: Transport; emit: Emit }): ProfileFeature {
+export function createProfile({
+  transport,
+  emit,
+  onOwnPhoto,
+}: {
+  transport: Transport;
+  emit: Emit;
+  /** Told the SHA-1 of our new vCard photo ('' when removed), for our presence (XEP-0153). */
+  onOwnPhoto?: (hash: string) => void;
+}): ProfileFeature {
   let nickname: string | undefined;
   /** Avatar URLs by hash: several contacts with the same picture share one URL. */
   const byHash = new Map<string, string>();
@@ -186,6 +195,8 @@ export function createProfile({ transport, emit }: { transport: Transport; emit:
         ...(avatar !== undefined ? { photo: avatar } : {}),
       });
       if (changes.nickname !== undefined) nickname = changes.nickname || undefined;
+      // XEP-0153: contacts learn of the new photo from the hash in our presence.
+      if (avatar !== undefined) onOwnPhoto?.(avatar ? avatarHash(avatar.data) : '');
     },
     avatarOf(jid) {
       const hash = hashOf.get(bareJid(jid));

@@ -32,6 +32,8 @@ export interface OutboundPresence {
   status?: string;
   priority?: number;
   nick?: string;
+  /** XEP-0153 SHA-1 of our vCard photo, '' for none. */
+  photoHash?: string;
 }
 
 function toEntry(item: {
@@ -122,6 +124,8 @@ export function sendOwnPresence(transport: Transport, presence: OutboundPresence
     ...(presence.priority !== undefined ? { priority: presence.priority } : {}),
     ...(presence.nick ? { nick: presence.nick } : {}),
     ...(caps ? { legacyCapabilities: caps.legacyCapabilities } : {}),
+    // XEP-0153: the hash of our vCard photo ('' = no photo); omitted while we do not know it.
+    ...(presence.photoHash !== undefined ? { vcardAvatar: presence.photoHash } : {}),
   });
 }
 

@@ -8,6 +8,10 @@ export interface RawAgent {
   /** Full JID of the session. */
   readonly jid: string;
   send(message: Record<string, unknown>): void;
+  /** Sends a presence in StanzaJS's shape, unchecked. */
+  sendPresence(presence: Record<string, unknown>): void;
+  /** Calls `listener` with every presence received, in StanzaJS's shape. */
+  onPresence(listener: (presence: Stanzas.ReceivedPresence) => void): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,12 @@ export async function connectRawAgent(
     },
     send(message) {
       agent.sendMessage(message as unknown as Stanzas.Message);
+    },
+    sendPresence(presence) {
+      agent.sendPresence(presence as unknown as Stanzas.Presence);
+    },
+    onPresence(listener) {
+      agent.on('presence', listener);
     },
     close: () =>
       new Promise<void>((resolve) => {
