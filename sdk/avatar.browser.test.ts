@@ -1,0 +1,102 @@
+// Contacts' avatars in a real browser: object URLs with the right bytes, revoked when replaced.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startPortal } from '../scripts/portal-server.mjs';
+import { createAccounts } from '../test/rig/accounts.js';
+import { launchBrowser } from '../test/rig/browser.js';
+import { writeScriptPage } from '../test/rig/widget.js';
+import { createChat } from './index.js';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writeScriptPage>;
+
+// The page: a client that approves subscription requests and exposes the contact's avatar.
+const PAGE_SCRIPT = `
+import { createChat } from './mailbox-chat.js';
+const params = new URLSearchParams(location.hash.slice(1));
+const chat = createChat({ jid: params.get('jid'), password: params.get('password'), service: params.get('service'), resumeStorage: false });
+chat.on('subscription:request', ({ jid }) => chat.contacts.approve(jid));
+window.avatarOf = (jid) => chat.contacts.get(jid)?.avatar;
+// Whether an <img> can show the URL (the page's CSP allows blob: images, not blob: fetches).
+window.loads = (url) => new Promise((resolve) => {
+  const img = new Image();
+  img.onload = () => resolve(img.naturalWidth > 0);
+  img.onerror = () => resolve(false);
+  img.src = url;
+});
+window.ready = chat.connect();
+`;
+
+beforeAll(async () => {
+  pages = writeScriptPage(PAGE_SCRIPT);
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+const avatarOf = (page: Page, jid: string) =>
+  page.evaluate((j) => (window as unknown as { avatarOf(j: string): string | undefined }).avatarOf(j), jid);
+const loads = (page: Page, url: string) =>
+  page.evaluate((u) => (window as unknown as { loads(u: string): Promise<boolean> }).loads(u), url);
+
+/** A 1×1 PNG; `seed` adds a trailing byte after IEND (still displayable, another hash). */
+function png(seed: number): Uint8Array {
+  const base = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  return new Uint8Array([...base, seed]);
+}
+
+describe("a contact's avatar in the browser", () => {
+  it('is an object URL an <img> can show under the strict CSP, and the old URL is revoked when it changes', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await browser.newPage();
+    const hash = new URLSearchParams({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: xmpp.websocketUrl,
+    });
+    await page.goto(`${portal.url}sdk.html#${hash}`);
+    await page.waitForFunction(() => 'ready' in window);
+    await page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready);
+
+    const peer = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    try {
+      await peer.connect();
+      peer.on('subscription:request', ({ jid }) => peer.contacts.approve(jid));
+      await peer.contacts.add(anna!.jid);
+      const first = png(1);
+      await peer.profile.set({ avatar: { data: first, type: 'image/png' } });
+      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toMatch(/^blob:/);
+      const firstUrl = (await avatarOf(page, ben!.jid))!;
+      expect(await loads(page, firstUrl)).toBe(true);
+
+      const second = png(2);
+      await peer.profile.set({ avatar: { data: second, type: 'image/png' } });
+      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).not.toBe(firstUrl);
+      const secondUrl = (await avatarOf(page, ben!.jid))!;
+      expect(await loads(page, secondUrl)).toBe(true);
+      expect(await loads(page, firstUrl)).toBe(false); // revoked
+    } finally {
+      await peer.disconnect();
+      await page.close();
+    }
+  });
+});
