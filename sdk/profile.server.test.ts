@@ -29,29 +29,6 @@ function png(seed: number): Uint8Array {
 }
 
 describe('profile and avatars', () => {
-  it("learns a contact's avatar from a XEP-0153 hash alone (no PEP: not subscribed to its presence)", async () => {
-    const [anna, ben] = await createAccounts(2);
-    // Ben stores a vCard photo, then shows up only as a plain client with a directed presence.
-    const photo = png(9);
-    const benSdk = client(ben!);
-    await benSdk.connect();
-    await benSdk.profile.set({ avatar: { data: photo, type: 'image/png' } });
-    await benSdk.disconnect();
-    const a = client(anna!);
-    await a.connect();
-    await a.contacts.add(ben!.jid); // asked, never approved: no presence subscription, no PEP
-    const raw = await connectRawAgent(ben!, inject('xmpp').websocketUrl);
-    try {
-      const hash = createHash('sha1').update(photo).digest('hex');
-      raw.sendPresence({ to: a.jid, vcardAvatar: hash });
-      const url = await eventually(() => a.contacts.get(ben!.jid)?.avatar);
-      expect(a.contacts.get(ben!.jid)?.subscription).toBe('none');
-      expect(bytesOf(url)).toEqual(photo);
-    } finally {
-      await raw.close();
-    }
-  });
-
   it('announces the photo in our presence (XEP-0153), so any client of a contact learns of it', async () => {
     const { a, anna, ben } = await friendsNow();
     // Another device of ben's that only speaks plain XMPP and looks at the raw presence.
