@@ -1,16 +1,11 @@
 // Contacts' avatars in a real browser: object URLs with the right bytes, revoked when replaced.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPortal } from '../scripts/portal-server.mjs';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { launchBrowser } from '../test/rig/browser.js';
-import { writeScriptPage } from '../test/rig/widget.js';
+import { useSdkPage } from '../test/rig/sdk-page.js';
 import { createChat } from './index.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writeScriptPage>;
 
 // The page: a client that approves subscription requests and exposes the contact's avatar.
 const PAGE_SCRIPT = `
@@ -29,21 +24,7 @@ window.loads = (url) => new Promise((resolve) => {
 window.ready = chat.connect();
 `;
 
-beforeAll(async () => {
-  pages = writeScriptPage(PAGE_SCRIPT);
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
-});
+const sdkPage = useSdkPage(PAGE_SCRIPT);
 
 const avatarOf = (page: Page, jid: string) =>
   page.evaluate((j) => (window as unknown as { avatarOf(j: string): string | undefined }).avatarOf(j), jid);
@@ -62,15 +43,7 @@ function png(seed: number): Uint8Array {
 describe("a contact's avatar in the browser", () => {
   it('is an object URL an <img> can show under the strict CSP, and the old URL is revoked when it changes', async () => {
     const [anna, ben] = await createAccounts(2);
-    const page = await browser.newPage();
-    const hash = new URLSearchParams({
-      jid: anna!.jid,
-      password: anna!.password,
-      service: xmpp.websocketUrl,
-    });
-    await page.goto(`${portal.url}sdk.html#${hash}`);
-    await page.waitForFunction(() => 'ready' in window);
-    await page.evaluate(() => (window as unknown as { ready: Promise<void> }).ready);
+    const { page } = await sdkPage.open(anna!, xmpp.websocketUrl);
 
     const peer = createChat({
       jid: ben!.jid,

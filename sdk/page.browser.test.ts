@@ -1,18 +1,13 @@
 // The SDK reacts to the page: a hidden tab tells the server it is inactive (XEP-0352, so the
 // server holds typing notifications), and the network coming back triggers a retry at once.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPortal } from '../scripts/portal-server.mjs';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
-import { launchBrowser } from '../test/rig/browser.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
-import { writeScriptPage } from '../test/rig/widget.js';
+import { useSdkPage } from '../test/rig/sdk-page.js';
 import { createChat, type Chat } from './index.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writeScriptPage>;
 
 // The page script: a client from the single-file build; the test reads what it saw.
 const PAGE_SCRIPT = `
@@ -34,29 +29,10 @@ window.setVisible = (visible) => {
 };
 `;
 
-beforeAll(async () => {
-  pages = writeScriptPage(PAGE_SCRIPT);
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
-});
+const sdkPage = useSdkPage(PAGE_SCRIPT);
 
 async function open(account: TestAccount, service: string): Promise<Page> {
-  const page = await browser.newPage();
-  const hash = new URLSearchParams({ jid: account.jid, password: account.password, service });
-  await page.goto(`${portal.url}sdk.html#${hash}`);
-  await page.waitForFunction(() => 'ready' in window);
-  await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
-  return page;
+  return (await sdkPage.open(account, service)).page;
 }
 
 const read = <T>(page: Page, name: string): Promise<T> =>

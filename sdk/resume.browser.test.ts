@@ -1,17 +1,11 @@
 // A page reload in a real browser resumes the XEP-0198 session from sessionStorage: same
 // resource, and what arrived meanwhile is delivered. The page runs under the strict CSP.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPortal } from '../scripts/portal-server.mjs';
+import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../test/rig/browser.js';
-import { writeScriptPage } from '../test/rig/widget.js';
+import { useSdkPage, waitReady } from '../test/rig/sdk-page.js';
 import { createChat } from './index.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writeScriptPage>;
 
 // The page script: starts a client from the single-file build and keeps what it sees.
 const PAGE_SCRIPT = `
@@ -23,34 +17,12 @@ chat.on('message', ({ message }) => message.direction === 'in' && window.receive
 window.ready = chat.connect().then(() => chat.jid);
 `;
 
-beforeAll(async () => {
-  pages = writeScriptPage(PAGE_SCRIPT);
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
-});
+const sdkPage = useSdkPage(PAGE_SCRIPT);
 
 describe('a page reload', () => {
   it('resumes the same session from sessionStorage and delivers what came meanwhile', async () => {
     const [anna, ben] = await createAccounts(2);
-    const page = await browser.newPage();
-    const { errors } = watchPage(page);
-    const hash = new URLSearchParams({
-      jid: anna!.jid,
-      password: anna!.password,
-      service: xmpp.websocketUrl,
-    });
-    await page.goto(`${portal.url}sdk.html#${hash}`);
-    const before = await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+    const { page, errors, ready: before } = await sdkPage.open(anna!, xmpp.websocketUrl);
     expect(before).toMatch(new RegExp(`^${anna!.jid}/`));
 
     const peer = createChat({
@@ -63,8 +35,7 @@ describe('a page reload', () => {
       await peer.connect();
       await page.reload({ waitUntil: 'commit' });
       peer.send(anna!.jid, 'während des Neuladens');
-      await page.waitForFunction(() => 'ready' in window);
-      const after = await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+      const after = await waitReady(page);
       expect(after).toBe(before); // the same resource: resumed, not a new session
       await expect
         .poll(() => page.evaluate(() => (window as unknown as { received: string[] }).received))
