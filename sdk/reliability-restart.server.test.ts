@@ -1,38 +1,11 @@
 // Server restart mid-conversation, against a private Prosody of this file's own (restarting the
 // tier's shared server would disturb other test files).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProsody, type Prosody } from '../test/rig/prosody.mjs';
-import { until } from '../test/rig/clients.js';
-import { createChat, type Chat, type Message, type Status } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { until, usePrivateServer } from '../test/rig/clients.js';
+import type { Chat, Message, Status } from './index.js';
 
-let server: Prosody;
-const clients: Chat[] = [];
-
-beforeAll(async () => {
-  server = await startProsody({
-    accounts: [
-      ['anna', 'anna-pass'],
-      ['ben', 'ben-pass'],
-    ],
-  });
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.disconnect()));
-  await server?.dispose();
-});
-
-function client(user: string): Chat {
-  const chat = createChat({
-    jid: `${user}@${server.domain}`,
-    password: `${user}-pass`,
-    service: server.websocketUrl,
-    reconnect: { initialDelay: 200, maxDelay: 1000 },
-    resumeStorage: false,
-  });
-  clients.push(chat);
-  return chat;
-}
+const rig = usePrivateServer();
+const client = (user: string): Chat => rig.client(user);
 
 describe('a server restart mid-conversation', () => {
   it('brings both clients back by themselves and delivers what was written while it was down', async () => {
@@ -44,14 +17,14 @@ describe('a server restart mid-conversation', () => {
     anna.on('status', ({ status }) => annaStatuses.push(status));
     await Promise.all([anna.connect(), ben.connect()]);
 
-    anna.send(`ben@${server.domain}`, 'before the restart');
+    anna.send(`ben@${rig.server.domain}`, 'before the restart');
     await expect.poll(() => received.map((m) => m.body)).toEqual(['before the restart']);
 
-    await server.stop();
+    await rig.server.stop();
     await until(anna, 'reconnecting', 20_000);
-    const queued = anna.send(`ben@${server.domain}`, 'while the server was down');
+    const queued = anna.send(`ben@${rig.server.domain}`, 'while the server was down');
     expect(queued.state).toBe('queued');
-    await server.restart();
+    await rig.server.restart();
 
     await Promise.all([until(anna, 'online', 20_000), until(ben, 'online', 20_000)]);
     await expect
@@ -76,14 +49,14 @@ describe('a server restart mid-conversation', () => {
       });
     const webUp = carbonsOn(web);
     await Promise.all([phone.connect(), web.connect(), webUp]);
-    phone.send(`ben@${server.domain}`, 'from the phone, before');
+    phone.send(`ben@${rig.server.domain}`, 'from the phone, before');
     await expect.poll(() => seenOnWeb).toEqual(['from the phone, before']);
 
     const webBack = carbonsOn(web);
     const phoneBack = carbonsOn(phone);
-    await server.restart();
+    await rig.server.restart();
     await Promise.all([webBack, phoneBack]);
-    phone.send(`ben@${server.domain}`, 'from the phone, after the restart');
+    phone.send(`ben@${rig.server.domain}`, 'from the phone, after the restart');
     await expect
       .poll(() => seenOnWeb, { timeout: 10_000 })
       .toEqual(['from the phone, before', 'from the phone, after the restart']);

@@ -1,38 +1,11 @@
 // Rooms across a fresh session: a restart of a private Prosody of this file's own ends every
 // session (nothing to resume), so the SDK must rejoin every room with its original options.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProsody, type Prosody } from '../test/rig/prosody.mjs';
-import { until } from '../test/rig/clients.js';
-import { createChat, type Chat, type ChatEvents } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { until, usePrivateServer } from '../test/rig/clients.js';
+import type { Chat, ChatEvents } from './index.js';
 
-let server: Prosody;
-const clients: Chat[] = [];
-
-beforeAll(async () => {
-  server = await startProsody({
-    accounts: [
-      ['anna', 'anna-pass'],
-      ['ben', 'ben-pass'],
-    ],
-  });
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.disconnect()));
-  await server?.dispose();
-});
-
-function client(user: string): Chat {
-  const chat = createChat({
-    jid: `${user}@${server.domain}`,
-    password: `${user}-pass`,
-    service: server.websocketUrl,
-    reconnect: { initialDelay: 200, maxDelay: 1000 },
-    resumeStorage: false,
-  });
-  clients.push(chat);
-  return chat;
-}
+const rig = usePrivateServer();
+const client = (user: string): Chat => rig.client(user);
 
 function record<K extends keyof ChatEvents>(chat: Chat, event: K): Array<Parameters<ChatEvents[K]>[0]> {
   const seen: Array<Parameters<ChatEvents[K]>[0]> = [];
@@ -45,8 +18,8 @@ describe('rooms after a server restart (a fresh session, not a resume)', () => {
     const anna = client('anna');
     const ben = client('ben');
     await Promise.all([anna.connect(), ben.connect()]);
-    const team = `team@conference.${server.domain}`;
-    const lobby = `lobby@conference.${server.domain}`;
+    const team = `team@conference.${rig.server.domain}`;
+    const lobby = `lobby@conference.${rig.server.domain}`;
     // A persistent, password-protected room (survives the restart; a rejoin without the password
     // would fail) and a temporary one (gone after the restart: the rejoin creates it again).
     const annaTeam = await anna.rooms.join(team, {
@@ -72,11 +45,11 @@ describe('rooms after a server restart (a fresh session, not a resume)', () => {
     annaTeam.send('vor dem Neustart');
     await expect.poll(() => atBen.length).toBe(1);
 
-    await server.stop();
+    await rig.server.stop();
     await Promise.all([until(anna, 'reconnecting', 20_000), until(ben, 'reconnecting', 20_000)]);
     const queued = annaTeam.send('während der Server weg war');
     expect(queued.state).toBe('queued');
-    await server.restart();
+    await rig.server.restart();
     await Promise.all([until(anna, 'online', 20_000), until(ben, 'online', 20_000)]);
 
     await expect

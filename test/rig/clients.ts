@@ -1,7 +1,8 @@
 // SDK clients for server tests: created against the tier's Prosody, disconnected after each test.
-import { afterEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { createChat, type Chat, type ChatOptions, type Status } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from './accounts.js';
+import { startProsody, type Prosody } from './prosody.mjs';
 
 /**
  * Returns a factory for clients of test accounts (WebSocket to the tier's Prosody, no resume
@@ -65,4 +66,40 @@ export async function friends(
   await eventually(() => a.contacts.get(ben!.jid)?.subscription === 'both');
   await eventually(() => b.contacts.get(anna!.jid)?.subscription === 'both');
   return { a, b, anna: anna!, ben: ben! };
+}
+
+/**
+ * A private Prosody for one test file (with accounts `<user>@<domain>`, password `<user>-pass`),
+ * for tests that stop or restart the server, which would disturb other files on the tier's shared
+ * one; clients reconnect quickly and are disconnected, and the server disposed, after the file.
+ */
+export function usePrivateServer(users: string[] = ['anna', 'ben']): {
+  readonly server: Prosody;
+  client(user: string): Chat;
+} {
+  let server: Prosody | undefined;
+  const clients: Chat[] = [];
+  beforeAll(async () => {
+    server = await startProsody({ accounts: users.map((user) => [user, `${user}-pass`]) });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await server?.dispose();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    client(user) {
+      const chat = createChat({
+        jid: `${user}@${server!.domain}`,
+        password: `${user}-pass`,
+        service: server!.websocketUrl,
+        reconnect: { initialDelay: 200, maxDelay: 1000 },
+        resumeStorage: false,
+      });
+      clients.push(chat);
+      return chat;
+    },
+  };
 }
