@@ -73,14 +73,17 @@ export async function friends(
  * for tests that stop or restart the server, which would disturb other files on the tier's shared
  * one; clients reconnect quickly and are disconnected, and the server disposed, after the file.
  */
-export function usePrivateServer(users: string[] = ['anna', 'ben']): {
+export function usePrivateServer(
+  users: string[] = ['anna', 'ben'],
+  options: Pick<Parameters<typeof startProsody>[0] & object, 'modules'> = {},
+): {
   readonly server: Prosody;
   client(user: string): Chat;
 } {
   let server: Prosody | undefined;
   const clients: Chat[] = [];
   beforeAll(async () => {
-    server = await startProsody({ accounts: users.map((user) => [user, `${user}-pass`]) });
+    server = await startProsody({ ...options, accounts: users.map((user) => [user, `${user}-pass`]) });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));

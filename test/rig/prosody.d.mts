@@ -28,6 +28,8 @@ export function startProsody(options?: {
   accounts?: Array<[string, string]>;
   dir?: string;
   extraGlobal?: string;
+  /** Changes to the mailbox module set of the VirtualHost's global list. */
+  modules?: { enable?: string[]; disable?: string[] };
 }): Promise<Prosody>;
 export function freePorts(count: number): Promise<number[]>;
 export function makeCertificates(
