@@ -7,13 +7,14 @@ import terser from '@rollup/plugin-terser';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
+import { stanzaBrowserSubset } from './scripts/rollup-stanza-subset.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const dependencies = Object.keys(pkg.dependencies ?? {});
 const external = (id) =>
   dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)) || id.startsWith('node:');
 
-const licenseBanner = `/*! mailbox-chat ${pkg.version} | MIT. Bundles Lit (BSD-3-Clause), StanzaJS (MIT) with ieee754 (BSD-3-Clause), nanoevents, events, punycode, sdp (MIT); full texts in THIRD_PARTY_LICENSES.txt beside this file */`;
+const licenseBanner = `/*! mailbox-chat ${pkg.version} | MIT. Bundles Lit (BSD-3-Clause), StanzaJS (MIT) with ieee754 (BSD-3-Clause), nanoevents, events, punycode (MIT); full texts in THIRD_PARTY_LICENSES.txt beside this file */`;
 
 // StanzaJS maps only the literal "./platform" in its `browser` field; its modules import the
 // platform as "../platform" too, which would pull Node's crypto, dns, buffer and stream into the
@@ -123,6 +124,7 @@ export default [
       banner: licenseBanner,
     },
     plugins: [
+      stanzaBrowserSubset(),
       stanzaBrowserPlatform(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),

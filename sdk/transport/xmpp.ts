@@ -1,6 +1,7 @@
 // The only module family that imports StanzaJS. It creates the agent, contains StanzaJS's traps
 // (see the project notes), and turns StanzaJS events into plain domain data for the features above.
 import { createClient, type Agent } from 'stanza';
+import { withdrawUnsupportedFeatures } from './caps.js';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
 import { bareJid as bare } from '../jid.js';
@@ -344,6 +345,7 @@ export function createTransport(options: TransportOptions): Transport {
   const clientState = trackClientState(agent);
   // XEP-0115: every broadcast presence carries our capabilities, whoever sends it.
   agent.config.capsNode = CAPS_NODE;
+  withdrawUnsupportedFeatures(agent);
   agent.updateCaps();
   const sendPresence = agent.sendPresence.bind(agent);
   agent.sendPresence = (presence = {}) =>

@@ -12,6 +12,8 @@ export interface RawAgent {
   sendPresence(presence: Record<string, unknown>): void;
   /** Calls `listener` with every presence received, in StanzaJS's shape. */
   onPresence(listener: (presence: Stanzas.ReceivedPresence) => void): void;
+  /** The features `jid` advertises (XEP-0030 disco#info). */
+  discoFeatures(jid: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export async function connectRawAgent(
     },
     onPresence(listener) {
       agent.on('presence', listener);
+    },
+    async discoFeatures(jid) {
+      return (await agent.getDiscoInfo(jid)).features ?? [];
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,108 @@
+// A Rollup plugin for the browser build: StanzaJS registers every protocol it knows (≈ 80 XEPs,
+// WebRTC Jingle with an SDP library among them) and does not tree-shake. The browser build keeps
+// the protocols the SDK speaks and leaves out the rest (Jingle media and file transfer — the SDK's
+// peer-to-peer file transfer is Node-only —, OMEMO, XHTML-IM, ad-hoc commands, geolocation, …).
+// Stanzas of a left-out protocol are not parsed: an IQ of one is answered `service-unavailable`,
+// an unknown message payload is ignored, as with any client that does not support it.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const stanzaDir = dirname(require.resolve('stanza/package.json'));
+
+/** The protocol definitions (stanza/protocol/*) the browser build registers, in StanzaJS's order. */
+export const BROWSER_PROTOCOLS = [
+  'rfc3921',
+  'rfc6120',
+  'rfc6121',
+  'rfc7395',
+  'xep0004', // data forms: MUC configuration, MAM and push options
+  'xep0030',
+  'xep0045',
+  'xep0048',
+  'xep0049',
+  'xep0054',
+  'xep0059',
+  'xep0060',
+  'xep0066',
+  'xep0084',
+  'xep0085',
+  'xep0092',
+  'xep0115',
+  'xep0124',
+  'xep0153',
+  'xep0172',
+  'xep0184',
+  'xep0191',
+  'xep0198',
+  'xep0199',
+  'xep0203',
+  'xep0280',
+  'xep0297',
+  'xep0300',
+  'xep0308',
+  'xep0313',
+  'xep0319',
+  'xep0333',
+  'xep0334',
+  'xep0352',
+  'xep0357',
+  'xep0359',
+  'xep0363',
+  'xep0421',
+  'xrd',
+];
+
+/** StanzaJS plugins (stanza/plugins/*) the browser build uses: all but Jingle and ad-hoc commands. */
+const BROWSER_PLUGINS = [
+  'account',
+  'messaging',
+  'avatar',
+  'entity',
+  'mam',
+  'muc',
+  'pep',
+  'pubsub',
+  'roster',
+  'sharing',
+];
+const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection', 'hostmeta', 'sasl'];
+
+const PROTOCOL = '\0stanza-browser-protocols';
+const PLUGINS = '\0stanza-browser-plugins';
+const NO_JINGLE = '\0stanza-browser-no-jingle';
+
+const file = (...parts) => JSON.stringify(join(stanzaDir, ...parts) + '.js');
+
+export function stanzaBrowserSubset() {
+  return {
+    name: 'stanza-browser-subset',
+    resolveId(source, importer) {
+      if (!importer || dirname(importer) !== stanzaDir) return null;
+      if (source === './protocol') return PROTOCOL;
+      if (source === './plugins') return PLUGINS;
+      // `Jingle` (WebRTC session classes) is re-exported by the package index only.
+      if (source === './jingle' && importer.endsWith('index.js')) return NO_JINGLE;
+      return null;
+    },
+    load(id) {
+      if (id === PROTOCOL) {
+        const imports = BROWSER_PROTOCOLS.map((name, i) => `import p${i} from ${file('protocol', name)};`);
+        const list = BROWSER_PROTOCOLS.map((_, i) => `p${i}`).join(', ');
+        return `${imports.join('\n')}\nexport const __esModule = true;\nexport default [${list}];\n`;
+      }
+      if (id === PLUGINS) {
+        const names = [...CORE_PLUGINS, ...BROWSER_PLUGINS];
+        const imports = names.map((name) => `import ${name} from ${file('plugins', name)};`);
+        const use = (list) => list.map((name) => `client.use(${name});`).join(' ');
+        return `${imports.join('\n')}
+export const __esModule = true;
+export function core(client) { ${use(CORE_PLUGINS)} }
+export default function plugins(client) { ${use(BROWSER_PLUGINS)} }
+`;
+      }
+      if (id === NO_JINGLE) return 'export const __esModule = true;\n';
+      return null;
+    },
+  };
+}
