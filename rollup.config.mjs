@@ -133,4 +133,27 @@ export default [
       thirdPartyLicenses(),
     ],
   },
+  {
+    // The lazy build: a small entry (the launcher) that loads the rest on idle or on open.
+    input: { 'mailbox-chat': 'widget/lazy/entry.ts' },
+    // The widget's chunk imports the theme from the entry: no extra facade file for that.
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'dist/lazy',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'mailbox-chat-[name]-[hash].js',
+      sourcemap: true,
+      banner: licenseBanner,
+    },
+    plugins: [
+      stanzaBrowserSubset(),
+      stanzaBrowserPlatform(),
+      nodeResolve({ browser: true, preferBuiltins: false }),
+      commonjs(),
+      esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+      terser({ format: { comments: /^!/ }, ecma: 2020 }),
+      thirdPartyLicenses(),
+    ],
+  },
 ];

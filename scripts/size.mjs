@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Size budgets, run by `npm test` after the build. A bundle over its budget fails the run.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { rollup } from 'rollup';
 import configs from '../rollup.config.mjs';
@@ -14,6 +15,7 @@ const KB = 1024;
 const budgets = {
   'dist/mailbox-chat.js (single-file build)': 150 * KB,
   'sdk entry, bundled for browsers with its dependencies': 112 * KB,
+  "dist/lazy/mailbox-chat.js (the lazy build's launcher entry)": 15 * KB,
 };
 
 function sizes(code) {
@@ -38,9 +40,23 @@ async function bundleSdk() {
   return chunk.code;
 }
 
+/** The lazy build's chunks: the entry has a budget; the widget it loads is reported. */
+function lazyChunks() {
+  const files = readdirSync('dist/lazy').filter((f) => f.endsWith('.js'));
+  const widget = files.find((f) => f !== 'mailbox-chat.js');
+  if (!files.includes('mailbox-chat.js') || !widget)
+    throw new Error('dist/lazy lacks its entry or its chunk');
+  return {
+    entry: readFileSync('dist/lazy/mailbox-chat.js'),
+    widget: readFileSync(join('dist/lazy', widget)),
+  };
+}
+const lazy = lazyChunks();
+
 const measured = {
   'dist/mailbox-chat.js (single-file build)': sizes(readFileSync('dist/mailbox-chat.js')),
   'sdk entry, bundled for browsers with its dependencies': sizes(await bundleSdk()),
+  "dist/lazy/mailbox-chat.js (the lazy build's launcher entry)": sizes(lazy.entry),
 };
 
 let failed = false;
@@ -54,6 +70,10 @@ for (const [name, size] of Object.entries(measured)) {
       `(budget ${kb(budget)} gzip)`,
   );
 }
+console.log(
+  `  the widget the lazy entry loads on idle or on open: ${kb(sizes(lazy.widget).min)} min, ` +
+    `${kb(sizes(lazy.widget).gzip)} gzip, ${kb(sizes(lazy.widget).brotli)} brotli`,
+);
 if (failed) {
   console.error('A bundle is over its size budget.');
   process.exit(1);

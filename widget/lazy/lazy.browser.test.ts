@@ -1,0 +1,186 @@
+// The lazy build (dist/lazy/): the launcher comes from a small entry, the widget itself from a
+// second file loaded on idle or on open — and a page sees the same element as with the
+// single-file build: attributes, properties, methods, events, parts and custom properties.
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAccounts } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+beforeAll(async () => {
+  pages = writePages({
+    launcher: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>' },
+    german: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>', lang: 'de' },
+    embedded: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+  });
+  // Every page loads the lazy build instead of the single-file one.
+  for (const name of ['launcher', 'german', 'embedded']) {
+    const file = join(pages.dir, `${name}.html`);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('src="mailbox-chat.js"', 'src="lazy/mailbox-chat.js"'),
+    );
+  }
+  cpSync(inject('lazyBundle'), join(pages.dir, 'lazy'), { recursive: true });
+  // The host page re-brands the widget from outside (a stylesheet: the CSP allows no inline CSS).
+  appendFileSync(
+    join(pages.dir, 'page.css'),
+    'mailbox-chat { --mc-accent: rgb(120, 40, 160); } mailbox-chat::part(launcher) { border-radius: 6px; }\n',
+  );
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+/**
+ * Opens a page with the widget's second file held back until `release()`; `requested` tells
+ * whether the browser has asked for it yet.
+ */
+async function openHeld(name: string): Promise<{
+  page: Page;
+  errors: string[];
+  release(): void;
+  requested(): boolean;
+}> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const { errors } = watchPage(page);
+  let held: Route | undefined;
+  let released = false;
+  await page.route(/\/lazy\/mailbox-chat-app-[^/]+\.js$/, (route) => {
+    if (released) void route.continue();
+    else held = route;
+  });
+  await page.goto(`${portal.url}${name}.html`);
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { mcEvents: string[] }).mcEvents = seen;
+    for (const type of ['mc-open', 'mc-close', 'mc-status']) {
+      document.addEventListener(type, (event) => {
+        if ((event.target as Element).localName === 'mailbox-chat') seen.push(type);
+      });
+    }
+  });
+  return {
+    page,
+    errors,
+    release() {
+      released = true;
+      void held?.continue();
+    },
+    requested: () => held !== undefined,
+  };
+}
+
+const loaded = (page: Page) => page.evaluate(() => customElements.get('mailbox-chat-app') !== undefined);
+
+describe('the lazy build', () => {
+  it('draws the launcher from the small entry, loads the widget on idle, and signs in', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, release, requested } = await openHeld('launcher');
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await expect.poll(() => launcher.isVisible()).toBe(true);
+    expect(await loaded(page)).toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
+    // The browser asks for the rest once idle, without any click.
+    await expect.poll(requested).toBe(true);
+    // Single sign-on set before the widget is there: it is handed over when it arrives.
+    await page.evaluate(
+      ({ jid, password }) => {
+        const element = document.querySelector('mailbox-chat') as HTMLElement & { credentials: unknown };
+        element.credentials = async () => ({ jid, password });
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    release();
+    await expect.poll(() => loaded(page)).toBe(true);
+    await launcher.click();
+    const panel = page.getByRole('dialog', { name: 'Chat' });
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await expect.poll(() => panel.getByRole('status').textContent()).toBe('Online');
+    expect(
+      await page.evaluate(() => Boolean((document.querySelector('mailbox-chat') as { chat?: unknown }).chat)),
+    ).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { mcEvents: string[] }).mcEvents)).toContain(
+      'mc-open',
+    );
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { mcEvents: string[] }).mcEvents)).toContain(
+      'mc-close',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens the panel the user asked for while the widget was still loading', async () => {
+    const { page, errors, release } = await openHeld('german');
+    const launcher = page.getByRole('button', { name: 'Chat öffnen' });
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    expect(await loaded(page)).toBe(false);
+    release();
+    const panel = page.getByRole('dialog');
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    // Focus went into the panel (the login form's first field), as with the single-file build.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          let active: Element | null = document.activeElement;
+          while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+          return active?.localName;
+        }),
+      )
+      .toBe('input');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('passes the page’s custom properties and ::part rules through to the loaded widget', async () => {
+    const { page, release } = await openHeld('launcher');
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    const look = () =>
+      launcher.evaluate((button) => {
+        const style = getComputedStyle(button);
+        return `${style.backgroundColor} ${style.borderRadius}`;
+      });
+    // The shell's own button already follows the page…
+    expect(await look()).toBe('rgb(120, 40, 160) 6px');
+    release();
+    await expect.poll(() => loaded(page)).toBe(true);
+    // …and so does the widget's, once it has replaced it.
+    await expect
+      .poll(() => launcher.evaluate((b) => (b.getRootNode() as ShadowRoot).host.localName))
+      .toBe('mailbox-chat-app');
+    expect(await look()).toBe('rgb(120, 40, 160) 6px');
+    await page.close();
+  });
+
+  it('loads at once when the mode shows the panel from the start', async () => {
+    const { page, errors, release, requested } = await openHeld('embedded');
+    await expect.poll(requested).toBe(true);
+    release();
+    await expect.poll(() => page.getByLabel('Password').isVisible()).toBe(true);
+    await screenshot(page, 'lazy-embedded');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
