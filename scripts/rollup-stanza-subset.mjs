@@ -70,7 +70,7 @@ const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection', 'hostmeta', 'sa
 
 const PROTOCOL = '\0stanza-browser-protocols';
 const PLUGINS = '\0stanza-browser-plugins';
-const NO_JINGLE = '\0stanza-browser-no-jingle';
+const EMPTY = '\0stanza-browser-left-out';
 
 const file = (...parts) => JSON.stringify(join(stanzaDir, ...parts) + '.js');
 
@@ -81,8 +81,9 @@ export function stanzaBrowserSubset() {
       if (!importer || dirname(importer) !== stanzaDir) return null;
       if (source === './protocol') return PROTOCOL;
       if (source === './plugins') return PLUGINS;
-      // `Jingle` (WebRTC session classes) is re-exported by the package index only.
-      if (source === './jingle' && importer.endsWith('index.js')) return NO_JINGLE;
+      // Namespaces the package index re-exports for applications and nothing else uses: `Jingle`
+      // (WebRTC session classes) and `RTT` (XEP-0301 real-time text).
+      if ((source === './jingle' || source === './helpers/RTT') && importer.endsWith('index.js')) return EMPTY;
       return null;
     },
     load(id) {
@@ -101,7 +102,7 @@ export function core(client) { ${use(CORE_PLUGINS)} }
 export default function plugins(client) { ${use(BROWSER_PLUGINS)} }
 `;
       }
-      if (id === NO_JINGLE) return 'export const __esModule = true;\n';
+      if (id === EMPTY) return 'export const __esModule = true;\n';
       return null;
     },
   };
