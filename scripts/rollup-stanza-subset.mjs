@@ -83,7 +83,8 @@ export function stanzaBrowserSubset() {
       if (source === './plugins') return PLUGINS;
       // Namespaces the package index re-exports for applications and nothing else uses: `Jingle`
       // (WebRTC session classes) and `RTT` (XEP-0301 real-time text).
-      if ((source === './jingle' || source === './helpers/RTT') && importer.endsWith('index.js')) return EMPTY;
+      if ((source === './jingle' || source === './helpers/RTT') && importer.endsWith('index.js'))
+        return EMPTY;
       return null;
     },
     load(id) {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { eventually, useClients } from '../test/rig/clients.js';
+import { connectRawAgent } from '../test/rig/raw-agent.js';
 import type { Chat, HistoryPage, Message } from './index.js';
 
 const xmpp = inject('xmpp');
@@ -165,6 +166,52 @@ describe('archive', () => {
     const plain = roomJid('plain');
     await a.rooms.join(plain, { nick: 'anna' });
     await expect(a.archive.history(plain)).rejects.toMatchObject({ code: 'service-unavailable' });
+  });
+
+  it("pages a room's archive of 500 messages backwards and forwards", { timeout: 60_000 }, async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = await online(client(anna!));
+    const jid = roomJid('paged');
+    await a.rooms.join(jid, { nick: 'anna', config: { archive: true } });
+    const live: Message[] = [];
+    a.on('message', ({ message }) => live.push(message));
+    // Ben, as a plain client, sends them in one burst.
+    const raw = await connectRawAgent(ben!, xmpp.websocketUrl);
+    try {
+      const joined = new Promise<void>((resolve) =>
+        raw.onPresence((p) => p.from === `${jid}/ben` && resolve()),
+      );
+      raw.sendPresence({ to: `${jid}/ben`, muc: { type: 'join', history: { maxStanzas: 0 } } });
+      await joined;
+      const expected = Array.from({ length: 500 }, (_, i) => `room message ${String(i).padStart(3, '0')}`);
+      for (const body of expected) raw.send({ to: jid, type: 'groupchat', body });
+      await eventually(() => live.length === 500, 30_000);
+      expect(live.map((m) => m.body)).toEqual(expected);
+
+      const pages: HistoryPage[] = [await a.archive.history(jid, { limit: 50 })];
+      while (!pages.at(-1)!.complete) {
+        pages.push(await a.archive.history(jid, { before: pages.at(-1)!.before!, limit: 50 }));
+        expect(pages.length).toBeLessThan(30);
+      }
+      const backwards = [...pages].reverse().flatMap((p) => p.messages);
+      expect(backwards.map((m) => m.body)).toEqual(expected);
+      expect(backwards.map((m) => m.stanzaId)).toEqual(live.map((m) => m.stanzaId));
+      expect(pages.at(-1)!.horizon).toEqual(backwards[0]!.time);
+
+      const forwards = [...pages.at(-1)!.messages];
+      // The oldest page is complete backwards; forwards, page until nothing newer is left.
+      let page = pages.at(-1)!;
+      do {
+        page = await a.archive.history(jid, { after: page.after!, limit: 50 });
+        forwards.push(...page.messages);
+        expect(forwards.length).toBeLessThanOrEqual(500);
+      } while (!page.complete);
+      expect(forwards.map((m) => m.body)).toEqual(expected);
+      for (const m of forwards)
+        expect(m).toMatchObject({ kind: 'groupchat', direction: 'in', from: `${jid}/ben` });
+    } finally {
+      await raw.close();
+    }
   });
 
   it('reads and writes archive preferences', async () => {

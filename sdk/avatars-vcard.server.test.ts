@@ -28,21 +28,22 @@ describe('avatars from XEP-0153 hashes (server without a vCard-to-PEP bridge)', 
     const anna = rig.client('anna');
     const ben = rig.client('ben');
     await Promise.all([anna.connect(), ben.connect()]);
+    const benJid = `ben@${rig.server.domain}`;
     ben.on('subscription:request', ({ jid }) => void ben.contacts.approve(jid));
-    await anna.contacts.add(ben.jid);
-    await eventually(() => anna.contacts.get(ben.jid)?.subscription === 'both');
-    expect(anna.contacts.get(ben.jid)?.avatar).toBeUndefined();
+    await anna.contacts.add(benJid);
+    await eventually(() => anna.contacts.get(benJid)?.subscription === 'both');
+    expect(anna.contacts.get(benJid)?.avatar).toBeUndefined();
 
     const first = png(7);
     await ben.profile.set({ avatar: { data: first, type: 'image/png' } });
     await eventually(() => {
-      const url = anna.contacts.get(ben.jid)?.avatar;
+      const url = anna.contacts.get(benJid)?.avatar;
       return url !== undefined && Buffer.from(bytesOf(url)).equals(first);
     });
     const second = png(8);
     await ben.profile.set({ avatar: { data: second, type: 'image/png' } });
     await eventually(() => {
-      const url = anna.contacts.get(ben.jid)?.avatar;
+      const url = anna.contacts.get(benJid)?.avatar;
       return url !== undefined && Buffer.from(bytesOf(url)).equals(second);
     });
     await Promise.all([anna.disconnect(), ben.disconnect()]);
@@ -79,7 +80,8 @@ describe('avatars from XEP-0153 hashes (server without a vCard-to-PEP bridge)', 
       const hashes: string[] = [];
       raw.onPresence((presence) => {
         const hash = (presence as { vcardAvatar?: string | boolean }).vcardAvatar;
-        if (typeof hash === 'string' && presence.from?.startsWith(anna.jid)) hashes.push(hash);
+        if (typeof hash === 'string' && presence.from?.startsWith(`anna@${rig.server.domain}/`))
+          hashes.push(hash);
       });
       raw.sendPresence({});
       const photo = png(11);

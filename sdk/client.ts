@@ -8,8 +8,12 @@ import { createDiscovery } from './features/discovery.js';
 import { createPresence, type PresenceApi } from './features/presence.js';
 import { createProfile, type ProfileApi } from './features/profile.js';
 import { createPush, type Push } from './features/push.js';
-import { createRooms, type Rooms } from './features/rooms.js';
-import { createArchive, type Archive } from './features/archive.js';
+import { createRooms, roomsControl, type Rooms, type RoomsOptions } from './features/rooms.js';
+import { createBookmarks, type Bookmarks } from './features/bookmarks.js';
+import { createArchive, createCatchUp, createTimeline, type Archive } from './features/archive.js';
+import { createMemoryStore } from './store/memory.js';
+import type { Store } from './store/store.js';
+import { bareJid } from './jid.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport } from './transport/xmpp.js';
@@ -17,6 +21,7 @@ import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js
 import type { Conversations } from './features/chats.js';
 import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
 import type { TypingState } from './types.js';
+import { createTransfers, type Transfers } from './features/transfers.js';
 
 /** Options for {@link createChat}. */
 export interface ChatOptions {
@@ -43,8 +48,9 @@ export interface ChatOptions {
    */
   hostMeta?: string;
   /**
-   * Node only: TLS settings for TCP connections. `ca` adds trusted CA certificates (PEM), e.g. a
-   * company CA. Certificates are always verified; there is no switch to turn that off.
+   * Node only: TLS settings for TCP connections and for the HTTPS PUT of file uploads. `ca` adds
+   * trusted CA certificates (PEM), e.g. a company CA. Certificates are always verified; there is
+   * no switch to turn that off.
    */
   tls?: { ca?: string | string[] };
   /** Resource to ask the server for; the server may assign another. */
@@ -74,6 +80,18 @@ export interface ChatOptions {
    * is shown (servers differ; Prosody keeps files forever by default).
    */
   files?: { expiresAfter?: number };
+  /**
+   * Group chat. `selfPingInterval`: seconds between XEP-0410 self-pings of quiet rooms, which
+   * notice when the server silently dropped us from a room and rejoin it (default 300; `0`: off).
+   */
+  rooms?: RoomsOptions;
+  /**
+   * Where conversations, recent messages and archive catch-up cursors are kept. Default: memory
+   * (`createMemoryStore()`). In browsers, `createIndexedDbStore({ jid })` keeps them across
+   * reloads, so the last messages show at once (`chat.conversations`, `chat.archive.stored()`),
+   * and catch-up after a reload fetches only what came since.
+   */
+  store?: Store;
 }
 
 /** The SDK facade returned by {@link createChat}. */
@@ -172,6 +190,20 @@ export interface Chat {
   sendFile(to: Jid, data: UploadData, options?: UploadOptions): Promise<Message>;
   /** File sharing: HTTP upload (XEP-0363). */
   readonly files: Files;
+  /**
+   * Direct file transfers to one device of a contact (Jingle file transfer over SOCKS5 through
+   * the server's proxy). Node only: in browsers `send()` rejects with `unsupported`. Incoming
+   * offers arrive as `transfer:offer` events.
+   *
+   * @example
+   * ```ts
+   * chat.on('transfer:offer', async ({ offer }) => {
+   *   if (offer.size !== undefined && offer.size < 50_000_000) save(offer.name, await offer.accept());
+   *   else await offer.decline();
+   * });
+   * ```
+   */
+  readonly transfers: Transfers;
   /** Contacts (roster), their presence and subscription requests. */
   readonly contacts: Contacts;
   /** Our own presence and status message. */
@@ -192,6 +224,16 @@ export interface Chat {
    * ```
    */
   readonly rooms: Rooms;
+  /**
+   * Room bookmarks shared by the account's devices (XEP-0402, else XEP-0048), with autojoin at
+   * every fresh session.
+   *
+   * @example
+   * ```ts
+   * await chat.bookmarks.add({ jid: 'team@conference.example.com', nick: 'anna', autojoin: true });
+   * ```
+   */
+  readonly bookmarks: Bookmarks;
   /**
    * The message archive (XEP-0313): history pages of one-to-one conversations and rooms, and the
    * archive preferences. Results are returned, never emitted as `message` events.
@@ -245,10 +287,11 @@ export function createChat(options: ChatOptions): Chat {
     throw new ChatError(ErrorCodes.invalidArgument, 'createChat needs `password` or `credentials`');
   }
   const events = createEmitter<ChatEvents>((error) => events.emit('error', { error }));
+  const store = options.store ?? createMemoryStore();
   const resumeStorage =
     options.resumeStorage === false
       ? undefined
-      : (options.resumeStorage ?? sessionResumeStorage(options.jid));
+      : (options.resumeStorage ?? store.resume ?? sessionResumeStorage(options.jid));
   const transport = createTransport({
     jid: options.jid,
     keepalive: options.keepalive ?? { interval: 60, timeout: 15 },
@@ -269,24 +312,55 @@ export function createChat(options: ChatOptions): Chat {
   const setActive = (active: boolean): void => transport.setClientState(active ? 'active' : 'inactive');
   watchPage(session.retryNow, setActive);
   const discovery = createDiscovery({ transport, emit: events.emit });
+  // Messages pass the timeline on their way to listeners: it writes them to the store and holds
+  // room messages while catch-up fetches what came before them.
+  const timeline = createTimeline({
+    store,
+    emit: events.emit,
+    ownJid: () => bareJid(transport.jid ?? options.jid),
+  });
   const chats = createChats({
     transport,
-    emit: events.emit,
+    emit: timeline.emit,
     discovery,
     isBlocked: (jid) => blocking.isBlocked(jid),
+    // Room private messages get the occupant JID as their conversation (see Message.conversation).
+    isRoomOccupant: (jid) => roomsControl(rooms).isOccupantJid(jid),
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
   });
-  const files = createFiles({ transport, discovery });
+  const files = createFiles({ transport, discovery, ...(options.tls ? { tls: options.tls } : {}) });
+  const transfers = createTransfers({ transport, discovery, emit: events.emit });
   const blocking = createBlocking({ transport, emit: events.emit, discovery });
   const presence = createPresence({ transport });
   const profile = createProfile({ transport, emit: events.emit, onOwnPhoto: presence.setPhotoHash });
   const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
   const push = createPush({ transport, emit: events.emit, discovery });
-  const rooms = createRooms({ transport, emit: events.emit, discovery });
+  const rooms = createRooms({
+    transport,
+    emit: timeline.emit,
+    discovery,
+    files,
+    ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
+    ...(options.rooms ? { options: options.rooms } : {}),
+  });
+  const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
   const archive = createArchive({
     transport,
     discovery,
     rooms,
+    store,
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+  });
+  // After every fresh session: everything since the newest message held, from each archive.
+  createCatchUp({
+    transport,
+    discovery,
+    rooms,
+    chats,
+    timeline,
+    store,
+    emit: events.emit,
+    on: events.on,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
 
@@ -301,7 +375,11 @@ export function createChat(options: ChatOptions): Chat {
       return transport.jid;
     },
     connect: session.connect,
-    disconnect: session.disconnect,
+    async disconnect() {
+      // Background work of the rooms (self-ping) ends with the session.
+      roomsControl(rooms).stop();
+      await session.disconnect();
+    },
     send: chats.send,
     correct: chats.correct,
     markRead: chats.markRead,
@@ -324,8 +402,10 @@ export function createChat(options: ChatOptions): Chat {
     push,
     profile: { get: profile.get, set: profile.set },
     rooms,
+    bookmarks,
     archive,
     files,
+    transfers,
     async sendFile(to, data, uploadOptions) {
       const file = await files.upload(data, uploadOptions);
       return chats.send(to, file.url, file);

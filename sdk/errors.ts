@@ -50,6 +50,26 @@ export const ErrorCodes = {
   fileTooLarge: 'file-too-large',
   /** Files: the HTTP upload failed; `status` on {@link UploadFailedError} has the HTTP status. */
   uploadFailed: 'upload-failed',
+  /**
+   * Files: an HTTP upload got no answer at all in a browser — most likely the upload service does
+   * not allow this page's origin (CORS), or a proxy or content blocker stopped the request.
+   */
+  uploadBlocked: 'upload-blocked',
+  /** This platform cannot do what was asked (e.g. SOCKS5 file transfers in a browser). */
+  unsupported: 'unsupported',
+  /** Transfers: the peer declined the file offer. */
+  declined: 'declined',
+  /** Transfers: the peer cancelled the transfer. */
+  cancelled: 'cancelled',
+  /**
+   * Transfers: no bytestream could be set up — the SOCKS5 proxy could not be reached, refused the
+   * connection, or could not be activated.
+   */
+  proxyFailed: 'proxy-failed',
+  /** Transfers: the received bytes do not match the sender's SHA-256 hash (XEP-0300). */
+  hashMismatch: 'hash-mismatch',
+  /** Transfers: the transfer failed for another reason; `condition` has the Jingle reason. */
+  transferFailed: 'transfer-failed',
 } as const;
 
 /** One of the {@link ErrorCodes}, or a newer code. */

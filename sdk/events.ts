@@ -1,8 +1,10 @@
 import type { ChatError } from './errors.js';
+import type { TransferOffer } from './features/transfers.js';
 import type { Message, MessageState, ServerInfo, Status } from './types.js';
 import type { Contact, Jid, Presence } from './types.js';
 import type { Conversation, TypingState } from './types.js';
 import type { OccupantLeaveReason, Occupant, Room, RoomInvite, RoomLeaveReason } from './features/rooms.js';
+import type { Bookmark } from './features/bookmarks.js';
 
 /**
  * Every event the SDK emits, with its one payload object. Subscribe with `chat.on(name, listener)`,
@@ -46,8 +48,9 @@ export interface ChatEvents {
   /** The block list changed (here or on another device); `jids` is the whole list now. */
   'blocking:changed': (event: { jids: Jid[] }) => void;
   /**
-   * We are in a room: after `rooms.join()` (`created` when the join created it), or again after a
-   * fresh session (`rejoined`).
+   * We are in a room: after `rooms.join()` (`created` when the join created it), or again
+   * (`rejoined`) after a fresh session, or after a XEP-0410 self-ping found that the room had
+   * silently dropped us (see `rooms.selfPingInterval` in `createChat` options).
    */
   'room:joined': (event: { room: Room; created: boolean; rejoined: boolean }) => void;
   /**
@@ -77,8 +80,32 @@ export interface ChatEvents {
   'room:subject': (event: { room: Jid; subject: string; by?: string }) => void;
   /** We were invited to a room (mediated through the room, or directly). */
   'room:invite': (event: { invite: RoomInvite }) => void;
+  /**
+   * The room bookmarks changed (here, or on another device with XEP-0402), or were read at the
+   * start of a fresh session; `bookmarks` is the whole list now.
+   */
+  'bookmarks:changed': (event: { bookmarks: Bookmark[] }) => void;
   /** Someone declined our mediated invitation to a room. */
   'room:declined': (event: { room: Jid; from: Jid; reason?: string }) => void;
+  /**
+   * Someone offers us a file over a direct transfer (Jingle over SOCKS5; Node only): answer with
+   * `offer.accept()` or `offer.decline()`. See `chat.transfers`.
+   */
+  'transfer:offer': (event: { offer: TransferOffer }) => void;
+  /**
+   * Catch-up from an archive after a fresh session (never after a resume): `started`, then
+   * `done` with the pages fetched and the archived messages they held (those not seen before are
+   * emitted as `message` in order, before live messages that came meanwhile), or `failed` with
+   * `error`. `archive` is our own bare JID for the personal archive, or a room's JID. A UI can
+   * show "updating…" in between.
+   */
+  'archive:catch-up': (event: {
+    archive: Jid;
+    phase: 'started' | 'done' | 'failed';
+    pages?: number;
+    messages?: number;
+    error?: ChatError;
+  }) => void;
   /** A failure in the background that no command could report (a listener threw, …). */
   error: (event: { error: ChatError }) => void;
 }

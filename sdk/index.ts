@@ -4,6 +4,15 @@ export type { Chat, ChatOptions } from './client.js';
 export { ChatError, ErrorCodes, isChatError } from './errors.js';
 export { FileTooLargeError, UploadFailedError } from './errors.js';
 export type { Files, UploadData, UploadedFile, UploadOptions, UploadProgress } from './features/files.js';
+export type {
+  AcceptOptions,
+  SentTransfer,
+  TransferData,
+  TransferOffer,
+  TransferOptions,
+  TransferProgress,
+  Transfers,
+} from './features/transfers.js';
 export type { ChatErrorOptions, ErrorCode } from './errors.js';
 export type { ChatEvents } from './events.js';
 export { bareJid } from './jid.js';
@@ -24,6 +33,7 @@ export type {
   PresenceShow,
   Profile,
   PushTarget,
+  RequestOptions,
   Subscription,
 } from './types.js';
 export type {
@@ -40,5 +50,10 @@ export type {
   RoomRole,
   Rooms,
   RoomSummary,
+  RoomFile,
+  RoomsOptions,
 } from './features/rooms.js';
 export type { Archive, ArchivePreferences, HistoryOptions, HistoryPage } from './features/archive.js';
+export type { Bookmark, BookmarkInput, Bookmarks } from './features/bookmarks.js';
+export { createIndexedDbStore, createMemoryStore, DEFAULT_STORE_LIMITS } from './store/index.js';
+export type { IndexedDbStoreOptions, Store, StoredConversation, StoreLimits } from './store/index.js';

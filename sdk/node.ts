@@ -3,8 +3,10 @@
 import { registerTransport } from './transport/registry.js';
 import { createNodeWebSocketTransport } from './transport/node-websocket.js';
 import { createTcpTransport } from './transport/tcp.js';
-import { registerHttpPut } from './features/http-put.js';
-import { nodeHttpPut } from './features/http-put-node.js';
+import { registerHttpPut, registerStatFile } from './features/http-put.js';
+import { nodeHttpPut, nodeStatFile } from './features/http-put-node.js';
+import { registerTransfers } from './features/transfers.js';
+import { nodeTransfers } from './features/transfers-node.js';
 
 registerTransport('tcp', createTcpTransport);
 registerTransport('websocket', (options) =>
@@ -12,5 +14,7 @@ registerTransport('websocket', (options) =>
 );
 
 registerHttpPut(nodeHttpPut);
+registerStatFile(nodeStatFile);
+registerTransfers(nodeTransfers);
 
 export * from './index.js';

@@ -20,7 +20,12 @@ export interface Message {
   readonly id: string;
   /** The server-assigned XEP-0359 stanza id, when the server gave one. */
   readonly stanzaId?: string;
-  /** Bare JID of the peer or room the message belongs to. */
+  /**
+   * The conversation the message belongs to: the peer's bare JID (one-to-one) or the room's bare
+   * JID (`kind: 'groupchat'`). A private message with a room occupant (XEP-0045; sent with
+   * `room.sendPrivate()`) has `kind: 'chat'` and the occupant's full JID `room@service/nick` —
+   * never a bare JID, so it cannot be confused with a contact's conversation or with the room.
+   */
   readonly conversation: Jid;
   /** Full JID of the sender (for rooms: `room@service/nick`). */
   readonly from: Jid;
@@ -77,7 +82,7 @@ export type TypingState = 'composing' | 'paused' | 'active' | 'inactive' | 'gone
 
 /** A one-to-one conversation as `chat.conversations.list()` shows it. */
 export interface Conversation {
-  /** Bare JID of the peer. */
+  /** Bare JID of the peer; for private messages with a room occupant, `room@service/nick`. */
   readonly jid: Jid;
   /** The newest message, incoming or outgoing. */
   readonly last?: Message;
@@ -254,4 +259,20 @@ export interface PushTarget {
   node: string;
   /** A secret the app server gave this device, sent along as `secret` in the publish options. */
   secret?: string;
+}
+
+/**
+ * Per-call limits a request to the server takes, on top of the session's own timeout.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * await chat.contacts.add('ben@example.com', { name: 'Ben', signal: controller.signal, timeout: 5 });
+ * ```
+ */
+export interface RequestOptions {
+  /** Stop waiting: the call rejects with `aborted`. A change the server already got may still apply. */
+  signal?: AbortSignal;
+  /** Seconds to wait for the answer before rejecting with `timeout`. Default: the session's (15). */
+  timeout?: number;
 }

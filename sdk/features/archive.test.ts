@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchivedMessage } from '../transport/archive.js';
-import { toHistoryMessages } from './archive.js';
+import type { ChatEvents } from '../events.js';
+import { createMemoryStore } from '../store/memory.js';
+import type { Message } from '../types.js';
+import { createTimeline, toHistoryMessages } from './archive.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 
@@ -89,5 +92,77 @@ describe('toHistoryMessages', () => {
       ['Hello', 'out', 'groupchat', true, 'Helo'],
       ['Hi', 'in', 'groupchat', undefined, undefined],
     ]);
+  });
+});
+
+describe('the timeline in front of the listeners', () => {
+  const roomMessage = (n: number, extra: Partial<Message> = {}): Message => ({
+    id: `m${n}`,
+    stanzaId: `s${n}`,
+    conversation: 'team@rooms.x',
+    from: 'team@rooms.x/ben',
+    direction: 'in',
+    kind: 'groupchat',
+    body: `#${n}`,
+    time: at(n),
+    ...extra,
+  });
+  /** A message we sent in the room from here: no stanza id yet, a delivery state. */
+  const ownMessage = (n: number): Message => {
+    const { stanzaId: _none, ...rest } = roomMessage(n);
+    return { ...rest, direction: 'out', state: 'queued', body: 'mine' };
+  };
+  const setUp = () => {
+    const store = createMemoryStore();
+    const emitted: Array<{ event: keyof ChatEvents; payload: unknown }> = [];
+    const timeline = createTimeline({
+      store,
+      emit: (event, payload) => emitted.push({ event, payload }),
+      ownJid: () => 'anna@x',
+    });
+    const bodies = () =>
+      emitted
+        .filter((e) => e.event === 'message')
+        .map((e) => (e.payload as { message: Message }).message.body);
+    return { store, timeline, bodies };
+  };
+
+  it('holds a rejoined room until it is caught up, then releases only what the archive did not bring', () => {
+    const { timeline, bodies } = setUp();
+    timeline.holdRooms(['team@rooms.x']);
+    timeline.emit('message', { message: roomMessage(3) }); // live, during catch-up
+    timeline.emit('message', { message: roomMessage(4) });
+    expect(bodies()).toEqual([]);
+    for (const n of [1, 2, 3]) timeline.deliverRoom(roomMessage(n)); // the archive had #3 already
+    timeline.releaseRoom('team@rooms.x');
+    expect(bodies()).toEqual(['#1', '#2', '#3', '#4']);
+    timeline.emit('message', { message: roomMessage(4) }); // a repeat
+    timeline.emit('message', { message: roomMessage(5) }); // live from now on
+    expect(bodies()).toEqual(['#1', '#2', '#3', '#4', '#5']);
+  });
+
+  it('lets a room new to us, and our own sends, pass at once', () => {
+    const { timeline, bodies } = setUp();
+    timeline.emit('message', { message: roomMessage(1) });
+    timeline.holdRooms(['team@rooms.x']);
+    timeline.emit('message', { message: ownMessage(2) });
+    expect(bodies()).toEqual(['#1', 'mine']);
+  });
+
+  it('writes messages, their states and corrections, and room cursors from live messages, to the store', async () => {
+    const { store, timeline } = setUp();
+    timeline.emit('message', { message: roomMessage(1) });
+    const mine = ownMessage(2);
+    timeline.emit('message', { message: mine });
+    timeline.emit('message:state', { id: mine.id, state: 'acked' });
+    timeline.emit('message:updated', { message: { ...roomMessage(1), body: 'fixed', edited: true } });
+    await expect
+      .poll(() => store.messages('team@rooms.x'))
+      .toEqual([
+        { ...roomMessage(1), body: 'fixed', edited: true },
+        { ...mine, state: 'acked' },
+      ]);
+    expect(await store.cursor('team@rooms.x')).toBe('s1');
+    expect((await store.conversations())[0]).toMatchObject({ jid: 'team@rooms.x', kind: 'groupchat' });
   });
 });

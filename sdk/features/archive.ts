@@ -1,15 +1,19 @@
-import { ChatError, ErrorCodes } from '../errors.js';
+import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import type { ChatEvents, Emit } from '../events.js';
 import { bareJid } from '../jid.js';
+import type { Store } from '../store/store.js';
 import {
   getArchivePrefs,
   queryArchive,
   setArchivePrefs,
   type ArchivedMessage,
+  type ArchivePage,
   type ArchivePrefs,
+  type ArchiveQuery,
 } from '../transport/archive.js';
-import type { Transport } from '../transport/xmpp.js';
-import type { Jid, Message } from '../types.js';
-import { attachmentOf } from './chats.js';
+import type { InboundMessage, Transport } from '../transport/xmpp.js';
+import type { Conversation, Jid, Message, MessageState } from '../types.js';
+import { attachmentOf, type Chats } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { Rooms } from './rooms.js';
 
@@ -123,6 +127,20 @@ export interface Archive {
    * @throws ChatError `invalid-argument`, `service-unavailable`, `timeout`, `not-connected`.
    */
   setPreferences(preferences: ArchivePreferences): Promise<ArchivePreferences>;
+  /**
+   * The newest messages the local store holds for a conversation (one-to-one or room), oldest
+   * first. Answers at once, also offline and before `connect()`: with an IndexedDB store
+   * (`createIndexedDbStore`) this is what a reloaded page shows before the network answers.
+   * `before`: only messages older than this time, to page back through the store. The store is
+   * bounded, so older history comes from {@link Archive.history}.
+   *
+   * @example
+   * ```ts
+   * render(await chat.archive.stored('ben@example.com', { limit: 30 })); // then connect()
+   * ```
+   * @throws ChatError `service-unavailable` when the store cannot be opened.
+   */
+  stored(conversation: Jid, options?: { limit?: number; before?: Date }): Promise<Message[]>;
 }
 
 const POLICIES: ReadonlySet<string> = new Set(['always', 'never', 'roster']);
@@ -194,11 +212,13 @@ export function createArchive({
   transport,
   discovery,
   rooms,
+  store,
   timeout = 15,
 }: {
   transport: Transport;
   discovery: Discovery;
   rooms: Pick<Rooms, 'get' | 'info'>;
+  store: Store;
   timeout?: number;
 }): Archive {
   const requireOnline = (): void => {
@@ -262,6 +282,8 @@ export function createArchive({
       };
     },
 
+    stored: (conversation, options = {}) => store.messages(conversation, options),
+
     async preferences() {
       requireOnline();
       await requirePersonalArchive();
@@ -297,3 +319,475 @@ const toPublic = (prefs: ArchivePrefs): ArchivePreferences => ({
   always: [...prefs.always],
   never: [...prefs.never],
 });
+
+// --- catch-up and the local store ------------------------------------------------------------
+
+/** The store key that marks an archive's catch-up as under way (a JID has no spaces). */
+const pendingKey = (archive: Jid): string => `${archive} catch-up`;
+
+/** Messages asked for per catch-up page (servers cap it at 50). */
+const CATCH_UP_PAGE = 50;
+
+/** Recent messages per conversation read back from the store at start, to recognize repeats. */
+const RESTORE_PER_CONVERSATION = 50;
+
+/**
+ * What passes between the features and the listeners, kept in the local store: every `message`,
+ * `message:updated`, `message:state` and `conversation:updated` is written to it. Room messages
+ * also pass a gate here: until a room was caught up from its archive in the current session, its
+ * live messages are held, then released after the archived ones, each once. Internal.
+ */
+export interface Timeline {
+  /** The `emit` to give the features: persists, gates room messages, then emits. */
+  emit: Emit;
+  /**
+   * A fresh session: the live messages of these rooms (the ones being rejoined) are held until
+   * each is caught up, and so are those of rooms the store holds messages of.
+   */
+  holdRooms(rooms: readonly Jid[]): void;
+  /** Emits a room's held live messages that the archive did not already bring; live from now. */
+  releaseRoom(room: Jid): void;
+  /** Emits one archived room message unless it was seen already. */
+  deliverRoom(message: Message): void;
+  /** Remembers stored room messages (after a reload) so that the archive does not repeat them. */
+  seed(messages: readonly Message[]): void;
+  /** Whether live one-to-one messages move the personal archive's cursor (after its catch-up). */
+  personalLive: boolean;
+}
+
+/** Creates the {@link Timeline} in front of the client's real `emit`. */
+export function createTimeline({
+  store,
+  emit,
+  ownJid,
+}: {
+  store: Store;
+  emit: Emit;
+  /** Our bare JID (the key of the personal archive's cursor). */
+  ownJid: () => Jid;
+}): Timeline {
+  let writes: Promise<void> = Promise.resolve();
+  /** Serializes store writes; a failure is reported on `error` and does not stop later writes. */
+  const write = (task: () => Promise<void>): void => {
+    writes = writes.then(task).catch((cause: unknown) => {
+      emit('error', {
+        error: isChatError(cause)
+          ? cause
+          : new ChatError(ErrorCodes.requestFailed, 'Writing to the local store failed', { cause }),
+      });
+    });
+  };
+  /** Rooms caught up in this session: their live messages pass at once. */
+  const live = new Set<Jid>();
+  /** Live messages of rooms not caught up yet, by room. */
+  const held = new Map<Jid, Message[]>();
+  /** Room message keys seen (stanza id and id, per room), bounded. */
+  const seen = new Set<string>();
+  const keysOf = (m: Message): string[] => [
+    ...(m.stanzaId ? [`${m.conversation}\ns:${m.stanzaId}`] : []),
+    `${m.conversation}\ni:${m.id}`,
+  ];
+  const remember = (m: Message): void => {
+    for (const key of keysOf(m)) {
+      seen.add(key);
+      if (seen.size > 20_000) seen.delete(seen.values().next().value as string);
+    }
+  };
+  /** The conversation of each message sent here, by id, for `message:state`. */
+  const sentIn = new Map<string, Jid>();
+  /** Rooms the store held messages of at start: they are caught up before live ones show. */
+  const stored = new Set<Jid>();
+  /** The newest message of each room, as the store's room conversations show it. */
+  const roomLast = new Map<Jid, Message>();
+
+  const persist = (message: Message, moveCursor: boolean): void => {
+    write(() => store.putMessages([message]));
+    if (message.kind === 'groupchat') {
+      const last = roomLast.get(message.conversation);
+      if (!last || message.time.getTime() >= last.time.getTime()) {
+        roomLast.set(message.conversation, message);
+        write(() =>
+          store.putConversation({
+            jid: message.conversation,
+            kind: 'groupchat',
+            last: message,
+            unread: 0,
+            updated: message.time,
+          }),
+        );
+      }
+    }
+    // A live message with the archive's id moves the catch-up cursor (archived ones are counted
+    // by the catch-up itself, released ones are older than where it got to).
+    const { stanzaId } = message;
+    if (!moveCursor || !stanzaId) return;
+    if (message.kind === 'groupchat') write(() => store.setCursor(message.conversation, stanzaId));
+    else if (timeline.personalLive) write(() => store.setCursor(ownJid(), stanzaId));
+  };
+
+  const pass = (message: Message, moveCursor: boolean): void => {
+    if (message.kind === 'groupchat') {
+      if (keysOf(message).some((k) => seen.has(k))) return;
+      remember(message);
+    }
+    persist(message, moveCursor);
+    emit('message', { message });
+  };
+
+  const gated: Emit = (event, payload) => {
+    if (event === 'message') {
+      const { message } = payload as { message: Message };
+      // Sent from here: announce it at once, whatever is held.
+      const local = message.direction === 'out' && message.state !== undefined && !message.stanzaId;
+      if (local) {
+        sentIn.set(message.id, message.conversation);
+        if (sentIn.size > 20_000) sentIn.delete(sentIn.keys().next().value as string);
+      }
+      const room = message.kind === 'groupchat' ? message.conversation : undefined;
+      // A room is held while it is caught up: one being rejoined, or one we hold messages of.
+      // A room new to us has nothing to catch up: its messages pass at once.
+      if (room && !local && !live.has(room) && (held.has(room) || stored.has(room))) {
+        const waiting = held.get(room) ?? [];
+        held.set(room, waiting);
+        waiting.push(message);
+        return;
+      }
+      pass(message, true);
+      return;
+    }
+    if (event === 'message:updated') {
+      const { message } = payload as { message: Message };
+      write(() => store.putMessages([message]));
+    } else if (event === 'message:state') {
+      const { id, state } = payload as { id: string; state: MessageState };
+      const conversation = sentIn.get(id);
+      if (conversation) {
+        write(async () => {
+          const stored = await store.findMessage(conversation, { id });
+          if (stored) await store.putMessages([{ ...stored, state }]);
+        });
+      }
+    } else if (event === 'conversation:updated') {
+      const { conversation } = payload as { conversation: Conversation };
+      write(() => store.putConversation({ ...conversation, kind: 'chat' }));
+    } else if (event === 'room:left') {
+      // Gone: what came before leaving is shown; nothing is held for it any longer.
+      const { room } = payload as { room: Jid };
+      timeline.releaseRoom(room);
+      live.delete(room);
+    }
+    emit(event, payload);
+  };
+
+  const timeline: Timeline = {
+    emit: gated,
+    personalLive: false,
+    holdRooms(rooms) {
+      live.clear();
+      for (const room of rooms) if (!held.has(room)) held.set(room, []);
+    },
+    releaseRoom(room) {
+      live.add(room);
+      const waiting = held.get(room) ?? [];
+      held.delete(room);
+      for (const message of waiting) pass(message, false);
+    },
+    deliverRoom: (message) => pass(message, false),
+    seed(messages) {
+      for (const m of messages) {
+        if (m.kind !== 'groupchat') continue;
+        remember(m);
+        stored.add(m.conversation);
+        const last = roomLast.get(m.conversation);
+        if (!last || m.time.getTime() >= last.time.getTime()) roomLast.set(m.conversation, m);
+      }
+    },
+  };
+  return timeline;
+}
+
+/** Catch-up from the archives. Internal; see {@link createCatchUp}. */
+export interface CatchUp {
+  /** Resolves once what the store holds is listed (`chat.conversations`); never rejects. */
+  readonly restored: Promise<void>;
+}
+
+/**
+ * Creates the catch-up: at start, lists what the store holds; after every fresh session (not
+ * after a resume), fetches everything since the newest message we hold — the personal archive
+ * forwards from its cursor, page by page, and each joined room's archive once the room is
+ * (re)joined — while live messages are held; then releases the live ones that the archive did not
+ * bring. Every message is emitted once, in order. With nothing held yet (first start, or a memory
+ * store), it only notes where the archive ends now: history is for `history()`, not for `message`.
+ */
+export function createCatchUp({
+  transport,
+  discovery,
+  rooms,
+  chats,
+  timeline,
+  store,
+  emit,
+  on,
+  timeout = 15,
+}: {
+  transport: Transport;
+  discovery: Discovery;
+  rooms: Pick<Rooms, 'get' | 'info' | 'list'>;
+  chats: Pick<Chats, 'hold' | 'release' | 'ingest' | 'restore'>;
+  timeline: Timeline;
+  store: Store;
+  emit: Emit;
+  on: <K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]) => () => void;
+  timeout?: number;
+}): CatchUp {
+  const own = (): Jid => bareJid(transport.jid ?? '');
+  const report = (error: unknown, what: string): ChatError => {
+    const chatError = isChatError(error)
+      ? error
+      : new ChatError(ErrorCodes.requestFailed, what, { cause: error });
+    emit('error', { error: chatError });
+    return chatError;
+  };
+
+  /** Whether the store holds a message already, by stanza id or (our own) by id. */
+  const known = async (conversation: Jid, stanzaId?: string, ownId?: string): Promise<boolean> =>
+    (stanzaId !== undefined && (await store.has(conversation, { stanzaId }))) ||
+    (ownId !== undefined && (await store.has(conversation, { id: ownId })));
+
+  /** Whether a held live message is in the store already (a re-delivery after a reload). */
+  const isKnown = (inbound: InboundMessage, peer: Jid): Promise<boolean> =>
+    known(
+      peer,
+      inbound.stanzaId,
+      bareJid(inbound.from) === own() ? (inbound.originId ?? inbound.id) : undefined,
+    );
+
+  // Nothing live is taken before the store's content is listed.
+  chats.hold();
+  const restored = (async () => {
+    const stored = await store.conversations();
+    const chatsToRestore: Array<{ conversation: Conversation; messages: Message[] }> = [];
+    for (const c of stored) {
+      const messages = await store.messages(c.jid, { limit: RESTORE_PER_CONVERSATION });
+      if (c.kind === 'groupchat') timeline.seed(messages);
+      else {
+        chatsToRestore.push({
+          conversation: {
+            jid: c.jid,
+            unread: c.unread,
+            updated: c.updated,
+            ...(c.last ? { last: c.last } : {}),
+          },
+          messages,
+        });
+      }
+    }
+    chats.restore(chatsToRestore);
+  })()
+    .catch((error: unknown) => {
+      report(error, 'Reading the local store failed');
+      chats.restore([]);
+    })
+    .finally(() => void chats.release(isKnown));
+
+  /**
+   * Fetches one archive from its cursor to its end, handing each page to `deliver`. Returns the
+   * pages fetched; undefined when `stale()` says a newer run took over.
+   */
+  const fetchAll = async (
+    archive: Jid,
+    room: boolean,
+    deliver: (page: ArchivePage) => Promise<void>,
+    stale: () => boolean,
+  ): Promise<{ pages: number; fetched: number } | undefined> => {
+    const ask = (query: Omit<ArchiveQuery, 'max'> & { max?: number }): Promise<ArchivePage> =>
+      queryArchive(transport, { ...(room ? { archive } : {}), max: CATCH_UP_PAGE, ...query }, { timeout });
+    let cursor = await store.cursor(archive);
+    if (stale()) return undefined;
+    if (cursor === undefined) {
+      // Nothing held from this archive: note where it ends now ('' = its start, when it is empty).
+      const newest = await ask({ before: '', max: 1 });
+      if (stale()) return undefined;
+      await store.setCursor(archive, newest.last ?? '');
+      return { pages: 1, fetched: 0 };
+    }
+    // Until it is done, live messages must not move the cursor past what is still missing, also
+    // not in another client that resumes this session (a reload).
+    await store.setCursor(pendingKey(archive), '1');
+    let pages = 0;
+    let fetched = 0;
+    let page: ArchivePage;
+    try {
+      page = await ask(cursor === '' ? { fromStart: true } : { after: cursor });
+    } catch (error) {
+      // The cursor's message expired from the archive: take everything it still has.
+      if (!isChatError(error) || error.code !== ErrorCodes.itemNotFound) throw error;
+      page = await ask({ fromStart: true });
+    }
+    for (;;) {
+      if (stale()) return undefined;
+      pages += 1;
+      fetched += page.messages.length;
+      await deliver(page);
+      if (stale()) return undefined;
+      if (page.last) {
+        cursor = page.last;
+        await store.setCursor(archive, cursor);
+      }
+      if (page.complete || !page.last || page.messages.length === 0) break;
+      page = await ask({ after: cursor });
+    }
+    await store.setCursor(pendingKey(archive), undefined);
+    return { pages, fetched };
+  };
+
+  /** Runs one archive's catch-up; on a lost link it is tried again with the next session. */
+  const run = async (
+    archive: Jid,
+    room: boolean,
+    deliver: (page: ArchivePage) => Promise<void>,
+    stale: () => boolean,
+  ): Promise<'done' | 'stale' | 'offline'> => {
+    emit('archive:catch-up', { archive, phase: 'started' });
+    try {
+      const result = await fetchAll(archive, room, deliver, stale);
+      if (!result) return 'stale';
+      emit('archive:catch-up', { archive, phase: 'done', pages: result.pages, messages: result.fetched });
+      return 'done';
+    } catch (error) {
+      if (stale()) return 'stale';
+      if (!transport.online) return 'offline'; // the next session (fresh or resumed) goes on
+      const chatError = report(error, `Catching up from the archive of ${archive} failed`);
+      emit('archive:catch-up', { archive, phase: 'failed', error: chatError });
+      return 'done';
+    }
+  };
+
+  // The personal archive: one-to-one messages from all our conversations.
+  let personalRun = 0;
+  let personalDone = true;
+  let personalHeld = false;
+  const catchUpPersonal = async (): Promise<void> => {
+    const id = (personalRun += 1);
+    const stale = (): boolean => id !== personalRun;
+    await restored;
+    const server = await discovery.ready().catch(() => undefined);
+    if (stale()) return;
+    let outcome: 'done' | 'stale' | 'offline' = 'done';
+    if (server?.archive) {
+      outcome = await run(
+        own(),
+        false,
+        async (page) => {
+          for (const { archiveId, message } of page.messages) {
+            // Already stored (from before a reload): not new. By stanza id; ours also by our id.
+            if (message.body !== undefined) {
+              const outgoing = bareJid(message.from) === own();
+              const peer = bareJid(outgoing ? message.to : message.from);
+              const ownId = outgoing ? (message.originId ?? message.id) : undefined;
+              if (await known(peer, archiveId, ownId)) continue;
+            }
+            chats.ingest(message);
+          }
+        },
+        stale,
+      );
+    }
+    if (outcome === 'done') finishPersonal();
+  };
+  /** The personal archive is caught up: live one-to-one messages flow and move its cursor. */
+  const finishPersonal = (): void => {
+    personalDone = true;
+    const run = personalRun;
+    const released = personalHeld ? chats.release(isKnown) : Promise.resolve();
+    personalHeld = false;
+    void released.then(() => {
+      if (run === personalRun && personalDone) timeline.personalLive = true;
+    });
+  };
+  const holdPersonal = (): void => {
+    personalDone = false;
+    if (!personalHeld) {
+      personalHeld = true;
+      chats.hold();
+    }
+    timeline.personalLive = false;
+  };
+
+  // Room archives: each room once it is (re)joined in a fresh session.
+  const roomRuns = new Map<Jid, number>();
+  const roomsPending = new Set<Jid>();
+  const catchUpRoom = async (jid: Jid): Promise<void> => {
+    const id = (roomRuns.get(jid) ?? 0) + 1;
+    roomRuns.set(jid, id);
+    const stale = (): boolean => roomRuns.get(jid) !== id;
+    roomsPending.add(jid);
+    await restored;
+    let outcome: 'done' | 'stale' | 'offline' = 'done';
+    try {
+      const archived = (await rooms.info(jid)).archived;
+      if (stale()) return;
+      if (archived) {
+        outcome = await run(
+          jid,
+          true,
+          async (page) => {
+            const nick = rooms.get(jid)?.nick;
+            for (const m of toHistoryMessages(page.messages, own(), jid, nick ? { nick } : {})) {
+              if (await known(jid, m.stanzaId, m.direction === 'out' ? m.id : undefined)) continue;
+              timeline.deliverRoom(m);
+            }
+          },
+          stale,
+        );
+      }
+    } catch (error) {
+      if (stale()) return;
+      if (!transport.online) outcome = 'offline';
+      else report(error, `Reading whether ${jid} keeps an archive failed`);
+    }
+    if (outcome !== 'done') return;
+    roomsPending.delete(jid);
+    timeline.releaseRoom(jid);
+  };
+
+  let first = true;
+  transport.on('online', ({ resumed }) => {
+    const firstSession = first;
+    first = false;
+    if (resumed && firstSession) {
+      // This client resumed the session of an earlier one (a page reload): nothing was lost since,
+      // unless that one's catch-up was cut short — then it goes on from where it got to.
+      holdPersonal();
+      const id = personalRun;
+      void store
+        .cursor(pendingKey(own()))
+        .catch(() => '1') // unreadable: catching up is the safe side
+        .then((pending) => {
+          if (id !== personalRun) return;
+          if (pending !== undefined) void catchUpPersonal();
+          else finishPersonal();
+        });
+      return;
+    }
+    if (!resumed) {
+      holdPersonal();
+      timeline.holdRooms(rooms.list().map((room) => room.jid));
+      for (const jid of roomRuns.keys()) roomRuns.set(jid, (roomRuns.get(jid) ?? 0) + 1);
+      roomsPending.clear();
+      void catchUpPersonal();
+      return;
+    }
+    // A resume: nothing was lost; only a catch-up the link cut short goes on.
+    if (!personalDone) void catchUpPersonal();
+    for (const jid of roomsPending) if (rooms.get(jid)) void catchUpRoom(jid);
+  });
+  on('room:joined', ({ room }) => void catchUpRoom(room.jid));
+  on('room:left', ({ room }) => {
+    roomRuns.set(room, (roomRuns.get(room) ?? 0) + 1);
+    roomsPending.delete(room);
+  });
+
+  return { restored };
+}

@@ -3,8 +3,9 @@ import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { fetchBlocked, setBlocked, watchBlocking } from '../transport/blocking.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Jid } from '../types.js';
+import type { Jid, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
+import { limited } from './request.js';
 
 /**
  * Blocking (XEP-0191): `chat.blocking`. Messages and presence from blocked JIDs never surface, and
@@ -26,13 +27,13 @@ export interface Blocking {
    * @throws ChatError `not-connected` when offline; `service-unavailable` when the server has no
    * XEP-0191 (`chat.server.blocking` is false); `timeout` or the server's error otherwise.
    */
-  block(jid: Jid): Promise<void>;
+  block(jid: Jid, options?: RequestOptions): Promise<void>;
   /**
    * Unblocks a JID blocked before.
    *
    * @throws ChatError `not-connected`, `service-unavailable`, `timeout`, as for {@link Blocking.block}.
    */
-  unblock(jid: Jid): Promise<void>;
+  unblock(jid: Jid, options?: RequestOptions): Promise<void>;
   /** The block list as last known (fetched at every fresh session, then kept up to date). */
   list(): Jid[];
   /** Whether messages and presence from `jid` (a full or bare JID) are blocked. */
@@ -118,13 +119,22 @@ export function createBlocking({
       );
   });
 
-  const change = async (jid: Jid, block: boolean): Promise<void> => {
+  const change = async (jid: Jid, block: boolean, options?: RequestOptions): Promise<void> => {
     if (!transport.online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
-    const server = await discovery.ready();
-    if (!server.blocking) {
-      throw new ChatError(ErrorCodes.serviceUnavailable, 'The server does not support blocking (XEP-0191)');
-    }
-    await setBlocked(transport, jid, block);
+    await limited(
+      async () => {
+        const server = await discovery.ready();
+        if (!server.blocking) {
+          throw new ChatError(
+            ErrorCodes.serviceUnavailable,
+            'The server does not support blocking (XEP-0191)',
+          );
+        }
+        await setBlocked(transport, jid, block);
+      },
+      options,
+      block ? 'Blocking' : 'Unblocking',
+    );
     // The server's push (to this resource too) says the same; apply it now so that the caller
     // sees the new list as soon as the promise resolves.
     const key = normalize(jid);
@@ -135,8 +145,8 @@ export function createBlocking({
   };
 
   return {
-    block: (jid) => change(jid, true),
-    unblock: (jid) => change(jid, false),
+    block: (jid, options) => change(jid, true, options),
+    unblock: (jid, options) => change(jid, false, options),
     list: () => [...blocked],
     isBlocked: (jid) => blockedBy(blocked, jid),
     onChange(listener) {

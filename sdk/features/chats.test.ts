@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentOf, createSeenSet } from './chats.js';
+import { arrivalTime, attachmentOf, createSeenSet } from './chats.js';
 
 describe('incoming de-duplication', () => {
   const base = {
@@ -59,5 +59,25 @@ describe('attachments', () => {
     expect(attachmentOf('look: https://example.com/cat.jpg')).toBeUndefined();
     expect(attachmentOf('javascript:alert(1)')).toBeUndefined();
     expect(attachmentOf('hi', [{ url: 'javascript:alert(1)' }])).toBeUndefined();
+  });
+});
+
+describe('the time of a live message', () => {
+  const newest = new Date('2026-12-06T04:01:50.729Z');
+
+  it('keeps a whole-second delay stamp from the same second after the newest message', () => {
+    expect(arrivalTime(new Date('2026-12-06T04:01:50Z'), newest).toISOString()).toBe(
+      '2026-12-06T04:01:50.730Z',
+    );
+  });
+
+  it('keeps precise stamps, older seconds and stamps after the newest as they are', () => {
+    const precise = new Date('2026-12-06T04:01:50.500Z');
+    expect(arrivalTime(precise, newest)).toBe(precise);
+    const older = new Date('2026-12-06T04:01:49Z');
+    expect(arrivalTime(older, newest)).toBe(older);
+    const later = new Date('2026-12-06T04:01:51Z');
+    expect(arrivalTime(later, newest)).toBe(later);
+    expect(arrivalTime(later, undefined)).toBe(later);
   });
 });

@@ -19,6 +19,26 @@ export interface Chats {
   markRead(conversation: Jid): void;
   setTyping(conversation: Jid, state: TypingState): void;
   readonly conversations: Conversations;
+  /**
+   * Holds incoming messages (receipts and markers are still answered at once) until as many
+   * `release()` calls as `hold()` calls; then they are taken in the order they came, each once.
+   * Catch-up holds live messages while it fetches what came before them. With `isKnown`, the
+   * last release first drops held messages it says were seen before (e.g. kept in the local
+   * store since before a reload); messages that come meanwhile wait behind them.
+   */
+  hold(): void;
+  release(isKnown?: (inbound: InboundMessage, peer: Jid) => Promise<boolean>): Promise<void>;
+  /**
+   * Takes one message from our archive (catch-up) the way a live one is taken — once (by
+   * XEP-0359 stanza id, or origin id), corrections folded in — and emits it as `message`.
+   */
+  ingest(inbound: InboundMessage): void;
+  /**
+   * Fills the conversation list from the local store at start: conversations with their last
+   * message and unread count, and recent messages (so that duplicates and corrections of them are
+   * recognized). Announces each conversation with `conversation:updated`.
+   */
+  restore(stored: ReadonlyArray<{ conversation: Conversation; messages: readonly Message[] }>): void;
 }
 
 /** An uploaded file to share in a message. */
@@ -47,6 +67,18 @@ export interface Conversations {
    * for the newest incoming message that asked for markers). Same as `chat.markRead()`.
    */
   markRead(jid: Jid): void;
+  /**
+   * Resolves once the conversations kept in the local store are listed (each announced with
+   * `conversation:updated`); with an IndexedDB store that is right after a reload, before the
+   * network answers. Never rejects.
+   *
+   * @example
+   * ```ts
+   * await chat.conversations.restored;
+   * render(chat.conversations.list());
+   * ```
+   */
+  readonly restored: Promise<void>;
 }
 
 function newId(): string {
@@ -107,17 +139,39 @@ export function attachmentOf(
 }
 
 /**
+ * The time of a message that arrives live. A delay stamp of whole seconds (Prosody's, on offline
+ * and resent messages) means "within that second": when it would put the message before the
+ * conversation's newest one from the same second, it is taken as just after that one, so that
+ * live messages keep the order they came in.
+ */
+export function arrivalTime(stamp: Date | undefined, newest: Date | undefined): Date {
+  if (!stamp) return new Date();
+  const t = stamp.getTime();
+  if (newest && t % 1000 === 0 && t < newest.getTime() && newest.getTime() - t < 1000) {
+    return new Date(newest.getTime() + 1);
+  }
+  return stamp;
+}
+
+/**
  * Remembers which incoming messages were seen, by every id they carry (server stanza id, and the
  * sender's origin id or stanza id scoped to the sender), so a re-delivery after a resume or a
  * resend after a fresh session is recognized whichever id it comes with. Bounded.
  */
-export function createSeenSet(limit = 10_000): { check(message: InboundMessage): boolean } {
+export function createSeenSet(limit = 10_000): {
+  check(message: InboundMessage): boolean;
+  add(keys: readonly string[]): void;
+} {
   const seen = new Set<string>();
   const remember = (key: string): void => {
     seen.add(key);
     if (seen.size > limit) seen.delete(seen.values().next().value as string);
   };
   return {
+    /** Remembers ids without checking them (messages sent here, or restored from the store). */
+    add(keys) {
+      keys.forEach(remember);
+    },
     /** True if the message was seen before; otherwise remembers it and returns false. */
     check(message) {
       const from = bareJid(message.from);
@@ -163,12 +217,15 @@ export function createChats({
   emit,
   discovery,
   isBlocked = () => false,
+  isRoomOccupant = () => false,
   expiresAfter,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
   isBlocked?: (jid: Jid) => boolean;
+  /** True for an occupant JID (`room@service/nick`): its messages are room private messages. */
+  isRoomOccupant?: (jid: Jid) => boolean;
   /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
   expiresAfter?: number;
 }): Chats {
@@ -371,6 +428,70 @@ export function createChats({
     for (const step of ladder.slice(0, ladder.indexOf(state) + 1)) setState(mine.id, step);
   };
 
+  /**
+   * Takes a message with a body — live, released from a hold, or from the archive — once: drops
+   * repeats, folds corrections into their original, else files and announces it.
+   */
+  const take = (inbound: InboundMessage & { body: string }, outgoing: boolean, peer: Jid): void => {
+    // Our own message sent from here, coming back (from the archive): it is already known.
+    const own = [inbound.originId, inbound.id].some((id) => id && (sentTo.has(id) || corrections.has(id)));
+    if (outgoing && own) return;
+    if (seen.check(inbound)) return;
+    if (inbound.markable && inbound.id && !outgoing) {
+      conversationOf(peer).markable = { id: inbound.id, to: inbound.from };
+    }
+    const ids = [inbound.id, inbound.originId].filter((id): id is string => Boolean(id));
+
+    if (inbound.replace) {
+      const original = lookup(peer, inbound.replace);
+      if (original) {
+        // Only the original sender may correct a message (ours: only our own devices, through
+        // carbons); anything else is dropped.
+        const bySender =
+          original.direction === 'out' ? outgoing : bareJid(original.from) === bareJid(inbound.from);
+        if (bySender) update(original, inbound.body, ids);
+        return;
+      }
+      // The original is unknown here (older than this client): show the correction as a message.
+    }
+
+    const linked = attachmentOf(inbound.body, inbound.links);
+    // A shared (uploaded) file: an XEP-0066 link equal to the body, as XMPP clients send them.
+    const sharedFile = Boolean(inbound.links?.some((l) => l.url === inbound.body?.trim()));
+    const time = arrivalTime(inbound.delay, conversations.get(peer)?.last?.time);
+    const attachment = linked && sharedFile ? { ...linked, ...expiry(time) } : linked;
+    const message: Message = {
+      id: inbound.originId ?? inbound.id ?? inbound.stanzaId ?? newId(),
+      ...(inbound.stanzaId ? { stanzaId: inbound.stanzaId } : {}),
+      conversation: peer,
+      from: inbound.from,
+      direction: outgoing ? 'out' : 'in',
+      kind: 'chat',
+      body: inbound.body,
+      time,
+      ...(attachment ? { attachment } : {}),
+      ...(inbound.replace ? { edited: true } : {}),
+      ...(inbound.action ? { action: true } : {}),
+    };
+    record(message, ids.length > 0 ? ids : [message.id]);
+  };
+
+  let markRestored = (): void => undefined;
+  const restored = new Promise<void>((resolve) => {
+    markRestored = resolve;
+  });
+  /** Live messages held while catch-up runs (see `hold`). */
+  let holds = 0;
+  const held: Array<{ inbound: InboundMessage & { body: string }; outgoing: boolean; peer: Jid }> = [];
+
+  // --- Room private messages (XEP-0045 PMs; the rooms feature recognizes occupant JIDs) ---
+  /**
+   * The conversation a JID belongs to: a contact's bare JID, or for a room private message the
+   * occupant's full JID (`room@service/nick`), so it is never taken for a contact or the room.
+   */
+  const peerOf = (jid: Jid): Jid => (isRoomOccupant(jid) ? jid : bareJid(jid));
+  // --- end room private messages ---
+
   transport.on('message', (inbound: InboundMessage) => {
     if (inbound.type === 'error' && inbound.id && inbound.error && !inbound.carbon) {
       // A bounce of one of our messages (no such user, blocked by the peer on some servers, …).
@@ -385,8 +506,8 @@ export function createChats({
     // Servers put a human-readable body on invitations; they are not chat messages.
     if (inbound.roomInvite) return;
     const outgoing = inbound.carbon === 'sent';
-    const peer = bareJid(outgoing ? inbound.to : inbound.from);
-    if (!peer || (!outgoing && isBlocked(peer))) return;
+    const peer = peerOf(outgoing ? inbound.to : inbound.from);
+    if (!peer || (!outgoing && isBlocked(bareJid(peer)))) return;
 
     // Answer what the sender asked for; a received carbon was answered by the device that got it.
     // Also answered for re-deliveries: our first answer may have been lost with the link.
@@ -420,47 +541,18 @@ export function createChats({
     }
 
     if (inbound.body === undefined) return;
-    if (seen.check(inbound)) return;
-    if (inbound.markable && inbound.id && !outgoing) {
-      conversationOf(peer).markable = { id: inbound.id, to: inbound.from };
-    }
-    const ids = [inbound.id, inbound.originId].filter((id): id is string => Boolean(id));
-
-    if (inbound.replace) {
-      const original = lookup(peer, inbound.replace);
-      if (original) {
-        // Only the original sender may correct a message (ours: only our own devices, through
-        // carbons); anything else is dropped.
-        const bySender =
-          original.direction === 'out' ? outgoing : bareJid(original.from) === bareJid(inbound.from);
-        if (bySender) update(original, inbound.body, ids);
-        return;
-      }
-      // The original is unknown here (older than this client): show the correction as a message.
-    }
-
-    const linked = attachmentOf(inbound.body, inbound.links);
-    // A shared (uploaded) file: an XEP-0066 link equal to the body, as XMPP clients send them.
-    const sharedFile = Boolean(inbound.links?.some((l) => l.url === inbound.body?.trim()));
-    const attachment = linked && sharedFile ? { ...linked, ...expiry(inbound.delay ?? new Date()) } : linked;
-    const message: Message = {
-      id: inbound.originId ?? inbound.id ?? inbound.stanzaId ?? newId(),
-      ...(inbound.stanzaId ? { stanzaId: inbound.stanzaId } : {}),
-      conversation: peer,
-      from: inbound.from,
-      direction: outgoing ? 'out' : 'in',
-      kind: 'chat',
-      body: inbound.body,
-      time: inbound.delay ?? new Date(),
-      ...(attachment ? { attachment } : {}),
-      ...(inbound.replace ? { edited: true } : {}),
-      ...(inbound.action ? { action: true } : {}),
-    };
-    record(message, ids.length > 0 ? ids : [message.id]);
+    // Held: keep the time it came, so that it is not dated at its release.
+    if (holds > 0)
+      held.push({
+        inbound: { ...inbound, body: inbound.body, delay: inbound.delay ?? new Date() },
+        outgoing,
+        peer,
+      });
+    else take({ ...inbound, body: inbound.body }, outgoing, peer);
   });
 
   const markRead = (jid: Jid): void => {
-    const c = conversations.get(bareJid(jid));
+    const c = conversations.get(peerOf(jid));
     if (!c) return;
     sendDisplayed(c);
     if (c.unread === 0) return;
@@ -513,6 +605,76 @@ export function createChats({
 
     markRead,
 
+    hold() {
+      holds += 1;
+    },
+
+    async release(isKnown) {
+      if (holds === 0) return;
+      while (isKnown && holds === 1 && held.length > 0) {
+        const next = held[0]!;
+        let seenBefore = false;
+        try {
+          seenBefore = await isKnown(next.inbound, next.peer);
+        } catch {
+          // The store could not answer: showing the message beats losing it.
+        }
+        if (holds !== 1 || held[0] !== next) break; // held again meanwhile: it waits for that
+        held.shift();
+        if (!seenBefore) take(next.inbound, next.outgoing, next.peer);
+      }
+      holds -= 1;
+      while (holds === 0 && held.length > 0) {
+        const next = held.shift()!;
+        take(next.inbound, next.outgoing, next.peer);
+      }
+    },
+
+    ingest(inbound) {
+      if (inbound.roomInvite || (inbound.type !== 'chat' && inbound.type !== 'normal')) return;
+      const outgoing = bareJid(inbound.from) === bareJid(transport.jid ?? '');
+      const peer = peerOf(outgoing ? inbound.to : inbound.from);
+      if (!peer || (!outgoing && isBlocked(bareJid(peer)))) return;
+      // We showed the conversation on a device while this client was away: it is read.
+      const c = conversations.get(peer);
+      if (outgoing && inbound.marker?.type === 'displayed' && c && c.unread > 0) {
+        c.displayedSent = inbound.marker.id;
+        c.unread = 0;
+        publish(c);
+      }
+      if (inbound.body === undefined) return;
+      take({ ...inbound, body: inbound.body }, outgoing, peer);
+    },
+
+    restore(stored) {
+      for (const { conversation, messages } of stored) {
+        const jid = bareJid(conversation.jid);
+        if (conversations.has(jid)) continue; // something newer came first: keep it
+        for (const message of messages) {
+          const slot = { message };
+          remember(jid, message.id, slot);
+          seen.add([
+            ...(message.stanzaId ? [`s:${message.stanzaId}`] : []),
+            `o:${bareJid(message.from)}:${message.id}`,
+          ]);
+          if (message.direction === 'out') {
+            ownSlots.set(message.id, slot);
+            if (ownSlots.size > KNOWN_LIMIT) ownSlots.delete(ownSlots.keys().next().value as string);
+          }
+        }
+        const last = messages.at(-1) ?? conversation.last;
+        if (!last) continue;
+        const c = conversationOf(jid);
+        c.last = lookup(jid, last.id) ?? last;
+        c.updated = conversation.updated;
+        c.unread = conversation.unread;
+        const lastOut = [...messages].reverse().find((m) => m.direction === 'out');
+        if (lastOut) c.lastOut = lastOut.id;
+        publish(c);
+      }
+      markRestored();
+    },
+
     setTyping(jid, state) {
       if (!TYPING_STATES.has(state)) {
         throw new ChatError(ErrorCodes.invalidArgument, `Unknown chat state: ${String(state)}`);
@@ -529,10 +691,11 @@ export function createChats({
           .sort((a, b) => b.updated.getTime() - a.updated.getTime())
           .map(snapshot),
       get(jid) {
-        const c = conversations.get(bareJid(jid));
+        const c = conversations.get(peerOf(jid));
         return c?.last ? snapshot(c) : undefined;
       },
       markRead,
+      restored,
     },
   };
 }

@@ -11,9 +11,10 @@ import {
   type RosterEntry,
 } from '../transport/roster.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Contact, Jid, Presence, PresenceShow } from '../types.js';
+import type { Contact, Jid, Presence, PresenceShow, RequestOptions } from '../types.js';
 import type { BlockingFeature } from './blocking.js';
 import type { ProfileFeature } from './profile.js';
+import { limited } from './request.js';
 
 /**
  * Contacts (the roster, RFC 6121) with their presence: `chat.contacts`. State is in `list()` and
@@ -40,25 +41,28 @@ export interface Contacts {
    * @throws ChatError `not-connected` when offline; `invalid-argument` for an invalid JID;
    * `timeout` or the server's error (`forbidden`, …) otherwise.
    */
-  add(jid: Jid, options?: { name?: string; groups?: string[]; mutual?: boolean }): Promise<void>;
+  add(
+    jid: Jid,
+    options?: { name?: string; groups?: string[]; mutual?: boolean } & RequestOptions,
+  ): Promise<void>;
   /**
    * Renames a contact in our roster (`''` clears the name).
    *
    * @throws ChatError `item-not-found` when the JID is not a contact; `not-connected`; `timeout`.
    */
-  rename(jid: Jid, name: string): Promise<void>;
+  rename(jid: Jid, name: string, options?: RequestOptions): Promise<void>;
   /**
    * Moves a contact into exactly these roster groups.
    *
    * @throws ChatError `item-not-found` when the JID is not a contact; `not-connected`; `timeout`.
    */
-  setGroups(jid: Jid, groups: string[]): Promise<void>;
+  setGroups(jid: Jid, groups: string[], options?: RequestOptions): Promise<void>;
   /**
    * Removes a contact; subscriptions both ways end with it.
    *
    * @throws ChatError `not-connected`; `timeout` or the server's error otherwise.
    */
-  remove(jid: Jid): Promise<void>;
+  remove(jid: Jid, options?: RequestOptions): Promise<void>;
   /** Requests to see our presence that are not answered yet. */
   pendingRequests(): Array<{ jid: Jid; nickname?: string }>;
   /**
@@ -316,11 +320,16 @@ export function createContacts({
       const bare = validJid(jid);
       const current = entries.get(bare)?.roster;
       const name = options.name ?? current?.name;
-      await setRosterItem(transport, {
-        jid: bare,
-        ...(name ? { name } : {}),
-        groups: options.groups ?? current?.groups ?? [],
-      });
+      await limited(
+        () =>
+          setRosterItem(transport, {
+            jid: bare,
+            ...(name ? { name } : {}),
+            groups: options.groups ?? current?.groups ?? [],
+          }),
+        options,
+        'Adding the contact',
+      );
       if (options.mutual !== false) {
         // Answers their pending request, or approves it in advance where the server supports it.
         approveOnRequest.add(bare);
@@ -331,23 +340,32 @@ export function createContacts({
         sendSubscription(transport, bare, 'subscribe', profile.nickname);
       }
     },
-    async rename(jid, name) {
+    async rename(jid, name, options) {
       requireOnline();
       const roster = existing(jid);
-      await setRosterItem(transport, { jid: roster.jid, ...(name ? { name } : {}), groups: roster.groups });
+      await limited(
+        () => setRosterItem(transport, { jid: roster.jid, ...(name ? { name } : {}), groups: roster.groups }),
+        options,
+        'Renaming the contact',
+      );
     },
-    async setGroups(jid, groups) {
+    async setGroups(jid, groups, options) {
       requireOnline();
       const roster = existing(jid);
-      await setRosterItem(transport, {
-        jid: roster.jid,
-        ...(roster.name ? { name: roster.name } : {}),
-        groups: [...new Set(groups)],
-      });
+      await limited(
+        () =>
+          setRosterItem(transport, {
+            jid: roster.jid,
+            ...(roster.name ? { name: roster.name } : {}),
+            groups: [...new Set(groups)],
+          }),
+        options,
+        'Moving the contact',
+      );
     },
-    async remove(jid) {
+    async remove(jid, options) {
       requireOnline();
-      await removeRosterItem(transport, validJid(jid));
+      await limited(() => removeRosterItem(transport, validJid(jid)), options, 'Removing the contact');
     },
     pendingRequests() {
       return [...pending.values()].map((r) => ({ ...r }));

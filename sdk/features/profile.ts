@@ -11,7 +11,8 @@ import {
   type ImageData,
 } from '../transport/vcard.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Jid, Profile } from '../types.js';
+import type { Jid, Profile, RequestOptions } from '../types.js';
+import { limited } from './request.js';
 
 /**
  * Our own profile (vcard-temp): `chat.profile`. Contacts see the name, nickname and avatar; the
@@ -30,18 +31,21 @@ export interface ProfileApi {
    *
    * @throws ChatError `not-connected` when offline; `timeout` or the server's error otherwise.
    */
-  get(): Promise<Profile>;
+  get(options?: RequestOptions): Promise<Profile>;
   /**
    * Changes our vCard. Fields left out stay as they are; `avatar: null` removes the avatar.
    *
    * @throws ChatError `not-connected` when offline; `invalid-argument` for an avatar without
    * bytes or type; `timeout` or the server's error otherwise.
    */
-  set(changes: {
-    name?: string;
-    nickname?: string;
-    avatar?: { data: Uint8Array; type: string } | null;
-  }): Promise<void>;
+  set(
+    changes: {
+      name?: string;
+      nickname?: string;
+      avatar?: { data: Uint8Array; type: string } | null;
+    },
+    options?: RequestOptions,
+  ): Promise<void>;
 }
 
 /** The profile plus what the contacts feature needs. Internal. */
@@ -171,9 +175,9 @@ export function createProfile({
     get nickname() {
       return nickname;
     },
-    async get() {
+    async get(options) {
       requireOnline();
-      const vcard = await fetchVCard(transport);
+      const vcard = await limited(() => fetchVCard(transport), options, 'Reading our profile');
       nickname = vcard.nickname;
       if (ownAvatar) release(ownAvatar);
       ownAvatar = vcard.photo ? toUrl(vcard.photo) : undefined;
@@ -183,17 +187,22 @@ export function createProfile({
         ...(ownAvatar ? { avatar: ownAvatar } : {}),
       };
     },
-    async set(changes) {
+    async set(changes, options) {
       requireOnline();
       const { avatar } = changes;
       if (avatar && (!(avatar.data instanceof Uint8Array) || avatar.data.length === 0 || !avatar.type)) {
         throw new ChatError(ErrorCodes.invalidArgument, 'avatar needs `data` (bytes) and `type`');
       }
-      await updateOwnVCard(transport, {
-        ...(changes.name !== undefined ? { fullName: changes.name } : {}),
-        ...(changes.nickname !== undefined ? { nickname: changes.nickname } : {}),
-        ...(avatar !== undefined ? { photo: avatar } : {}),
-      });
+      await limited(
+        () =>
+          updateOwnVCard(transport, {
+            ...(changes.name !== undefined ? { fullName: changes.name } : {}),
+            ...(changes.nickname !== undefined ? { nickname: changes.nickname } : {}),
+            ...(avatar !== undefined ? { photo: avatar } : {}),
+          }),
+        options,
+        'Changing our profile',
+      );
       if (changes.nickname !== undefined) nickname = changes.nickname || undefined;
       // XEP-0153: contacts learn of the new photo from the hash in our presence.
       if (avatar !== undefined) onOwnPhoto?.(avatar ? avatarHash(avatar.data) : '');

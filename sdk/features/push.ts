@@ -2,8 +2,9 @@ import { ChatError, ErrorCodes, isChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { disablePush, enablePush } from '../transport/push.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Jid, PushTarget } from '../types.js';
+import type { Jid, PushTarget, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
+import { limited } from './request.js';
 
 /**
  * Push notifications (XEP-0357): `chat.push`. While this client is away (its session hibernated
@@ -24,13 +25,13 @@ export interface Push {
    * @throws ChatError `not-connected` when offline; `service-unavailable` when the server has no
    * XEP-0357 (`chat.server.push` is false); `timeout` or the server's error otherwise.
    */
-  enable(target: PushTarget): Promise<void>;
+  enable(target: PushTarget, options?: RequestOptions): Promise<void>;
   /**
    * Stops notifications to `service` (only to `node` of it, when given).
    *
    * @throws ChatError `not-connected`, `service-unavailable`, `timeout`, as for {@link Push.enable}.
    */
-  disable(target: { service: Jid; node?: string }): Promise<void>;
+  disable(target: { service: Jid; node?: string }, options?: RequestOptions): Promise<void>;
 }
 
 /** Creates the push feature. */
@@ -77,17 +78,29 @@ export function createPush({
   });
 
   return {
-    async enable(target) {
+    async enable(target, options) {
       if (!target.service || !target.node) {
         throw new ChatError(ErrorCodes.invalidArgument, 'push.enable needs `service` and `node`');
       }
-      await available();
-      await enablePush(transport, target);
+      await limited(
+        async () => {
+          await available();
+          await enablePush(transport, target);
+        },
+        options,
+        'Enabling push',
+      );
       enabled.set(key(target.service, target.node), { ...target });
     },
-    async disable(target) {
-      await available();
-      await disablePush(transport, target);
+    async disable(target, options) {
+      await limited(
+        async () => {
+          await available();
+          await disablePush(transport, target);
+        },
+        options,
+        'Disabling push',
+      );
       for (const [k, t] of enabled) {
         if (t.service === target.service && (target.node === undefined || t.node === target.node)) {
           enabled.delete(k);

@@ -1,11 +1,14 @@
 // Group chat (XEP-0045): joining with typed errors and a timeout, occupants, room messages with
 // delivery states, subject, nickname, configuration (incl. archiving), moderation, invitations,
-// room discovery, and rejoining every room after a fresh session.
+// room discovery, rejoining every room after a fresh session, XEP-0410 self-ping (rejoin when the
+// server silently dropped us), private messages to occupants, and files shared in rooms.
 import { ChatError, ErrorCodes, isChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { discoInfo, discoItems, type DiscoInfo } from '../transport/disco.js';
 import {
+  selfPing,
+  sendPrivateMessage,
   destroyRoom,
   getRoomConfig,
   listAffiliation,
@@ -24,8 +27,10 @@ import {
   type MucPresence,
 } from '../transport/muc.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Jid, Message, MessageState } from '../types.js';
+import type { Attachment, Jid, Message, MessageState } from '../types.js';
+import { attachmentOf } from './chats.js';
 import type { Discovery } from './discovery.js';
+import type { Files, UploadData, UploadOptions } from './files.js';
 
 /** An occupant's role in a room: what they may do now. */
 export type RoomRole = 'moderator' | 'participant' | 'visitor' | 'none';
@@ -92,6 +97,24 @@ export interface JoinOptions {
   history?: { maxStanzas?: number; seconds?: number; since?: Date };
   /** Seconds to wait for the room. Default 15. */
   timeout?: number;
+}
+
+/** A file to share in a room with {@link Room.send}: the data plus the upload options. */
+export interface RoomFile extends UploadOptions {
+  /** A `Blob`/`File` (browsers, Node ≥ 18) or bytes. */
+  file: UploadData;
+}
+
+/** Options of the rooms feature (`createChat({ rooms })`). */
+export interface RoomsOptions {
+  /**
+   * XEP-0410 self-ping: how often, in seconds, to check that each room we are in still has us,
+   * for rooms we heard nothing from in that time. A room that silently dropped us (e.g. its
+   * service restarted) is rejoined with the original options and announced again as `room:joined`
+   * with `rejoined: true`. Every room is also checked right after a resumed session. Default 300
+   * (five minutes); `0` turns self-ping off.
+   */
+  selfPingInterval?: number;
 }
 
 /** An invitation to a room, received as `room:invite`. */
@@ -174,7 +197,9 @@ export interface Room {
    * Sends a message to the room. Works while reconnecting: the message is queued and sent once
    * the room is joined again. Its state moves `queued → sent → acked`, or `failed` (e.g. no voice).
    * The message is announced on the `message` event once, here (`direction: 'out'`); the room's
-   * copy of it is not announced again.
+   * copy of it is not announced again. A body that is just an http(s) URL gets an `attachment`.
+   * If the room answers that it no longer has us (it lost us silently), the room is rejoined and
+   * the message written again instead of failing.
    *
    * @example
    * ```ts
@@ -184,6 +209,38 @@ export interface Room {
    * @throws ChatError `not-connected` when we left the room.
    */
   send(body: string): Message;
+  /**
+   * Shares a file in the room: uploads it (XEP-0363, see `chat.files.upload`), then sends a
+   * message with the download URL as body plus an XEP-0066 link, so Conversations, Gajim and
+   * Converse.js show it inline. Resolves with the message once the upload is done (its state then
+   * moves on as for text); the message's `attachment` has `url`, `name`, `type`, `size` and, with
+   * `files.expiresAfter`, `expiresAt`. The file is stored **unencrypted** on the server, readable
+   * by anyone with the URL, and deleted after its expiry (1 hour on mailbox). Others in the room
+   * receive the message with the same `attachment`.
+   *
+   * @example
+   * ```ts
+   * const msg = await room.send({ file: input.files[0], onProgress: ({ percent }) => show(percent) });
+   * ```
+   * @throws ChatError like `chat.files.upload` (`file-too-large`, `upload-failed`, `aborted`, …);
+   * `not-connected` when we left the room. Nothing is sent when the upload fails.
+   */
+  send(content: RoomFile): Promise<Message>;
+  /**
+   * Sends a private message to one occupant, by nickname (XEP-0045: `type='chat'` to
+   * `room@service/nick`). It is a one-to-one message in the room's context: its `conversation`
+   * is the occupant JID `room@service/nick`, never a bare JID, and `kind` is `chat`. The
+   * occupant's answers arrive as `message` events with the same `conversation`. Queued while
+   * rejoining, like {@link Room.send}; states `queued → sent → acked`, or `failed`.
+   *
+   * @example
+   * ```ts
+   * const msg = room.sendPrivate('ben', 'Hast du kurz Zeit?');
+   * chat.on('message', ({ message }) => message.conversation === `${room.jid}/ben` && show(message));
+   * ```
+   * @throws ChatError `not-connected` when we left the room; `invalid-argument` without a nickname.
+   */
+  sendPrivate(nick: string, body: string): Message;
   /**
    * Changes the subject; resolves when the room confirms it.
    *
@@ -537,6 +594,12 @@ const ORDER: Record<MessageState, number> = {
 interface OutboxEntry {
   message: Message;
   written: boolean;
+  /** XEP-0066 link of a shared file. */
+  link?: { url: string };
+  /** A private message to this occupant (nickname), instead of a groupchat message. */
+  privateTo?: string;
+  /** Written again once already after the room said we were not in it. */
+  retried?: boolean;
 }
 
 interface RoomState {
@@ -554,6 +617,8 @@ interface RoomState {
   /** Ids of messages we sent to this room (to recognize their reflections). */
   sent: Set<string>;
   outbox: Map<string, OutboxEntry>;
+  /** Room messages the server acknowledged (XEP-0198) that the room has not reflected yet. */
+  echoes: Map<string, OutboxEntry>;
   /** Nicknames that left with status 303, by their new nickname. */
   renames: Map<string, string>;
   /** Resolves when the room sent its subject (the end of the join sequence). */
@@ -563,7 +628,32 @@ interface RoomState {
    * id (Prosody), so a confirmation is matched by nickname and text; an error keeps the id.
    */
   subjectWaiters: Map<string, { subject: string; resolve: () => void; reject: (error: ChatError) => void }>;
+  /** When we last heard anything from the room (ms since epoch): self-ping skips busy rooms. */
+  lastHeard: number;
+  /** A self-ping is under way. */
+  pinging: boolean;
   api: Room;
+}
+
+/** What the client (not the app) needs from the rooms feature. Internal. */
+export interface RoomsControl {
+  /**
+   * True for an occupant JID (`room@service/nick`) of a room we were in during this client's
+   * life, or of any room on the server's group chat service: a one-to-one message from or to it
+   * is a room private message.
+   */
+  isOccupantJid(jid: Jid): boolean;
+  /** Stops background work (self-ping) for a deliberate disconnect. */
+  stop(): void;
+}
+
+const controls = new WeakMap<Rooms, RoomsControl>();
+
+/** The internal control of a rooms feature made by {@link createRooms}. */
+export function roomsControl(rooms: Rooms): RoomsControl {
+  const control = controls.get(rooms);
+  if (!control) throw new Error('not a rooms feature made by createRooms');
+  return control;
 }
 
 function newId(): string {
@@ -575,10 +665,18 @@ export function createRooms({
   transport,
   emit,
   discovery,
+  files,
+  expiresAfter,
+  options = {},
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
+  /** For files shared with `room.send({ file })`. */
+  files?: Files;
+  /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
+  expiresAfter?: number;
+  options?: RoomsOptions;
 }): Rooms {
   /** Rooms we are in (or rejoining), by bare JID. */
   const rooms = new Map<Jid, RoomState>();
@@ -588,7 +686,14 @@ export function createRooms({
   const pending = new Map<string, RoomState>();
   const states = new Map<string, MessageState>();
   const seen = new Set<string>();
+  /** Rooms we were in during this client's life, for recognizing private messages from them. */
+  const known = new Set<Jid>();
   let sessions = 0;
+  const selfPingMs = Math.max(0, options.selfPingInterval ?? 300) * 1000;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  /** When a shared file sent or received at `time` is expected to be gone, if configured. */
+  const expiry = (time: Date): { expiresAt?: Date } =>
+    expiresAfter !== undefined ? { expiresAt: new Date(time.getTime() + expiresAfter) } : {};
 
   const remember = (key: string): void => {
     seen.add(key);
@@ -616,12 +721,22 @@ export function createRooms({
     for (const entry of state.outbox.values()) {
       if (entry.written) continue;
       if (!transport.online || !state.joined) return;
-      transport.sendMessage({
-        id: entry.message.id,
-        to: state.jid,
-        type: 'groupchat',
-        body: entry.message.body,
-      });
+      if (entry.privateTo !== undefined) {
+        sendPrivateMessage(transport, {
+          id: entry.message.id,
+          room: state.jid,
+          nick: entry.privateTo,
+          body: entry.message.body,
+        });
+      } else {
+        transport.sendMessage({
+          id: entry.message.id,
+          to: state.jid,
+          type: 'groupchat',
+          body: entry.message.body,
+          ...(entry.link ? { link: entry.link } : {}),
+        });
+      }
       entry.written = true;
       setState(entry.message.id, 'sent');
     }
@@ -642,6 +757,8 @@ export function createRooms({
       setState(id, 'failed', new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`));
     }
     state.outbox.clear();
+    state.echoes.clear();
+    if (rooms.size === 0) stopSelfPing();
     emit('room:left', { room: state.jid, reason, ...extra });
   };
 
@@ -657,6 +774,7 @@ export function createRooms({
   const onPresence = (p: MucPresence): void => {
     const state = rooms.get(p.room) ?? joining.get(p.room);
     if (!state || state.gone || p.type === 'error') return;
+    state.lastHeard = Date.now();
     if (p.type === 'available') {
       if (p.self) state.nick = p.nick;
       const occupant = occupantOf(state, p);
@@ -717,6 +835,22 @@ export function createRooms({
     if (!state || state.gone) return;
     if (m.type === 'error') {
       const id = m.id ?? '';
+      const entry = state.outbox.get(id) ?? state.echoes.get(id);
+      if (entry && !entry.retried && m.error?.condition === 'not-acceptable' && state.joined) {
+        // "You are not in this room": the room lost us. Check with a self-ping (which rejoins)
+        // and write the message again once we are back in, instead of failing it.
+        state.echoes.delete(id);
+        state.outbox.delete(id);
+        state.outbox.set(id, { ...entry, written: false, retried: true });
+        pending.set(id, state);
+        void check(state);
+        return;
+      }
+      if (state.echoes.delete(id)) {
+        // The server had it (XEP-0198), but the room refused it (e.g. no voice).
+        setState(id, 'failed', m.error);
+        return;
+      }
       const waiter = state.subjectWaiters.get(id);
       if (waiter) {
         state.subjectWaiters.delete(id);
@@ -747,6 +881,7 @@ export function createRooms({
       }
       return;
     }
+    state.lastHeard = Date.now();
     if (m.body === undefined) return;
     const ownId = [m.originId, m.id].find((id) => id !== undefined && state.sent.has(id));
     const keys = [
@@ -758,6 +893,7 @@ export function createRooms({
     keys.forEach(remember);
     if (ownId) {
       // Our own message, reflected by the room: it got there. Not a new message.
+      state.echoes.delete(ownId);
       if (state.outbox.delete(ownId)) {
         pending.delete(ownId);
         setState(ownId, 'acked');
@@ -767,6 +903,11 @@ export function createRooms({
     if (duplicate) return;
     const self = state.occupants.get(state.nick);
     const mine = m.nick === state.nick || (m.occupantId !== undefined && m.occupantId === self?.occupantId);
+    const time = m.delay ?? new Date();
+    const linked = attachmentOf(m.body, m.links);
+    // A shared (uploaded) file: an XEP-0066 link equal to the body, as XMPP clients send them.
+    const sharedFile = Boolean(m.links?.some((l) => l.url === m.body?.trim()));
+    const attachment = linked && sharedFile ? { ...linked, ...expiry(time) } : linked;
     const message: Message = {
       id: m.originId ?? m.id ?? m.stanzaId ?? newId(),
       ...(m.stanzaId ? { stanzaId: m.stanzaId } : {}),
@@ -775,7 +916,9 @@ export function createRooms({
       direction: mine ? 'out' : 'in',
       kind: 'groupchat',
       body: m.body,
-      time: m.delay ?? new Date(),
+      time,
+      ...(attachment ? { attachment } : {}),
+      ...(m.body.startsWith('/me ') ? { action: true } : {}),
     };
     emit('message', { message });
   };
@@ -790,8 +933,16 @@ export function createRooms({
   transport.on('message:acked', ({ id }) => {
     const state = pending.get(id);
     if (!state) return;
+    const entry = state.outbox.get(id);
+    // An ack for a copy the room refused, which waits to be written again: not for the next one.
+    if (entry && !entry.written) return;
     pending.delete(id);
     state.outbox.delete(id);
+    if (entry && entry.privateTo === undefined) {
+      // The server has it; the room may still refuse it. Kept until the room reflects it.
+      state.echoes.set(id, entry);
+      if (state.echoes.size > 200) state.echoes.delete(state.echoes.keys().next().value as string);
+    }
     setState(id, 'acked');
   });
   transport.on('message:unacked', ({ id }) => {
@@ -853,6 +1004,8 @@ export function createRooms({
         await Promise.race([subject, new Promise((resolve) => setTimeout(resolve, 2000))]);
         state.subjectSeen = undefined;
         state.joined = true;
+        state.lastHeard = Date.now();
+        known.add(state.jid);
         return { created };
       } catch (error) {
         lastError = error;
@@ -864,6 +1017,60 @@ export function createRooms({
       }
     }
     throw lastError;
+  };
+
+  /**
+   * Puts a message in the room's outbox (sent at once when joined, else after the rejoin) and
+   * announces it once on `message`; the room's reflection of it is not announced again.
+   */
+  const queue = (
+    state: RoomState,
+    body: string,
+    extra: { privateTo?: string; file?: { url: string; name: string; type: string; size: number } } = {},
+  ): Message => {
+    if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
+    const now = new Date();
+    const { file, privateTo } = extra;
+    const attachment: Attachment | undefined = file
+      ? { url: file.url, name: file.name, type: file.type, size: file.size, ...expiry(now) }
+      : attachmentOf(body);
+    const message: Message = {
+      id: newId(),
+      // A private message's conversation is the occupant JID: never a bare JID, so it cannot be
+      // taken for a contact's (or the room's) conversation.
+      conversation: privateTo !== undefined ? `${state.jid}/${privateTo}` : state.jid,
+      from: `${state.jid}/${state.nick}`,
+      direction: 'out',
+      kind: privateTo !== undefined ? 'chat' : 'groupchat',
+      body,
+      time: now,
+      state: 'queued',
+      ...(attachment ? { attachment } : {}),
+      ...(body.startsWith('/me ') ? { action: true } : {}),
+    };
+    state.sent.add(message.id);
+    state.outbox.set(message.id, {
+      message,
+      written: false,
+      ...(file ? { link: { url: file.url } } : {}),
+      ...(privateTo !== undefined ? { privateTo } : {}),
+    });
+    pending.set(message.id, state);
+    setState(message.id, 'queued');
+    flush(state);
+    const current = { ...message, state: states.get(message.id) ?? 'queued' };
+    // Like one-to-one sends: announced once here; the room's reflection is not a second message.
+    emit('message', { message: current });
+    return current;
+  };
+
+  /** Uploads a file, then shares it in the room. */
+  const shareFile = async (state: RoomState, content: RoomFile): Promise<Message> => {
+    if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
+    if (!files) throw new ChatError(ErrorCodes.serviceUnavailable, 'File sharing is not available');
+    const { file: data, ...uploadOptions } = content;
+    const file = await files.upload(data, uploadOptions);
+    return queue(state, file.url, { file });
   };
 
   const makeRoom = (state: RoomState): Room => ({
@@ -882,27 +1089,11 @@ export function createRooms({
     get joined() {
       return state.joined && !state.gone;
     },
-    send(body) {
-      if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
-      const message: Message = {
-        id: newId(),
-        conversation: state.jid,
-        from: `${state.jid}/${state.nick}`,
-        direction: 'out',
-        kind: 'groupchat',
-        body,
-        time: new Date(),
-        state: 'queued',
-      };
-      state.sent.add(message.id);
-      state.outbox.set(message.id, { message, written: false });
-      pending.set(message.id, state);
-      setState(message.id, 'queued');
-      flush(state);
-      const current = { ...message, state: states.get(message.id) ?? 'queued' };
-      // Like one-to-one sends: announced once here; the room's reflection is not a second message.
-      emit('message', { message: current });
-      return current;
+    send: ((content: string | RoomFile): Message | Promise<Message> =>
+      typeof content === 'string' ? queue(state, content) : shareFile(state, content)) as Room['send'],
+    sendPrivate(nick, body) {
+      if (!nick) throw new ChatError(ErrorCodes.invalidArgument, 'A nickname is needed');
+      return queue(state, body, { privateTo: nick });
     },
     setSubject(subject) {
       requireJoined(state);
@@ -1015,11 +1206,58 @@ export function createRooms({
     );
   }
 
+  /**
+   * XEP-0410: asks the room whether it still has us; rejoins (with the original options) when
+   * it does not. A timeout or an unreachable service says nothing: the next round asks again.
+   */
+  async function check(state: RoomState): Promise<void> {
+    if (state.pinging || !state.joined || state.gone || !transport.online) return;
+    state.pinging = true;
+    const nick = state.nick;
+    const result = await selfPing(transport, state.jid, nick, timeoutOf(state));
+    state.pinging = false;
+    // Things changed meanwhile (left, nickname changed, session lost): this answer is stale.
+    if (state.gone || !state.joined || state.nick !== nick || !transport.online) return;
+    if (result === 'joined') {
+      state.lastHeard = Date.now();
+      flush(state);
+    } else if (result === 'gone' && !joining.has(state.jid)) {
+      state.occupants.clear();
+      rejoin(state);
+    }
+  }
+
+  function stopSelfPing(): void {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+
+  function startSelfPing(): void {
+    if (ticker !== undefined || selfPingMs === 0 || rooms.size === 0) return;
+    ticker = setInterval(() => {
+      if (!transport.online || rooms.size === 0) {
+        stopSelfPing();
+        return;
+      }
+      const quietSince = Date.now() - selfPingMs;
+      for (const state of rooms.values()) if (state.lastHeard <= quietSince) void check(state);
+    }, selfPingMs);
+    // In Node, a ticker alone never keeps the process alive (the connection does while it lasts).
+    (ticker as { unref?: () => void }).unref?.();
+  }
+
+  transport.on('offline', stopSelfPing);
+
   transport.on('online', ({ resumed }) => {
     sessions += 1;
+    startSelfPing();
     if (resumed) {
-      // The server kept us in every room: just send what was queued meanwhile.
-      for (const state of rooms.values()) flush(state);
+      // The server kept our session, and so every room should still have us: send what was
+      // queued meanwhile, and check each room (it may have dropped us while we were away).
+      for (const state of rooms.values()) {
+        flush(state);
+        void check(state);
+      }
       return;
     }
     if (sessions === 1) return;
@@ -1033,7 +1271,7 @@ export function createRooms({
     return roomInfo(room, await discoInfo(transport, room));
   };
 
-  return {
+  const api: Rooms = {
     async join(jid, options) {
       const room = bareJid(jid);
       if (!room.includes('@') || !options?.nick) {
@@ -1068,14 +1306,18 @@ export function createRooms({
         gone: false,
         sent: new Set(),
         outbox: new Map(),
+        echoes: new Map(),
         renames: new Map(),
         subjectWaiters: new Map(),
         subjectSeen: undefined,
+        lastHeard: Date.now(),
+        pinging: false,
         api: undefined as unknown as Room,
       };
       state.api = makeRoom(state);
       const { created } = await enter(state, false);
       rooms.set(room, state);
+      startSelfPing();
       emit('room:joined', { room: state.api, created, rejoined: false });
       return state.api;
     },
@@ -1109,4 +1351,16 @@ export function createRooms({
       sendDecline(transport, invite.room, invite.from, reason);
     },
   };
+  controls.set(api, {
+    isOccupantJid(jid) {
+      const slash = jid.indexOf('/');
+      if (slash < 0 || !jid.slice(0, slash).includes('@')) return false;
+      const room = bareJid(jid);
+      // A room we were in, or any room on the server's own group chat service (e.g. a private
+      // message found in the archive before we rejoined its room).
+      return known.has(room) || room.split('@')[1] === discovery.server?.mucService;
+    },
+    stop: stopSelfPing,
+  });
+  return api;
 }

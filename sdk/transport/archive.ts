@@ -17,6 +17,8 @@ export interface ArchiveQuery {
   before?: string;
   /** RSM `after`: an archive id for the page after it. */
   after?: string;
+  /** Neither `before` nor `after`: the oldest page (from `start`, if given). */
+  fromStart?: boolean;
   /** RSM `max`. */
   max: number;
   start?: Date;
@@ -117,7 +119,7 @@ export async function queryArchive(
   const owner = query.archive ?? bare(agent.jid || transport.jid || '');
   const paging: Stanzas.Paging = { max: query.max };
   if (query.after !== undefined) paging.after = query.after;
-  else paging.before = query.before ?? '';
+  else if (!query.fromStart) paging.before = query.before ?? '';
   const opts = {
     ...(query.with ? { with: query.with } : {}),
     ...(query.start ? { start: query.start } : {}),

@@ -1,6 +1,6 @@
 import type { Stanzas } from 'stanza';
 import { describe, expect, it } from 'vitest';
-import { joinError, toMucMessage, toMucPresence } from './muc.js';
+import { joinError, selfPingResult, toMucMessage, toMucPresence } from './muc.js';
 
 const room = 'team@conference.example.com';
 
@@ -121,5 +121,38 @@ describe('room messages as plain data', () => {
         body: 'hi',
       } as Stanzas.ReceivedMessage),
     ).toBeUndefined();
+  });
+});
+
+describe('XEP-0410 self-ping outcomes', () => {
+  it('still joined: a result, or a room that passed the ping on without answering it', () => {
+    expect(selfPingResult(undefined)).toBe('joined');
+    expect(selfPingResult('service-unavailable')).toBe('joined');
+    expect(selfPingResult('feature-not-implemented')).toBe('joined');
+  });
+
+  it('not joined any more: "not in this room", no such occupant, or any other error', () => {
+    expect(selfPingResult('not-acceptable')).toBe('gone');
+    expect(selfPingResult('item-not-found')).toBe('gone');
+    expect(selfPingResult('internal-server-error')).toBe('gone');
+  });
+
+  it('unknown (ask again later): a timeout or a service out of reach', () => {
+    expect(selfPingResult('timeout')).toBe('unknown');
+    expect(selfPingResult('remote-server-not-found')).toBe('unknown');
+    expect(selfPingResult('remote-server-timeout')).toBe('unknown');
+  });
+});
+
+describe('room messages with shared files', () => {
+  it('keeps http(s) XEP-0066 links', () => {
+    const message = toMucMessage({
+      from: `${room}/anna`,
+      to: 'ben@example.com/web',
+      type: 'groupchat',
+      body: 'https://share.example.com/a/b.pdf',
+      links: [{ url: 'https://share.example.com/a/b.pdf' }, { url: '' }],
+    } as unknown as Stanzas.ReceivedMessage);
+    expect(message?.links).toEqual([{ url: 'https://share.example.com/a/b.pdf' }]);
   });
 });

@@ -53,6 +53,8 @@ export interface MucMessage {
   subject?: string;
   delay?: Date;
   occupantId?: string;
+  /** XEP-0066 out-of-band links (shared files). */
+  links?: Array<{ url: string; description?: string }>;
   error?: ChatError;
 }
 
@@ -147,6 +149,9 @@ export function toMucMessage(msg: Stanzas.ReceivedMessage): MucMessage | undefin
   const room = bareJid(msg.from);
   const stanzaId = msg.stanzaIds?.find((s) => s.by === room)?.id;
   const error = msg.type === 'error' ? toChatError({ error: msg.error }, 'Sending to the room') : undefined;
+  const links = (msg.links ?? [])
+    .filter((l): l is { url: string; description?: string } => typeof l.url === 'string' && l.url !== '')
+    .map((l) => ({ url: l.url, ...(l.description ? { description: l.description } : {}) }));
   return {
     room,
     nick: resourceOf(msg.from),
@@ -158,6 +163,7 @@ export function toMucMessage(msg: Stanzas.ReceivedMessage): MucMessage | undefin
     ...(msg.hasSubject || msg.subject !== undefined ? { subject: msg.subject ?? '' } : {}),
     ...(msg.delay?.timestamp ? { delay: new Date(msg.delay.timestamp) } : {}),
     ...(msg.occupantId ? { occupantId: msg.occupantId } : {}),
+    ...(links.length > 0 ? { links } : {}),
     ...(error ? { error } : {}),
   };
 }
@@ -517,5 +523,84 @@ export function sendDecline(transport: Transport, room: string, to: string, reas
   agentOf(transport).sendMessage({
     to: room,
     muc: { type: 'info', declineTo: to, ...(reason ? { declineReason: reason } : {}) } as Stanzas.MUCInfo,
+  });
+}
+
+/** What a XEP-0410 self-ping says about our presence in a room. */
+export type SelfPingResult = 'joined' | 'gone' | 'unknown';
+
+/**
+ * Reads a self-ping's outcome from the error condition of the answer (undefined = a result).
+ * Pure. XEP-0410: a result, `service-unavailable` or `feature-not-implemented` (the room does
+ * not answer pings itself, but passed ours on to us) mean we are still in; a timeout or a
+ * service we cannot reach say nothing; any other error (`not-acceptable`, `item-not-found`, …)
+ * means the room no longer has us.
+ */
+export function selfPingResult(condition: string | undefined): SelfPingResult {
+  if (condition === undefined) return 'joined';
+  if (condition === 'service-unavailable' || condition === 'feature-not-implemented') return 'joined';
+  if (
+    condition === 'timeout' ||
+    condition === 'remote-server-not-found' ||
+    condition === 'remote-server-timeout'
+  ) {
+    return 'unknown';
+  }
+  return 'gone';
+}
+
+/**
+ * XEP-0410 MUC self-ping: pings our own occupant JID (`room@service/nick`) and says whether the
+ * room still has us. Never rejects.
+ */
+export async function selfPing(
+  transport: Transport,
+  room: string,
+  nick: string,
+  timeout: number,
+): Promise<SelfPingResult> {
+  const agent = agentOf(transport);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<SelfPingResult>((resolve) => {
+    timer = setTimeout(() => resolve('unknown'), timeout * 1000);
+    // A ping still out when the client disconnects must not keep a Node process alive.
+    (timer as { unref?: () => void }).unref?.();
+  });
+  const asked = agent.sendIQ({ to: `${bareJid(room)}/${nick}`, type: 'get', ping: true }).then(
+    () => selfPingResult(undefined),
+    (cause: unknown) =>
+      selfPingResult(
+        (cause as { error?: { condition?: string } } | undefined)?.error?.condition ?? 'timeout',
+      ),
+  );
+  try {
+    return await Promise.race([asked, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A private message to a room occupant, as plain data. */
+export interface PrivateMessage {
+  id: string;
+  room: string;
+  nick: string;
+  body: string;
+}
+
+/**
+ * Sends a private message to an occupant (`type='chat'` to `room@service/nick`, marked with an
+ * empty `<x xmlns='http://jabber.org/protocol/muc#user'/>` as XEP-0045 asks, so that servers and
+ * clients treat it as a room private message, e.g. for carbons).
+ */
+export function sendPrivateMessage(transport: Transport, message: PrivateMessage): void {
+  if (!transport.online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
+  agentOf(transport).sendMessage({
+    id: message.id,
+    originId: message.id,
+    to: `${bareJid(message.room)}/${message.nick}`,
+    type: 'chat',
+    body: message.body,
+    muc: { type: 'info' } as Stanzas.MUCInfo,
   });
 }

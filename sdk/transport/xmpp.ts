@@ -401,6 +401,14 @@ export function createTransport(options: TransportOptions): Transport {
     const code = (event as { error?: { code?: string } } | undefined)?.error?.code;
     if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/i.test(code)) facts.tlsCode = code;
   });
+  // A <stream:error/> the server sends over WebSocket or BOSH arrives as a top-level element of
+  // kind 'streamError' (StanzaJS emits 'stream:error' only for errors it raises itself).
+  (agent.on as (name: string, listener: (event: { condition?: string }) => void) => void)(
+    'streamError',
+    (streamError) => {
+      if (streamError.condition) facts.streamCondition ??= streamError.condition;
+    },
+  );
   agent.on('stream:error', (streamError, cause) => {
     facts.streamCondition ??= streamError.condition;
     const code = (cause as { code?: string } | undefined)?.code;

@@ -78,7 +78,7 @@ export function usePrivateServer(
   options: Pick<Parameters<typeof startProsody>[0] & object, 'modules'> = {},
 ): {
   readonly server: Prosody;
-  client(user: string): Chat;
+  client(user: string, extra?: Partial<ChatOptions>): Chat;
 } {
   let server: Prosody | undefined;
   const clients: Chat[] = [];
@@ -93,13 +93,14 @@ export function usePrivateServer(
     get server() {
       return server!;
     },
-    client(user) {
+    client(user, extra = {}) {
       const chat = createChat({
         jid: `${user}@${server!.domain}`,
         password: `${user}-pass`,
         service: server!.websocketUrl,
         reconnect: { initialDelay: 200, maxDelay: 1000 },
         resumeStorage: false,
+        ...extra,
       });
       clients.push(chat);
       return chat;

@@ -30,6 +30,8 @@ export function startProsody(options?: {
   extraGlobal?: string;
   /** Changes to the mailbox module set of the VirtualHost's global list. */
   modules?: { enable?: string[]; disable?: string[] };
+  /** Upload slots (http_file_share) point at the HTTPS port (test CA) instead of HTTP. */
+  shareOverHttps?: boolean;
 }): Promise<Prosody>;
 export function freePorts(count: number): Promise<number[]>;
 export function makeCertificates(
@@ -43,3 +45,4 @@ export function registerAccount(
   domain: string,
   password: string,
 ): Promise<void>;
+export function adminShell(configPath: string, ...args: string[]): Promise<string>;

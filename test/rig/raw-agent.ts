@@ -14,6 +14,8 @@ export interface RawAgent {
   onPresence(listener: (presence: Stanzas.ReceivedPresence) => void): void;
   /** The features `jid` advertises (XEP-0030 disco#info). */
   discoFeatures(jid: string): Promise<string[]>;
+  /** Reads the account's XEP-0048 bookmarks from private storage, as a client that knows only those. */
+  legacyBookmarks(): Promise<Array<{ jid: string; name?: string; autojoin: boolean }>>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,13 @@ export async function connectRawAgent(
     },
     async discoFeatures(jid) {
       return (await agent.getDiscoInfo(jid)).features ?? [];
+    },
+    async legacyBookmarks() {
+      return (await agent.getBookmarks()).map((b) => ({
+        jid: String(b.jid),
+        ...(b.name ? { name: b.name } : {}),
+        autojoin: Boolean(b.autoJoin),
+      }));
     },
     close: () =>
       new Promise<void>((resolve) => {

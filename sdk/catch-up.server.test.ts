@@ -1,0 +1,185 @@
+// Catch-up from the archives after a fresh session, against the private Prosody: what came while
+// the client was offline arrives exactly once and in order, one-to-one and in an archived room,
+// merged with live messages; a resumed session fetches nothing.
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
+import { eventually, until, useClients } from '../test/rig/clients.js';
+import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { connectRawAgent, type RawAgent } from '../test/rig/raw-agent.js';
+import type { Chat, ChatEvents, Message } from './index.js';
+
+const xmpp = inject('xmpp');
+const client = useClients();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const roomJid = (name: string): string =>
+  `${name}-${randomBytes(4).toString('hex')}@conference.${xmpp.domain}`;
+const numbered = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix} ${String(i + 1).padStart(3, '0')}`);
+
+type CatchUpEvent = Parameters<ChatEvents['archive:catch-up']>[0];
+
+/** A raw client of `account` (no SDK) that has joined `room` as `nick`. */
+async function rawInRoom(account: TestAccount, room: string, nick: string): Promise<RawAgent> {
+  const raw = await connectRawAgent(account, xmpp.websocketUrl);
+  cleanups.push(() => raw.close());
+  const joined = new Promise<void>((resolve) =>
+    raw.onPresence((p) => {
+      if (p.from === `${room}/${nick}` && p.type !== 'error') resolve();
+    }),
+  );
+  raw.sendPresence({ to: `${room}/${nick}`, muc: { type: 'join', history: { maxStanzas: 0 } } });
+  await joined;
+  return raw;
+}
+
+/** Resolves when the catch-up of `archive` reports `done` (or rejects on `failed`). */
+function caughtUp(chat: Chat, archive: string): Promise<CatchUpEvent> {
+  return new Promise((resolve, reject) => {
+    const off = chat.on('archive:catch-up', (event) => {
+      if (event.archive !== archive || event.phase === 'started') return;
+      off();
+      if (event.phase === 'done') resolve(event);
+      else reject(event.error ?? new Error('catch-up failed'));
+    });
+  });
+}
+
+describe('catch-up after a fresh session', () => {
+  it(
+    'brings the 300 one-to-one and 300 room messages sent while offline, each once and in order, with live ones after them',
+    { timeout: 120_000 },
+    async () => {
+      const [anna, ben, carla] = await createAccounts(3);
+      const room = roomJid('catchup');
+      const a = client(anna!);
+      const c = client(carla!);
+      await c.connect();
+      const firstPersonal = caughtUp(a, anna!.jid);
+      await a.connect();
+      await firstPersonal;
+      const firstRoom = caughtUp(a, room);
+      await a.rooms.join(room, { nick: 'anna', config: { archive: true, persistent: true } });
+      await firstRoom;
+      const raw = await rawInRoom(ben!, room, 'ben');
+
+      // One message each way while online: live, and the point catch-up starts from later.
+      const seen: Message[] = [];
+      a.on('message', ({ message }) => seen.push(message));
+      raw.send({ to: anna!.jid, type: 'chat', body: 'before' });
+      raw.send({ to: room, type: 'groupchat', body: 'room before' });
+      await eventually(() => seen.length === 2);
+
+      // Anna's other device stays online, so the server delivers there and keeps nothing as
+      // offline messages for this client: only the archive has them for it.
+      const phone = await connectRawAgent(anna!, xmpp.websocketUrl);
+      cleanups.push(() => phone.close());
+      phone.sendPresence({});
+      await a.disconnect();
+      const direct = numbered('direct', 300);
+      const inRoom = numbered('room', 300);
+      for (let i = 0; i < 300; i += 1) {
+        raw.send({ to: anna!.jid, type: 'chat', body: direct[i] });
+        raw.send({ to: room, type: 'groupchat', body: inRoom[i] });
+      }
+      // The server takes one sender's stanzas in order: once carla has this, it has them all.
+      const carlaGot: string[] = [];
+      c.on('message', ({ message }) => carlaGot.push(message.body));
+      raw.send({ to: carla!.jid, type: 'chat', body: 'sent after the burst' });
+      await eventually(() => carlaGot.length === 1, 30_000);
+
+      // Live messages sent while anna catches up: they come once, after what came before them.
+      const events: CatchUpEvent[] = [];
+      a.on('archive:catch-up', (event) => {
+        events.push(event);
+        if (event.phase !== 'started') return;
+        if (event.archive === anna!.jid)
+          raw.send({ to: anna!.jid, type: 'chat', body: 'live during catch-up' });
+        if (event.archive === room)
+          raw.send({ to: room, type: 'groupchat', body: 'room live during catch-up' });
+      });
+      seen.length = 0;
+      const personal = caughtUp(a, anna!.jid);
+      const roomDone = caughtUp(a, room);
+      await a.connect();
+      const [p, r] = await Promise.all([personal, roomDone]);
+      expect(p.pages).toBeGreaterThanOrEqual(6);
+      expect(r.pages).toBeGreaterThanOrEqual(6);
+
+      const expectedDirect = [...direct, 'live during catch-up'];
+      const expectedRoom = [...inRoom, 'room live during catch-up'];
+      const bodies = (kind: Message['kind']): string[] =>
+        seen.filter((m) => m.kind === kind && m.direction === 'in').map((m) => m.body);
+      await eventually(() => bodies('chat').length >= expectedDirect.length, 20_000);
+      await eventually(() => bodies('groupchat').length >= expectedRoom.length, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a late duplicate would show here
+      expect(bodies('chat')).toEqual(expectedDirect);
+      expect(bodies('groupchat')).toEqual(expectedRoom);
+      // Each with the archive's id, once.
+      const chatIds = seen.filter((m) => m.kind === 'chat').map((m) => m.stanzaId);
+      expect(chatIds.every(Boolean)).toBe(true);
+      expect(new Set(chatIds).size).toBe(chatIds.length);
+      for (const m of seen) {
+        expect(m.conversation).toBe(m.kind === 'chat' ? ben!.jid : room);
+      }
+      // The conversation shows the newest one, and counts them as unread.
+      expect(a.conversations.get(ben!.jid)?.last?.body).toBe('live during catch-up');
+      expect(a.conversations.get(ben!.jid)?.unread).toBeGreaterThanOrEqual(301);
+    },
+  );
+
+  it(
+    'fetches nothing again after a resume, and a message sent meanwhile arrives once',
+    { timeout: 60_000 },
+    async () => {
+      const [anna, ben] = await createAccounts(2);
+      const room = roomJid('resume');
+      const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+      cleanups.push(() => link.close());
+      const a = client(anna!, {
+        service: link.url('ws', '/xmpp-websocket'),
+        reconnect: { initialDelay: 50, maxDelay: 200 },
+      });
+      const events: CatchUpEvent[] = [];
+      a.on('archive:catch-up', (event) => events.push(event));
+      const personal = caughtUp(a, anna!.jid);
+      await a.connect();
+      await personal;
+      const roomDone = caughtUp(a, room);
+      await a.rooms.join(room, { nick: 'anna', config: { archive: true } });
+      await roomDone;
+      expect(events.filter((e) => e.phase === 'started').map((e) => e.archive)).toEqual([anna!.jid, room]);
+
+      const raw = await rawInRoom(ben!, room, 'ben');
+      const seen: Message[] = [];
+      a.on('message', ({ message }) => seen.push(message));
+      let resumed = false;
+      a.on('status', ({ status }) => {
+        if (status === 'reconnecting') resumed = true;
+      });
+      link.cutAll();
+      raw.send({ to: anna!.jid, type: 'chat', body: 'while cut' });
+      raw.send({ to: room, type: 'groupchat', body: 'room while cut' });
+      await eventually(() => resumed);
+      await until(a, 'online');
+      await eventually(() => seen.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(seen.map((m) => m.body).sort()).toEqual(['room while cut', 'while cut']);
+      // The session was resumed: no archive was asked again.
+      expect(events.filter((e) => e.phase === 'started')).toHaveLength(2);
+
+      // A fresh session, by contrast, catches up (and finds nothing new).
+      await a.disconnect();
+      const again = caughtUp(a, anna!.jid);
+      const roomAgain = caughtUp(a, room);
+      await a.connect();
+      await Promise.all([again, roomAgain]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toHaveLength(2);
+    },
+  );
+});

@@ -1,0 +1,158 @@
+// The IndexedDB store in a real browser: after a reload the last messages show at once from the
+// store, while the server is unreachable; the store keeps only the newest messages it may.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { useSdkPage, waitReady } from '../test/rig/sdk-page.js';
+import { createChat, type Chat } from './index.js';
+
+const xmpp = inject('xmpp');
+
+// The page script: a client with an IndexedDB store keeping 3 messages per conversation. Before
+// connecting it reads what the store holds (`window.ready` resolves with that); the connection
+// then goes on in the background.
+const PAGE_SCRIPT = `
+import { createChat, createIndexedDbStore } from './mailbox-chat.js';
+const params = new URLSearchParams(location.hash.slice(1));
+const jid = params.get('jid');
+const chat = createChat({
+  jid,
+  password: params.get('password'),
+  service: params.get('service'),
+  store: createIndexedDbStore({ jid, maxPerConversation: 3 }),
+  // A test can ask the next load for a fresh session (no resume).
+  ...(localStorage.getItem('test:fresh') ? { resumeStorage: false } : {}),
+  reconnect: { initialDelay: 100, maxDelay: 500 },
+});
+window.chat = chat;
+window.received = [];
+window.failures = [];
+chat.on('error', ({ error }) => window.failures.push(error.code + ': ' + error.message + ' ' + String(error.cause)));
+chat.on('message', ({ message }) => window.received.push(message.body));
+window.ready = (async () => {
+  await chat.conversations.restored;
+  const shown = [];
+  for (const c of chat.conversations.list()) {
+    const stored = await chat.archive.stored(c.jid);
+    shown.push({ jid: c.jid, last: c.last?.body, unread: c.unread, stored: stored.map((m) => m.body) });
+  }
+  const status = chat.status;
+  chat.connect().catch(() => undefined); // the server may be unreachable: it keeps retrying
+  return { shown, status };
+})();
+`;
+
+const sdkPage = useSdkPage(PAGE_SCRIPT);
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+type Shown = {
+  shown: Array<{ jid: string; last?: string; unread: number; stored: string[] }>;
+  status: string;
+};
+
+describe('the IndexedDB store', () => {
+  it('shows the last messages after a reload before the network answers, and keeps only the newest', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const peer: Chat = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    cleanups.push(() => peer.disconnect());
+    await peer.connect();
+
+    const { page, errors, ready } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
+    expect((ready as Shown).shown).toEqual([]);
+    const evaluate = <T>(fn: () => T | Promise<T>): Promise<T> => page.evaluate(fn);
+    await expect.poll(() => evaluate(() => (window as unknown as { chat: Chat }).chat.status)).toBe('online');
+
+    for (const body of ['eins', 'zwei', 'drei', 'vier', 'fünf']) peer.send(anna!.jid, body);
+    await expect
+      .poll(() => evaluate(() => (window as unknown as { received: string[] }).received), { timeout: 15_000 })
+      .toEqual(['eins', 'zwei', 'drei', 'vier', 'fünf']);
+    // Written to IndexedDB (pruned to the newest 3).
+    const storedNow = (): Promise<string[]> =>
+      page.evaluate(async (jid) => {
+        const { chat } = window as unknown as { chat: Chat };
+        return (await chat.archive.stored(jid)).map((m) => m.body);
+      }, ben!.jid);
+    await expect.poll(storedNow).toEqual(['drei', 'vier', 'fünf']);
+
+    // The server becomes unreachable, and the page is reloaded.
+    link.refuse(true);
+    link.cutAll();
+    await page.reload({ waitUntil: 'commit' });
+    const after = (await waitReady(page)) as Shown;
+    expect(after.status).not.toBe('online');
+    expect(after.shown).toEqual([
+      { jid: ben!.jid, last: 'fünf', unread: 5, stored: ['drei', 'vier', 'fünf'] },
+    ]);
+
+    // The first connection attempt failed (nothing to resume from: a fresh start that failed).
+    const status = (): Promise<string> => evaluate(() => (window as unknown as { chat: Chat }).chat.status);
+    await expect.poll(status).toBe('disconnected');
+
+    // Back online: a message sent meanwhile arrives once; the stored ones are not repeated.
+    peer.send(anna!.jid, 'sechs');
+    link.refuse(false);
+    await evaluate(() => (window as unknown as { chat: Chat }).chat.connect());
+    await expect
+      .poll(() => evaluate(() => (window as unknown as { chat: Chat }).chat.status), { timeout: 15_000 })
+      .toBe('online');
+    await expect
+      .poll(() => evaluate(() => (window as unknown as { received: string[] }).received), { timeout: 15_000 })
+      .toEqual(['sechs']);
+    // 'sechs' came back with a whole-second delay stamp: it still counts as the newest.
+    await expect.poll(storedNow).toEqual(['vier', 'fünf', 'sechs']);
+    expect(await evaluate(() => (window as unknown as { failures: string[] }).failures)).toEqual([]);
+    // The browser reports the refused connections; nothing else went wrong.
+    expect(errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('catches up after a reload into a fresh session: what came meanwhile arrives once, after the stored', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const peer: Chat = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    cleanups.push(() => peer.disconnect());
+    await peer.connect();
+    const { page, errors } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
+    const evaluate = <T>(fn: () => T | Promise<T>): Promise<T> => page.evaluate(fn);
+    const status = (): Promise<string> => evaluate(() => (window as unknown as { chat: Chat }).chat.status);
+    const received = (): Promise<string[]> =>
+      evaluate(() => (window as unknown as { received: string[] }).received);
+    await expect.poll(status).toBe('online');
+    peer.send(anna!.jid, 'a1');
+    peer.send(anna!.jid, 'a2');
+    await expect.poll(received).toEqual(['a1', 'a2']);
+
+    // The link goes; the next load starts a fresh session. Meanwhile ben writes three more.
+    await evaluate(() => localStorage.setItem('test:fresh', '1'));
+    link.refuse(true);
+    link.cutAll();
+    for (const body of ['b1', 'b2', 'b3']) peer.send(anna!.jid, body);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    link.refuse(false);
+    await page.reload({ waitUntil: 'commit' });
+    const after = (await waitReady(page)) as Shown;
+    expect(after.shown).toEqual([{ jid: ben!.jid, last: 'a2', unread: 2, stored: ['a1', 'a2'] }]);
+    await expect.poll(status, { timeout: 15_000 }).toBe('online');
+    await expect.poll(received, { timeout: 15_000 }).toEqual(['b1', 'b2', 'b3']);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a late duplicate would show here
+    expect(await received()).toEqual(['b1', 'b2', 'b3']);
+    expect(errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    await page.close();
+  });
+});
