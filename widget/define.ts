@@ -4,6 +4,11 @@ import { McConversationList } from './conversation-list/conversation-list.js';
 import { McLogin } from './login/login.js';
 import { MailboxChatElement } from './mailbox-chat/mailbox-chat.js';
 import { McMessageList } from './message-list/message-list.js';
+import { McAddContact } from './contact-list/add-contact.js';
+import { McContactList } from './contact-list/contact-list.js';
+import { McRoomDialog } from './rooms/room-dialog.js';
+import { McRoomInfo } from './rooms/room-info.js';
+import { McRoomList } from './rooms/room-list.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'mailbox-chat': MailboxChatElement,
@@ -11,6 +16,11 @@ const elements: Record<string, CustomElementConstructor> = {
   'mc-conversation-list': McConversationList,
   'mc-message-list': McMessageList,
   'mc-composer': McComposer,
+  'mc-contact-list': McContactList,
+  'mc-add-contact': McAddContact,
+  'mc-room-list': McRoomList,
+  'mc-room-dialog': McRoomDialog,
+  'mc-room-info': McRoomInfo,
 };
 for (const [name, element] of Object.entries(elements)) {
   if (!customElements.get(name)) customElements.define(name, element);
@@ -23,5 +33,10 @@ declare global {
     'mc-conversation-list': McConversationList;
     'mc-message-list': McMessageList;
     'mc-composer': McComposer;
+    'mc-contact-list': McContactList;
+    'mc-add-contact': McAddContact;
+    'mc-room-list': McRoomList;
+    'mc-room-dialog': McRoomDialog;
+    'mc-room-info': McRoomInfo;
   }
 }

@@ -104,4 +104,115 @@ export const styles = css`
   .is-editing textarea {
     border-color: var(--mc-accent);
   }
+  .attach {
+    display: grid;
+    place-items: center;
+    flex: none;
+    width: 42px;
+    height: 42px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: none;
+    color: var(--mc-muted);
+  }
+  .attach:hover {
+    background: var(--mc-surface-alt);
+    color: var(--mc-text);
+  }
+  .uploads {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin: 0 0 8px;
+    padding: 0;
+    list-style: none;
+  }
+  .upload {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 6px 6px 10px;
+    border: 1px solid var(--mc-border);
+    border-radius: 10px;
+    font-size: 0.9em;
+  }
+  .upload > svg {
+    flex: none;
+    color: var(--mc-accent-text);
+  }
+  .upload.failed {
+    border-color: var(--mc-danger);
+    background: var(--mc-danger-soft);
+  }
+  .upload.failed > svg {
+    color: var(--mc-danger);
+  }
+  .upload-main {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    gap: 3px;
+    min-width: 0;
+  }
+  .upload-name {
+    overflow: hidden;
+    font-weight: 600;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .upload-bar {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  progress {
+    flex: 1;
+    height: 6px;
+    border: 0;
+    border-radius: 3px;
+    background: var(--mc-surface-alt);
+    color: var(--mc-accent);
+    appearance: none;
+  }
+  progress::-webkit-progress-bar {
+    border-radius: 3px;
+    background: var(--mc-surface-alt);
+  }
+  progress::-webkit-progress-value {
+    border-radius: 3px;
+    background: var(--mc-accent);
+  }
+  progress::-moz-progress-bar {
+    border-radius: 3px;
+    background: var(--mc-accent);
+  }
+  .upload-percent {
+    min-width: 3.5em;
+    font-size: 0.85em;
+    font-variant-numeric: tabular-nums;
+    text-align: end;
+    color: var(--mc-muted);
+  }
+  .upload-error {
+    color: var(--mc-text);
+    overflow-wrap: anywhere;
+  }
+  .upload .icon-button {
+    width: 32px;
+    height: 32px;
+  }
+  .upload .icon-button svg {
+    width: 18px;
+    height: 18px;
+  }
+  .drop {
+    margin: 0 0 8px;
+    padding: 14px;
+    border: 2px dashed var(--mc-accent-text);
+    border-radius: 12px;
+    text-align: center;
+    font-weight: 600;
+    color: var(--mc-accent-text);
+  }
 `;

@@ -1,9 +1,10 @@
 import { LitElement, html, nothing } from 'lit';
 import type { Message } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
-import { closeIcon, sendIcon } from '../icons/icons.js';
+import { attachIcon, closeIcon, fileIcon, retryIcon, sendIcon } from '../icons/icons.js';
 import { base } from '../theme/base.js';
 import { styles } from './composer.styles.js';
+import { failure, tooLarge, type PendingUpload, type UploadFile } from './uploads.js';
 
 /**
  * `<mc-composer>`: a multi-line message field that grows with its text. Enter sends,
@@ -12,6 +13,11 @@ import { styles } from './composer.styles.js';
  * correction, Escape cancels it. Internal to `<mailbox-chat>`; sends with `composer-send`
  * (`detail: { body }`), corrects with `composer-correct` (`detail: { id, body }`) and reports
  * typing with `composer-input` (`detail: { empty }`), none of them composed.
+ *
+ * Files are attached with the attach button, by pasting or by dropping them on the composer
+ * (or through {@link McComposer.attach}). Each is checked against `maxBytes` before anything is
+ * sent, then handed to `upload` with a progress bar and a cancel button; a failed upload stays
+ * with its reason and a retry button.
  */
 export class McComposer extends LitElement {
   static override styles = [base, styles];
@@ -19,8 +25,12 @@ export class McComposer extends LitElement {
     i18n: { attribute: false },
     name: { type: String },
     lastOwn: { attribute: false },
+    maxBytes: { attribute: false },
+    upload: { attribute: false },
     value: { state: true },
     editing: { state: true },
+    uploads: { state: true },
+    dragging: { state: true },
   };
 
   declare i18n: Localizer;
@@ -31,6 +41,14 @@ export class McComposer extends LitElement {
   declare private value: string;
   /** The id of the message being corrected. */
   declare private editing: string | undefined;
+  /** The largest file the server accepts, in bytes; checked before uploading. */
+  declare maxBytes: number | undefined;
+  /** Uploads and sends a file; without it there is no attach button. */
+  declare upload: UploadFile | undefined;
+  declare private uploads: readonly PendingUpload[];
+  /** Files are being dragged over the composer. */
+  declare private dragging: boolean;
+  private nextUpload = 1;
 
   constructor() {
     super();
@@ -38,6 +56,151 @@ export class McComposer extends LitElement {
     this.lastOwn = undefined;
     this.value = '';
     this.editing = undefined;
+    this.maxBytes = undefined;
+    this.upload = undefined;
+    this.uploads = [];
+    this.dragging = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Leaving the conversation cancels its uploads; nothing would show their outcome.
+    for (const u of this.uploads) u.abort?.abort();
+  }
+
+  /** Sends files: each one is checked against `maxBytes`, then uploaded with a progress bar. */
+  attach(files: Iterable<File>): void {
+    if (!this.upload) return;
+    for (const file of files) {
+      const refused = tooLarge(this.i18n, file, this.maxBytes);
+      const id = this.nextUpload++;
+      if (refused) {
+        this.uploads = [
+          ...this.uploads,
+          { id, file, percent: 0, state: 'failed', error: refused, retry: false },
+        ];
+      } else this.start(id, file);
+    }
+  }
+
+  private patch(id: number, change: Partial<PendingUpload> | undefined): void {
+    this.uploads = change
+      ? this.uploads.map((u) => (u.id === id ? { ...u, ...change } : u))
+      : this.uploads.filter((u) => u.id !== id);
+  }
+
+  private start(id: number, file: File): void {
+    const upload = this.upload;
+    if (!upload) return;
+    const abort = new AbortController();
+    const entry: PendingUpload = { id, file, percent: 0, state: 'uploading', abort };
+    this.uploads = this.uploads.some((u) => u.id === id)
+      ? this.uploads.map((u) => (u.id === id ? entry : u))
+      : [...this.uploads, entry];
+    upload(file, {
+      name: file.name,
+      signal: abort.signal,
+      onProgress: ({ percent }) => this.patch(id, { percent: Math.round(percent) }),
+    }).then(
+      () => this.patch(id, undefined),
+      (error: unknown) => {
+        if (abort.signal.aborted) {
+          this.patch(id, undefined);
+          return;
+        }
+        const { text, retry } = failure(this.i18n, file, error);
+        this.patch(id, { state: 'failed', error: text, retry, percent: 0 });
+      },
+    );
+  }
+
+  /** Cancels an upload, or dismisses a failed one; focus goes back to the field. */
+  private dismiss(u: PendingUpload): void {
+    u.abort?.abort();
+    this.patch(u.id, undefined);
+    this.field?.focus();
+  }
+
+  private onPick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    this.attach([...(input.files ?? [])]);
+    // The same file can be picked again.
+    input.value = '';
+  }
+
+  private onPaste(event: ClipboardEvent): void {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (!files.length || !this.upload) return;
+    event.preventDefault();
+    this.attach(files);
+  }
+
+  private onDrag(event: DragEvent): void {
+    if (!this.upload || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging = event.type !== 'dragleave';
+  }
+
+  private onDrop(event: DragEvent): void {
+    this.dragging = false;
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (!files.length || !this.upload) return;
+    event.preventDefault();
+    this.attach(files);
+  }
+
+  private renderUploads() {
+    const i = this.i18n;
+    if (!this.uploads.length) return nothing;
+    const percent = new Intl.NumberFormat(i.lang, { style: 'percent' });
+    return html`<ul class="uploads" part="uploads">
+      ${this.uploads.map((u) => {
+        const name = u.file.name;
+        return html`<li class="upload ${u.state}">
+          ${fileIcon}
+          <div class="upload-main">
+            <span class="upload-name" dir="auto">${name}</span>
+            ${
+              u.state === 'uploading'
+                ? html`<span class="upload-bar"
+                    ><progress
+                      max="100"
+                      .value=${u.percent}
+                      aria-label=${i.t('upload.progress', { name })}
+                    ></progress
+                    ><span class="upload-percent" aria-hidden="true"
+                      >${percent.format(u.percent / 100)}</span
+                    ></span
+                  >`
+                : html`<span class="upload-error" role="alert">${u.error}</span>`
+            }
+          </div>
+          ${
+            u.state === 'failed' && u.retry
+              ? html`<button
+                  type="button"
+                  class="icon-button"
+                  aria-label=${i.t('upload.retryLabel', { name })}
+                  title=${i.t('upload.retry')}
+                  @click=${() => this.start(u.id, u.file)}
+                >
+                  ${retryIcon}
+                </button>`
+              : nothing
+          }
+          <button
+            type="button"
+            class="icon-button"
+            aria-label=${u.state === 'uploading' ? i.t('upload.cancel', { name }) : i.t('upload.dismissLabel', { name })}
+            title=${u.state === 'uploading' ? i.t('upload.cancel', { name }) : i.t('upload.dismiss')}
+            @click=${() => this.dismiss(u)}
+          >
+            ${closeIcon}
+          </button>
+        </li>`;
+      })}
+    </ul>`;
   }
 
   override focus(options?: FocusOptions): void {
@@ -112,7 +275,9 @@ export class McComposer extends LitElement {
     const i = this.i18n;
     const editing = this.editing !== undefined;
     const action = editing ? i.t('composer.save') : i.t('composer.send');
-    return html`${
+    return html`${this.renderUploads()}${
+        this.dragging ? html`<p class="drop" aria-hidden="true">${i.t('composer.drop')}</p>` : nothing
+      }${
         editing
           ? html`<div class="editing" part="editing">
               <span id="editing">${i.t('composer.editing')}</span>
@@ -130,11 +295,36 @@ export class McComposer extends LitElement {
       }
       <form
         class=${editing ? 'is-editing' : ''}
+        @dragenter=${this.onDrag}
+        @dragover=${this.onDrag}
+        @dragleave=${this.onDrag}
+        @drop=${this.onDrop}
         @submit=${(event: SubmitEvent) => {
           event.preventDefault();
           this.send();
         }}
       >
+        ${
+          this.upload && !editing
+            ? html`<button
+                  type="button"
+                  class="attach"
+                  aria-label=${i.t('composer.attach')}
+                  title=${i.t('composer.attach')}
+                  @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
+                >
+                  ${attachIcon}
+                </button>
+                <input
+                  type="file"
+                  multiple
+                  hidden
+                  tabindex="-1"
+                  aria-label=${i.t('composer.attach')}
+                  @change=${this.onPick}
+                />`
+            : nothing
+        }
         <label for="text" class="sr-only"
           >${editing ? i.t('composer.editLabel') : i.t('composer.label', { name: this.name })}</label
         >
@@ -148,6 +338,7 @@ export class McComposer extends LitElement {
             .value=${this.value}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
+            @paste=${this.onPaste}
           ></textarea>
         </div>
         <span id="hint" class="sr-only">${editing ? i.t('composer.editHint') : i.t('composer.hint')}</span>

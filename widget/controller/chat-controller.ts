@@ -8,11 +8,15 @@ import {
   type Message,
   type Status,
   type TypingState,
+  type UploadOptions,
 } from '../../sdk/index.js';
+import { ChatError, ErrorCodes } from '../../sdk/index.js';
 import { McMessageEvent } from '../events/message.js';
 import { McStatusEvent } from '../events/status.js';
 import { McUnreadEvent } from '../events/unread.js';
-import { ConversationStore, type Conversation, type Divider } from './conversations.js';
+import { ConversationStore, type Conversation, type Divider, type HistoryState } from './conversations.js';
+import { ContactsModel } from '../contact-list/model.js';
+import { RoomsModel } from '../rooms/model.js';
 
 /** What the host page's single-sign-on callback returns. */
 export interface WidgetCredentials {
@@ -58,9 +62,16 @@ export class ChatController implements ReactiveController {
   /** Where to show "N new messages" in the open conversation. */
   divider: Divider | undefined;
 
+  /** Contacts with presence, subscription requests and the block list of this session. */
+  readonly people: ContactsModel;
+  /** The rooms we are in. */
+  readonly rooms: RoomsModel;
+
   private readonly host: ReactiveControllerHost & HTMLElement;
   private readonly service: () => string;
   private readonly store = new ConversationStore();
+  /** Archive paging per conversation: its state and the cursor of the oldest page loaded. */
+  private histories = new Map<Jid, HistoryState & { readonly cursor?: string }>();
   private current: Chat | undefined;
   private unsubscribe: Array<() => void> = [];
   private panelVisible = false;
@@ -79,6 +90,8 @@ export class ChatController implements ReactiveController {
   constructor(host: ReactiveControllerHost & HTMLElement, service: () => string) {
     this.host = host;
     this.service = service;
+    this.people = new ContactsModel(() => host.requestUpdate());
+    this.rooms = new RoomsModel(() => host.requestUpdate());
     host.addController(this);
   }
 
@@ -170,7 +183,12 @@ export class ChatController implements ReactiveController {
     const service = this.service();
     let chat: Chat;
     try {
-      chat = createChat({ jid, credentials, ...(service ? { service } : {}) });
+      chat = createChat({
+        jid,
+        credentials,
+        ...(service ? { service } : {}),
+        ...(this.filesExpireAfter ? { files: { expiresAfter: this.filesExpireAfter } } : {}),
+      });
     } catch (error) {
       this.fail(codeOf(error));
       return;
@@ -182,6 +200,7 @@ export class ChatController implements ReactiveController {
         this.status = status;
         if (error) this.error = error.code;
         else if (status === 'online') this.error = undefined;
+        if (status === 'online' && this.active) this.resumeHistory(this.active);
         this.host.dispatchEvent(new McStatusEvent(error ? { status, error } : { status }));
         if (status === 'disconnected' && this.phase === 'signed-in' && error && FATAL.has(error.code)) {
           void this.signOut(error.code);
@@ -198,6 +217,7 @@ export class ChatController implements ReactiveController {
       chat.on('typing', ({ conversation, from, state }) => this.peerTyping(conversation, from, state)),
       chat.on('error', ({ error }) => console.warn('mailbox-chat:', error)),
     ];
+    this.unsubscribe.push(...this.people.attach(chat), ...this.rooms.attach(chat));
     try {
       await chat.connect();
     } catch (error) {
@@ -211,6 +231,8 @@ export class ChatController implements ReactiveController {
     if (this.current !== chat) return;
     this.phase = 'signed-in';
     this.account = bareJid(jid);
+    this.people.refresh();
+    this.rooms.refresh();
     if (this.pending) this.select(this.pending);
     this.pending = undefined;
     this.refreshViewing();
@@ -231,6 +253,9 @@ export class ChatController implements ReactiveController {
   async signOut(error?: string): Promise<void> {
     const chat = this.drop();
     this.store.clear();
+    this.histories.clear();
+    this.people.clear();
+    this.rooms.clear();
     this.phase = 'signed-out';
     this.signedOut = !error;
     this.error = error;
@@ -266,7 +291,8 @@ export class ChatController implements ReactiveController {
     // returns; `receive` adds it and tells the host page, once. Sending implies the chat state
     // `active` (the SDK sends it with the message).
     this.stopComposing(false);
-    chat.send(to, body);
+    // A room we are in gets the message through the room (type groupchat).
+    if (!this.rooms.send(to, body)) chat.send(to, body);
   }
 
   /** Our newest message in the open conversation: the one Up arrow edits. */
@@ -296,6 +322,8 @@ export class ChatController implements ReactiveController {
     const chat = this.current;
     const to = this.active;
     if (!chat || !to || this.status !== 'online') return;
+    // Chat states go to one-to-one conversations only.
+    if (this.rooms.has(to)) return;
     if (empty) {
       this.stopComposing(true, 'active');
       return;
@@ -349,6 +377,85 @@ export class ChatController implements ReactiveController {
     if (this.store.setTyping(conversation, who, typing)) this.host.requestUpdate();
   }
 
+  /**
+   * Milliseconds after which the server deletes shared files (`files.expiresAfter` of the SDK):
+   * such attachments then show as expired. Read at sign-in. Default one hour, as on mailbox.
+   */
+  filesExpireAfter: number | undefined = 3_600_000;
+
+  /** The largest file the server accepts, in bytes, when it says. */
+  get uploadLimit(): number | undefined {
+    return this.current?.server?.uploadMaxBytes;
+  }
+
+  /**
+   * Uploads a file and sends it to the open conversation; the message then arrives on the SDK's
+   * `message` event like any other.
+   *
+   * @throws ChatError as `chat.sendFile` (`file-too-large`, `upload-failed`, `aborted`, …).
+   */
+  async sendFile(file: File, options: UploadOptions = {}): Promise<void> {
+    const chat = this.current;
+    const to = this.active;
+    if (!chat || !to) throw new ChatError(ErrorCodes.notConnected, 'No open conversation');
+    this.stopComposing(false);
+    await chat.sendFile(to, file, options);
+  }
+
+  /** How far back a conversation's history is loaded from the archive. */
+  historyOf(jid: Jid): HistoryState | undefined {
+    // The stored object itself: the same object until the state changes, so views re-render only then.
+    return this.histories.get(jid);
+  }
+
+  /** Loads a conversation's newest history page when none is loaded yet, or after a failure. */
+  private resumeHistory(jid: Jid): void {
+    const h = this.histories.get(jid);
+    if (this.current?.status === 'online' && (!h || (h.error && !h.loading))) void this.loadHistory(jid);
+  }
+
+  /**
+   * Loads the next older page of a conversation's history from the archive (the newest page
+   * first). At the archive's start (or without an archive) the history is `complete`.
+   */
+  async loadHistory(jid: Jid): Promise<void> {
+    const chat = this.current;
+    const h = this.histories.get(jid);
+    if (!chat || h?.loading || h?.complete) return;
+    const cursor = h?.cursor;
+    const keep = cursor !== undefined ? { cursor } : {};
+    this.histories.set(jid, { loading: true, complete: false, ...keep });
+    this.host.requestUpdate();
+    try {
+      const page = await chat.archive.history(jid, {
+        ...(cursor !== undefined ? { before: cursor } : {}),
+        limit: 50,
+      });
+      if (this.current !== chat) return;
+      this.store.addHistory(jid, page.messages);
+      const next = page.before ?? cursor;
+      this.histories.set(jid, {
+        loading: false,
+        complete: page.complete || page.before === undefined,
+        ...(page.horizon ? { horizon: page.horizon } : {}),
+        ...(next !== undefined ? { cursor: next } : {}),
+        ...(cursor === undefined && !page.messages.length && page.complete ? { empty: true } : {}),
+      });
+    } catch (error) {
+      if (this.current !== chat) return;
+      const code = codeOf(error);
+      // No archive on this server (or in this room): the history is what this session saw.
+      this.histories.set(
+        jid,
+        code === 'service-unavailable'
+          ? { loading: false, complete: true }
+          : { loading: false, complete: false, error: code, ...keep },
+      );
+      if (code !== 'service-unavailable') console.warn('mailbox-chat: could not load the history', error);
+    }
+    this.host.requestUpdate();
+  }
+
   /** Opens a conversation (a new one when there is none yet), or goes back to the list. */
   select(jid: Jid | undefined): void {
     const bare = jid ? bareJid(jid) : undefined;
@@ -356,6 +463,7 @@ export class ChatController implements ReactiveController {
     if (bare !== this.active) this.stopComposing(true);
     if (bare !== this.active) this.divider = undefined;
     this.active = bare;
+    if (bare) this.resumeHistory(bare);
     this.refreshViewing();
     this.host.requestUpdate();
   }

@@ -105,3 +105,28 @@ describe('the conversations of a session', () => {
     expect(store.setTyping('nobody@example.com', 'nobody@example.com', true)).toBe(false);
   });
 });
+
+describe('history from the archive', () => {
+  it('adds older messages in time order, as read, each once whatever ids the live copy carries', () => {
+    const store = new ConversationStore();
+    const live = incoming('dora@example.com', 'live one', 50_000);
+    store.add({ ...live, stanzaId: 'arch-9' });
+    const mine = outgoing('dora@example.com', 'my own', 60_000);
+    store.add(mine);
+    const older = [
+      { ...incoming('dora@example.com', 'first', 10_000), stanzaId: 'arch-1' },
+      { ...outgoing('dora@example.com', 'second', 20_000), stanzaId: 'arch-2' },
+      // The archive's copies of what is already there: by stanza id, and our own by origin id.
+      { ...live, id: 'other-id', stanzaId: 'arch-9' },
+      { ...mine, stanzaId: 'arch-10', state: 'acked' as const },
+    ];
+    expect(store.addHistory('dora@example.com', older)).toBe(2);
+    const conversation = store.get('dora@example.com')!;
+    expect(conversation.messages.map((m) => m.body)).toEqual(['first', 'second', 'live one', 'my own']);
+    expect(conversation.unread).toBe(1);
+    // The same page again adds nothing, nor does a live copy of an archived message.
+    expect(store.addHistory('dora@example.com', older)).toBe(0);
+    expect(store.add({ ...older[0]!, stanzaId: undefined as never })).toBe(false);
+    expect(store.get('dora@example.com')!.messages).toHaveLength(4);
+  });
+});

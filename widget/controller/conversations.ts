@@ -149,10 +149,62 @@ export class ConversationStore {
     return first ? { jid, id: first.id, count: item.unread } : undefined;
   }
 
+  /**
+   * Adds messages from the archive (any order) to a conversation, as read, leaving out those
+   * already there: matched by stanza id, or by message id in the same direction (our own
+   * messages carry their origin id). Returns how many were new.
+   */
+  addHistory(jid: Jid, history: readonly Message[]): number {
+    const item = this.ensure(jid, 0);
+    const known = new Set<string>();
+    for (const m of item.messages) {
+      known.add(`${m.direction}:${m.id}`);
+      if (m.stanzaId) known.add(`id:${m.stanzaId}`);
+    }
+    const fresh: Message[] = [];
+    for (const m of history) {
+      const k = key(m);
+      if (
+        this.seen.has(k) ||
+        known.has(`${m.direction}:${m.id}`) ||
+        (m.stanzaId && known.has(`id:${m.stanzaId}`))
+      ) {
+        continue;
+      }
+      // Both keys: the same message may come live later with only one of its ids.
+      this.seen.add(k);
+      this.seen.add(`${m.direction}:${m.id}`);
+      known.add(`${m.direction}:${m.id}`);
+      if (m.stanzaId) known.add(`id:${m.stanzaId}`);
+      this.owners.set(m.id, jid);
+      fresh.push(m);
+    }
+    if (!fresh.length) return 0;
+    // Stable sort: messages with the same time keep their order.
+    const messages = [...fresh, ...item.messages].sort((a, b) => a.time.getTime() - b.time.getTime());
+    const newest = messages[messages.length - 1]!.time.getTime();
+    this.items.set(jid, { ...item, messages, updated: Math.max(item.updated, newest) });
+    return fresh.length;
+  }
+
   /** Forgets everything (sign-out). */
   clear(): void {
     this.items.clear();
     this.owners.clear();
     this.seen.clear();
   }
+}
+
+/** How far back a conversation's history has been loaded from the archive. */
+export interface HistoryState {
+  /** A page is being fetched. */
+  readonly loading: boolean;
+  /** The archive holds nothing older (or there is no archive): the start of the history. */
+  readonly complete: boolean;
+  /** With `complete`: the time of the oldest message the server still keeps. */
+  readonly horizon?: Date;
+  /** Code of the last failure (`timeout`, `not-connected`, …); a retry clears it. */
+  readonly error?: string;
+  /** The archive held nothing at all for this conversation: a new one, nothing to say about its start. */
+  readonly empty?: boolean;
 }

@@ -28,3 +28,28 @@ export const spinnerIcon = html`<svg class="spinner" viewBox="0 0 24 24" aria-hi
 export const fileIcon = icon(
   svg`<path d="M13.5 3.5H7A1.5 1.5 0 0 0 5.5 5v14A1.5 1.5 0 0 0 7 20.5h10a1.5 1.5 0 0 0 1.5-1.5V8.5z"/><path d="M13.5 3.5v5h5M9 13h6M9 16.5h4"/>`,
 );
+export const usersIcon = icon(
+  svg`<circle cx="9" cy="8.5" r="3.5"/><path d="M3 19.5c.6-3.2 3-5 6-5s5.4 1.8 6 5"/><path d="M15.5 5.2a3.5 3.5 0 0 1 0 6.6M17.5 14.8c1.8.6 3 2.2 3.5 4.7"/>`,
+);
+export const userPlusIcon = icon(
+  svg`<circle cx="10" cy="8.5" r="3.5"/><path d="M4 19.5c.6-3.2 3-5 6-5s5.4 1.8 6 5M18.5 8v6M15.5 11h6"/>`,
+);
+export const hashIcon = icon(svg`<path d="M9.5 4L7.5 20M16.5 4l-2 16M4.5 9h15M4 15h15"/>`);
+export const searchIcon = icon(svg`<circle cx="11" cy="11" r="6"/><path d="M20 20l-4.5-4.5"/>`);
+export const moreIcon = icon(svg`<path d="M12 6.5v.01M12 12v.01M12 17.5v.01" stroke-width="3"/>`);
+export const infoIcon = icon(svg`<circle cx="12" cy="12" r="8.5"/><path d="M12 11v5.5M12 7.5v.01"/>`);
+export const blockIcon = icon(svg`<circle cx="12" cy="12" r="8.5"/><path d="M6 6l12 12"/>`);
+export const trashIcon = icon(svg`<path d="M4.5 7h15M10 4h4M6.5 7l1 12.5h9l1-12.5M10 11v5M14 11v5"/>`);
+export const bellIcon = icon(
+  svg`<path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15z"/><path d="M10 20.5h4"/>`,
+);
+export const bellOffIcon = icon(
+  svg`<path d="M8.5 5.5A6 6 0 0 1 18 11v4M6 9.5v7L4.5 18H17M10 20.5h4M4 4l16 16"/>`,
+);
+export const doorIcon = icon(
+  svg`<path d="M14 4H7.5A1.5 1.5 0 0 0 6 5.5v13A1.5 1.5 0 0 0 7.5 20H14"/><path d="M14.5 8l4 4-4 4M18.5 12H10"/>`,
+);
+export const attachIcon = icon(
+  svg`<path d="M19 11.5l-6.8 6.8a4.5 4.5 0 0 1-6.4-6.4l7.3-7.3a3 3 0 0 1 4.2 4.2l-7.2 7.2a1.5 1.5 0 0 1-2.1-2.1l6.5-6.5"/>`,
+);
+export const retryIcon = icon(svg`<path d="M19.5 12a7.5 7.5 0 1 1-2.2-5.3"/><path d="M19.5 4.5v4h-4"/>`);

@@ -316,3 +316,113 @@ export const styles = css`
     color: var(--mc-muted);
   }
 `;
+
+/** The side panel's tabs (chats, contacts, rooms), the room header's info button, dialogs' frame. */
+export const sideStyles = css`
+  .panel {
+    position: relative;
+  }
+  .panel.mode-launcher,
+  .panel.mode-fullscreen {
+    position: fixed;
+  }
+  .side {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    background: var(--mc-surface);
+  }
+  .tabs {
+    display: flex;
+    gap: 2px;
+    padding: 6px 8px 0;
+    border-bottom: 1px solid var(--mc-border);
+  }
+  .tab {
+    position: relative;
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    align-items: center;
+    gap: 2px;
+    min-width: 0;
+    padding: 6px 4px 7px;
+    border: 0;
+    border-bottom: 2px solid transparent;
+    border-radius: 8px 8px 0 0;
+    background: transparent;
+    color: var(--mc-muted);
+    font-size: 0.8em;
+    font-weight: 600;
+  }
+  .tab span {
+    max-width: 100%;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .tab:hover {
+    background: var(--mc-surface-alt);
+    color: var(--mc-text);
+  }
+  .tab[aria-selected='true'] {
+    border-bottom-color: var(--mc-accent-text);
+    color: var(--mc-accent-text);
+  }
+  .tab:focus-visible {
+    outline-offset: -2px;
+  }
+  .tab .tab-count {
+    position: absolute;
+    top: 2px;
+    left: calc(50% + 6px);
+    min-width: 18px;
+    height: 18px;
+    padding: 0 5px;
+    border-radius: 9px;
+    background: var(--mc-accent);
+    color: var(--mc-on-accent);
+    font-size: 11px;
+    line-height: 18px;
+    text-align: center;
+  }
+  .tabpanel {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    min-height: 0;
+  }
+  .side-view {
+    flex: 1;
+    min-height: 0;
+  }
+  .list-error {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 8px 8px 0;
+    padding: 8px 12px;
+    border-radius: 10px;
+    background: var(--mc-danger-soft);
+    color: var(--mc-danger);
+    font-size: 0.87em;
+  }
+  .list-error svg {
+    flex: none;
+    width: 18px;
+    height: 18px;
+  }
+  .conversation-head .peer {
+    flex: 1;
+  }
+  img.avatar {
+    object-fit: cover;
+  }
+  .bell[aria-pressed='true'] {
+    color: var(--mc-accent-text);
+  }
+  .bell:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+`;

@@ -1,9 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { Chat, Jid } from '../../sdk/index.js';
+import type { Chat, Jid, UploadOptions } from '../../sdk/index.js';
 import { ChatController, type WidgetCredentials } from '../controller/chat-controller.js';
 import type { McComposer } from '../composer/composer.js';
-import type { McConversationList } from '../conversation-list/conversation-list.js';
 import { McCloseEvent } from '../events/close.js';
 import { McOpenEvent } from '../events/open.js';
 import { localizer, type Localizer } from '../i18n/index.js';
@@ -17,10 +16,26 @@ import {
   spinnerIcon,
 } from '../icons/icons.js';
 import type { LoginSubmit, McLogin } from '../login/login.js';
-import { avatar, avatarStyles, displayName } from '../shared/people.js';
+import { avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import { tokens } from '../theme/tokens.js';
-import { styles } from './mailbox-chat.styles.js';
+import { sideStyles, styles } from './mailbox-chat.styles.js';
+import { isChatError, type Message, type RoomInvite } from '../../sdk/index.js';
+import type { ContactAdd } from '../contact-list/add-contact.js';
+import { initialsAvatar } from '../contact-list/contact-list.js';
+import { contactName } from '../contact-list/model.js';
+import { bellIcon, bellOffIcon, hashIcon, infoIcon, usersIcon } from '../icons/icons.js';
+import { Notifier } from '../notifications/notifier.js';
+import type { RoomRequest } from '../rooms/model.js';
+import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
+
+/** The side panel's lists. */
+type Tab = 'chats' | 'contacts' | 'rooms';
+const TABS: readonly Tab[] = ['chats', 'contacts', 'rooms'];
+/** The dialogs over the panel. */
+type Dialog = 'add-contact' | 'room' | 'room-info';
+/** A side list: each has `focusFirst`. */
+type SideView = HTMLElement & { updateComplete: Promise<boolean>; focusFirst(jid?: Jid): void };
 
 export type { WidgetCredentials };
 
@@ -48,20 +63,33 @@ export function resolveService(service: string, base: string = location.href): s
 /**
  * `<mailbox-chat>`: a chat panel for any page, in its own shadow root. Log in with the mailbox
  * e-mail address and password, or let the host page sign the user in (`credentials`); then chat
- * one-to-one. Works under a strict Content-Security-Policy (no inline scripts or styles).
+ * one-to-one and in rooms, with contacts and their presence, and desktop notifications while the
+ * page is hidden. Works under a strict Content-Security-Policy (no inline scripts or styles).
  *
- * @event mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
- * @event mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
- * @event mc-unread - The number of unread messages changed: {@link McUnreadEvent}, `detail: { count }`.
- * @event mc-open - The launcher's panel opened: {@link McOpenEvent}.
- * @event mc-close - The launcher's panel closed: {@link McCloseEvent}.
+ * @element mailbox-chat
+ *
+ * @attr service - WebSocket (or BOSH) endpoint of the XMPP server; a path (`/xmpp-websocket`) means the page's own server.
+ * @attr jid - Prefills the login form with this address.
+ * @attr lang - Language of the widget (`en`, `de`); default: the page's `<html lang>`, then English.
+ * @attr mode - `launcher` (default), `embedded` (fills its container) or `fullscreen`.
+ * @attr theme - `light` (default), `dark`, or `auto` (follows the system).
+ * @attr file-expiry - Seconds after which the server deletes shared files (default 3600, as on mailbox; `0`: never).
+ *
+ * @fires mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
+ * @fires mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
+ * @fires mc-unread - The number of unread messages changed: {@link McUnreadEvent}, `detail: { count }`.
+ * @fires mc-open - The launcher's panel opened: {@link McOpenEvent}.
+ * @fires mc-close - The launcher's panel closed: {@link McCloseEvent}.
  *
  * @csspart launcher - The round button that opens the panel (`mode="launcher"`).
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The panel around everything.
  * @csspart header - The panel's title bar.
+ * @csspart banner - The "connection lost" bar under the header, with its reconnect button.
  * @csspart body - The area under the header (login, or conversations).
  * @csspart list - The conversation list.
+ * @csspart contacts - The contact list (the side panel's "Contacts" tab).
+ * @csspart rooms - The room list (the side panel's "Rooms" tab).
  * @csspart conversation - The open conversation: its header, messages and composer.
  * @csspart log - The scrolling message list.
  * @csspart message - One message bubble.
@@ -69,7 +97,10 @@ export function resolveService(service: string, base: string = location.href): s
  * @csspart typing - The line that says who is typing.
  * @csspart file - An attachment's file card (or its "no longer available" placeholder).
  * @csspart image - An image attachment shown inline.
+ * @csspart history - The top of the message list: loading older messages, or where the history ends.
+ * @csspart uploads - The composer's list of files being sent (progress bars, failures).
  * @csspart composer - The message field and send button.
+ * @csspart textarea - The message field itself.
  * @csspart editing - The composer's "editing your message" bar.
  *
  * @cssproperty --mc-accent - The accent: buttons, own messages, badges. Default `#0b6bcb` (dark: `#2563c4`).
@@ -89,6 +120,8 @@ export function resolveService(service: string, base: string = location.href): s
  * @cssproperty --mc-badge - Background of the launcher's unread badge.
  * @cssproperty --mc-on-badge - Text of the launcher's unread badge.
  * @cssproperty --mc-online - The "online" dot.
+ * @cssproperty --mc-away - The "away" presence dot. Default `#d98e04`.
+ * @cssproperty --mc-busy - The "do not disturb" presence dot. Default `#d93025`.
  * @cssproperty --mc-warning-soft - Background of the connection banner.
  * @cssproperty --mc-warning-text - Text of the connection banner.
  * @cssproperty --mc-shadow - The floating panel's and launcher's shadow.
@@ -114,7 +147,7 @@ export function resolveService(service: string, base: string = location.href): s
  * ```
  */
 export class MailboxChatElement extends LitElement {
-  static override styles = [tokens, base, avatarStyles, styles];
+  static override styles = [tokens, base, avatarStyles, roomAvatarStyles, styles, sideStyles];
   static override properties = {
     service: { type: String },
     jid: { type: String },
@@ -122,7 +155,14 @@ export class MailboxChatElement extends LitElement {
     mode: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     credentials: { attribute: false },
+    fileExpiry: { type: Number, attribute: 'file-expiry' },
     opened: { state: true },
+    tab: { state: true },
+    dialog: { state: true },
+    dialogError: { state: true },
+    dialogBusy: { state: true },
+    dialogNotice: { state: true },
+    listError: { state: true },
   };
 
   /** WebSocket (or BOSH) endpoint of the XMPP server; relative URLs resolve against the page. */
@@ -140,7 +180,27 @@ export class MailboxChatElement extends LitElement {
    * and hands the password to the SDK without keeping it.
    */
   declare credentials: (() => Promise<WidgetCredentials>) | undefined;
+  /**
+   * Seconds after which the server deletes shared files (`file-expiry`; default 3600, one hour as
+   * on mailbox; `0`: never). Older attachments show as "no longer available". Read at sign-in.
+   */
+  declare fileExpiry: number;
   declare private opened: boolean;
+  /** The list shown in the side panel. */
+  declare private tab: Tab;
+  /** The dialog shown over the panel, if any, with its error, busy state and confirmation. */
+  declare private dialog: Dialog | undefined;
+  declare private dialogError: string | undefined;
+  declare private dialogBusy: boolean;
+  declare private dialogNotice: string | undefined;
+  /** A failed action in a side list (block, remove, answer a request). */
+  declare private listError: string | undefined;
+  /** Where focus goes back to when the dialog closes. */
+  private dialogOpener: HTMLElement | undefined;
+  private readonly notifier = new Notifier(this, {
+    title: (message) => this.notificationTitle(message),
+    open: (jid) => void this.openConversation(jid),
+  });
 
   private readonly controller = new ChatController(this, () =>
     this.service ? resolveService(this.service) : '',
@@ -160,7 +220,14 @@ export class MailboxChatElement extends LitElement {
     this.mode = 'launcher';
     this.theme = 'light';
     this.credentials = undefined;
+    this.fileExpiry = 3600;
     this.opened = false;
+    this.tab = 'chats';
+    this.dialog = undefined;
+    this.dialogError = undefined;
+    this.dialogBusy = false;
+    this.dialogNotice = undefined;
+    this.listError = undefined;
   }
 
   /** The SDK instance of the current session, for scripting (`undefined` while signed out). */
@@ -233,6 +300,7 @@ export class MailboxChatElement extends LitElement {
   }
 
   protected override willUpdate(): void {
+    this.controller.filesExpireAfter = this.fileExpiry > 0 ? this.fileExpiry * 1000 : undefined;
     const tag = this.lang || document.documentElement.lang || 'en';
     if (tag !== this.langTag) {
       this.langTag = tag;
@@ -267,10 +335,7 @@ export class MailboxChatElement extends LitElement {
       composer?.focus();
       return;
     }
-    const view =
-      c.phase === 'signed-in'
-        ? root.querySelector<McConversationList>('mc-conversation-list')
-        : root.querySelector<McLogin>('mc-login');
+    const view = c.phase === 'signed-in' ? this.sideView() : root.querySelector<McLogin>('mc-login');
     if (view) {
       await view.updateComplete;
       view.focusFirst();
@@ -293,14 +358,190 @@ export class MailboxChatElement extends LitElement {
     const previous = this.controller.active;
     this.controller.select(undefined);
     await this.updateComplete;
-    const list = this.renderRoot.querySelector<McConversationList>('mc-conversation-list');
+    const list = this.sideView();
     await list?.updateComplete;
     list?.focusFirst(previous);
   }
 
   private async onLogout(): Promise<void> {
+    this.dialog = undefined;
+    this.tab = 'chats';
     await this.controller.signOut();
     await this.focusPanel();
+  }
+
+  /** The list element of the side panel's current tab. */
+  private sideView(): SideView | null {
+    return this.renderRoot.querySelector<SideView>('.side-view');
+  }
+
+  private async selectTab(tab: Tab, focus: 'tab' | 'list' = 'tab'): Promise<void> {
+    this.tab = tab;
+    await this.updateComplete;
+    if (focus === 'tab') this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
+    else {
+      const view = this.sideView();
+      await view?.updateComplete;
+      view?.focusFirst();
+    }
+  }
+
+  /** Arrow keys, Home and End move between the tabs (the tab list is one Tab stop). */
+  private onTabKeydown(event: KeyboardEvent): void {
+    const index = TABS.indexOf(this.tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? TABS[(index + 1) % TABS.length]
+        : event.key === 'ArrowLeft'
+          ? TABS[(index + TABS.length - 1) % TABS.length]
+          : event.key === 'Home'
+            ? TABS[0]
+            : event.key === 'End'
+              ? TABS[TABS.length - 1]
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    void this.selectTab(next);
+  }
+
+  /** Opens a dialog over the panel; focus comes back to the element that opened it. */
+  private openDialog(dialog: Dialog): void {
+    let active: Element | null = this.shadowRoot?.activeElement ?? null;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    this.dialogOpener = active instanceof HTMLElement ? active : undefined;
+    this.dialog = dialog;
+    this.dialogError = undefined;
+    this.dialogBusy = false;
+    this.dialogNotice = undefined;
+  }
+
+  private async closeDialog(focus?: HTMLElement | null): Promise<void> {
+    this.dialog = undefined;
+    await this.updateComplete;
+    const target = focus ?? this.dialogOpener;
+    this.dialogOpener = undefined;
+    if (target?.isConnected) target.focus();
+    else await this.focusPanel();
+  }
+
+  /** Runs a dialog's request: busy meanwhile, its error shown in the dialog when it fails. */
+  private async dialogRequest(run: () => Promise<void>, errorKey?: (code: string) => string | undefined) {
+    this.dialogBusy = true;
+    this.dialogError = undefined;
+    try {
+      await run();
+      return true;
+    } catch (error) {
+      const code = isChatError(error) ? error.code : 'unknown';
+      const key = errorKey?.(code);
+      this.dialogError =
+        key && this.i18n.has(key) ? this.i18n.error(key.slice('error.'.length)) : this.i18n.error(code);
+      return false;
+    } finally {
+      this.dialogBusy = false;
+    }
+  }
+
+  private async onAddContact(detail: ContactAdd): Promise<void> {
+    const ok = await this.dialogRequest(() => this.controller.people.add(detail.jid, detail.name));
+    if (ok) await this.closeDialog();
+  }
+
+  private async onRoomSubmit(request: RoomRequest): Promise<void> {
+    const ok = await this.dialogRequest(
+      () => this.controller.rooms.join(request),
+      (code) =>
+        code === 'conflict' && request.create
+          ? 'error.room-exists'
+          : code === 'item-not-found' && !request.create
+            ? 'error.room-not-found'
+            : undefined,
+    );
+    if (!ok) return;
+    this.dialog = undefined;
+    this.dialogOpener = undefined;
+    await this.onSelect(request.jid);
+  }
+
+  private onInvite(room: Jid, jid: Jid): void {
+    try {
+      this.controller.rooms.invite(room, jid);
+      this.dialogError = undefined;
+      this.dialogNotice = this.i18n.t('room.invited', { jid });
+    } catch (error) {
+      this.dialogError = this.i18n.error(isChatError(error) ? error.code : 'unknown');
+    }
+  }
+
+  private async onLeaveRoom(room: Jid): Promise<void> {
+    const ok = await this.dialogRequest(() => this.controller.rooms.leave(room));
+    if (!ok) return;
+    this.dialog = undefined;
+    this.dialogOpener = undefined;
+    this.tab = 'rooms';
+    await this.onBack();
+  }
+
+  private async onBlock(jid: Jid, blocked: boolean): Promise<void> {
+    try {
+      await this.controller.people.setBlocked(jid, blocked);
+    } catch (error) {
+      console.warn('mailbox-chat: blocking failed', error);
+      this.listError = this.i18n.error(isChatError(error) ? error.code : 'unknown');
+    }
+  }
+
+  private async onRemoveContact(jid: Jid): Promise<void> {
+    try {
+      await this.controller.people.remove(jid);
+    } catch (error) {
+      this.listError = this.i18n.error(isChatError(error) ? error.code : 'unknown');
+    }
+  }
+
+  private async onInviteAnswer(invite: RoomInvite, accept: boolean): Promise<void> {
+    const nick = this.controller.account ? displayName(this.controller.account) : 'guest';
+    try {
+      await this.controller.rooms.answer(invite, accept, nick);
+    } catch (error) {
+      const code = isChatError(error) ? error.code : 'unknown';
+      this.listError = this.i18n.error(code === 'item-not-found' ? 'room-not-found' : code);
+      return;
+    }
+    if (accept) await this.onSelect(invite.room);
+  }
+
+  private onAnswer(jid: Jid, accept: boolean): void {
+    try {
+      this.controller.people.answer(jid, accept);
+    } catch (error) {
+      this.listError = this.i18n.error(isChatError(error) ? error.code : 'unknown');
+    }
+  }
+
+  /** A desktop notification's title: who wrote, and in which room. */
+  private notificationTitle(message: Message): string {
+    const i = this.i18n;
+    if (message.kind === 'groupchat') {
+      const nick = message.from.slice(message.from.indexOf('/') + 1);
+      const room = this.controller.rooms.get(message.conversation);
+      return i.t('notify.roomTitle', {
+        name: nick,
+        room: room ? roomName(room) : displayName(message.conversation),
+      });
+    }
+    return i.t('notify.title', { name: this.personName(message.conversation) });
+  }
+
+  /** A person's name: from the contact list when known, else the address's local part. */
+  private personName(jid: Jid): string {
+    const contact = this.controller.people.contacts.find((c) => c.jid === jid);
+    return contact ? contactName(contact) : displayName(jid);
+  }
+
+  /** Unread counts by conversation, for the contact and room lists. */
+  private unreadByJid(): Map<Jid, number> {
+    return new Map(this.controller.conversations.map((c) => [c.jid, c.unread]));
   }
 
   private renderLauncher() {
@@ -334,7 +575,7 @@ export class MailboxChatElement extends LitElement {
     const c = this.controller;
     const signedIn = c.phase === 'signed-in';
     const status = c.phase === 'signed-out' ? '' : i.t(`status.${c.status}`);
-    return html`<header part="header" class="header">
+    return html`<header part="header" class="header" ?inert=${!!this.dialog}>
       <span class="logo" aria-hidden="true">${chatIcon}</span>
       <div class="heading">
         <h2 id="title">${i.t('app.title')}</h2>
@@ -346,6 +587,7 @@ export class MailboxChatElement extends LitElement {
           ${c.account ? html`<span class="account" title=${c.account}>${c.account}</span>` : nothing}
         </p>
       </div>
+      ${signedIn && this.notifier.supported ? this.renderBell() : nothing}
       ${
         signedIn
           ? html`<button
@@ -371,6 +613,23 @@ export class MailboxChatElement extends LitElement {
           : nothing
       }
     </header>`;
+  }
+
+  /** The desktop-notifications switch: asks the browser's permission on the first click. */
+  private renderBell() {
+    const i = this.i18n;
+    const on = this.notifier.enabled;
+    const label = this.notifier.denied ? i.t('notify.denied') : on ? i.t('notify.off') : i.t('notify.on');
+    return html`<button
+      class="icon-button bell"
+      aria-label=${label}
+      title=${label}
+      aria-pressed=${on ? 'true' : 'false'}
+      ?disabled=${this.notifier.denied}
+      @click=${() => this.notifier.toggle()}
+    >
+      ${on ? bellIcon : bellOffIcon}
+    </button>`;
   }
 
   private renderBanner() {
@@ -426,7 +685,15 @@ export class MailboxChatElement extends LitElement {
     const i = this.i18n;
     const c = this.controller;
     const conversation = c.conversation;
-    const name = displayName(jid);
+    const room = c.rooms.get(jid);
+    const name = room ? roomName(room) : this.personName(jid);
+    const contact = room ? undefined : c.people.contacts.find((p) => p.jid === jid);
+    const presence = contact?.presence;
+    const about = room
+      ? room.subject || i.plural('rooms.occupants', room.occupants.length)
+      : presence
+        ? [i.t(`presence.${presence.show}`), ...(presence.status ? [presence.status] : [])].join(' · ')
+        : jid;
     return html`<div class="conversation-head">
         <button
           class="icon-button back"
@@ -436,31 +703,57 @@ export class MailboxChatElement extends LitElement {
         >
           ${backIcon}
         </button>
-        ${avatar(jid, 'small')}
+        ${
+          room
+            ? roomAvatar(jid, 'small')
+            : contact?.avatar
+              ? html`<img class="avatar small photo" src=${contact.avatar} alt="" />`
+              : initialsAvatar(jid, name, 'small')
+        }
         <div class="peer">
           <h3 id="peer-name">${name}</h3>
-          <p>${jid}</p>
+          <p title=${jid}>${about}</p>
         </div>
+        ${
+          room
+            ? html`<button
+                class="icon-button room-info"
+                aria-label=${i.t('room.info')}
+                title=${i.t('room.info')}
+                aria-haspopup="dialog"
+                @click=${() => this.openDialog('room-info')}
+              >
+                ${infoIcon}
+              </button>`
+            : nothing
+        }
       </div>
       ${keyed(
         jid,
         html`<mc-message-list
-          exportparts="log, message, divider, typing, file, image"
+          exportparts="log, message, divider, typing, file, image, history"
           .i18n=${i}
           .peer=${jid}
           .messages=${conversation?.messages ?? []}
           .divider=${c.divider?.jid === jid ? c.divider : undefined}
           .typing=${conversation?.typing ?? []}
+          .history=${c.historyOf(jid)}
+          .expireAfter=${c.filesExpireAfter}
+          @history-more=${() => void this.controller.loadHistory(jid)}
+          @files-drop=${(event: CustomEvent<{ files: File[] }>) =>
+            this.renderRoot.querySelector<McComposer>('mc-composer')?.attach(event.detail.files)}
         ></mc-message-list>`,
       )}
       ${keyed(
         jid,
         html`<mc-composer
           part="composer"
-          exportparts="textarea, editing"
+          exportparts="textarea, editing, uploads"
           .i18n=${i}
           .name=${name}
           .lastOwn=${c.lastOwn}
+          .maxBytes=${c.uploadLimit}
+          .upload=${(file: File, options: UploadOptions) => this.controller.sendFile(file, options)}
           @composer-send=${(event: CustomEvent<{ body: string }>) => this.controller.send(event.detail.body)}
           @composer-correct=${(event: CustomEvent<{ id: string; body: string }>) =>
             void this.controller.correct(event.detail.id, event.detail.body)}
@@ -469,18 +762,139 @@ export class MailboxChatElement extends LitElement {
       )}`;
   }
 
+  private renderTabs() {
+    const i = this.i18n;
+    const c = this.controller;
+    const icons = { chats: chatIcon, contacts: usersIcon, rooms: hashIcon };
+    const counts = { chats: c.unread, contacts: c.people.requests.length, rooms: c.rooms.invites.length };
+    return html`<div
+      class="tabs"
+      role="tablist"
+      aria-label=${i.t('tabs.label')}
+      @keydown=${this.onTabKeydown}
+    >
+      ${TABS.map((tab) => {
+        const selected = tab === this.tab;
+        const count = counts[tab];
+        return html`<button
+          id="tab-${tab}"
+          class="tab"
+          role="tab"
+          aria-selected=${selected ? 'true' : 'false'}
+          aria-controls="tabpanel"
+          tabindex=${selected ? '0' : '-1'}
+          @click=${() => {
+            this.listError = undefined;
+            void this.selectTab(tab);
+          }}
+        >
+          ${icons[tab]}<span>${i.t(`tabs.${tab}`)}</span>${
+            count ? html`<span class="tab-count">${count > 99 ? '99+' : count}</span>` : nothing
+          }
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  private renderSideView() {
+    const i = this.i18n;
+    const c = this.controller;
+    if (this.tab === 'contacts') {
+      return html`<mc-contact-list
+        class="side-view"
+        part="contacts"
+        .i18n=${i}
+        .contacts=${c.people.contacts}
+        .requests=${c.people.requests}
+        .blocked=${(jid: Jid) => c.people.isBlocked(jid)}
+        .unread=${this.unreadByJid()}
+        @contact-open=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
+        @contact-add-request=${() => this.openDialog('add-contact')}
+        @request-answer=${(event: CustomEvent<{ jid: Jid; accept: boolean }>) =>
+          this.onAnswer(event.detail.jid, event.detail.accept)}
+        @contact-block=${(event: CustomEvent<{ jid: Jid; blocked: boolean }>) =>
+          void this.onBlock(event.detail.jid, event.detail.blocked)}
+        @contact-remove=${(event: CustomEvent<{ jid: Jid }>) => void this.onRemoveContact(event.detail.jid)}
+      ></mc-contact-list>`;
+    }
+    if (this.tab === 'rooms') {
+      return html`<mc-room-list
+        class="side-view"
+        part="rooms"
+        .i18n=${i}
+        .rooms=${c.rooms.rooms}
+        .invites=${c.rooms.invites}
+        @invite-answer=${(event: CustomEvent<{ invite: RoomInvite; accept: boolean }>) =>
+          void this.onInviteAnswer(event.detail.invite, event.detail.accept)}
+        .unread=${this.unreadByJid()}
+        .active=${c.active}
+        @room-open=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
+        @room-join-request=${() => this.openDialog('room')}
+      ></mc-room-list>`;
+    }
+    return html`<mc-conversation-list
+      class="side-view"
+      part="list"
+      .i18n=${i}
+      .conversations=${c.conversations}
+      .active=${c.active}
+      @conversation-select=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
+    ></mc-conversation-list>`;
+  }
+
+  private renderDialog() {
+    const i = this.i18n;
+    const c = this.controller;
+    const close = () => void this.closeDialog();
+    if (c.phase !== 'signed-in') return nothing;
+    if (this.dialog === 'add-contact') {
+      return html`<mc-add-contact
+        .i18n=${i}
+        .error=${this.dialogError}
+        ?busy=${this.dialogBusy}
+        @contact-add=${(event: CustomEvent<ContactAdd>) => void this.onAddContact(event.detail)}
+        @dialog-close=${close}
+      ></mc-add-contact>`;
+    }
+    if (this.dialog === 'room') {
+      return html`<mc-room-dialog
+        .i18n=${i}
+        .error=${this.dialogError}
+        ?busy=${this.dialogBusy}
+        .service=${c.rooms.service}
+        .nick=${c.account ? displayName(c.account) : ''}
+        @room-submit=${(event: CustomEvent<RoomRequest>) => void this.onRoomSubmit(event.detail)}
+        @dialog-input=${() => (this.dialogError = undefined)}
+        @dialog-close=${close}
+      ></mc-room-dialog>`;
+    }
+    const room = this.dialog === 'room-info' && c.active ? c.rooms.get(c.active) : undefined;
+    if (room) {
+      return html`<mc-room-info
+        .i18n=${i}
+        .room=${room}
+        .error=${this.dialogError}
+        .notice=${this.dialogNotice}
+        ?busy=${this.dialogBusy}
+        @room-invite=${(event: CustomEvent<{ jid: Jid }>) => this.onInvite(room.jid, event.detail.jid)}
+        @room-leave=${() => void this.onLeaveRoom(room.jid)}
+        @dialog-close=${close}
+      ></mc-room-info>`;
+    }
+    return nothing;
+  }
+
   private renderApp() {
     const i = this.i18n;
     const c = this.controller;
-    return html`<div class="body app ${c.active ? 'has-active' : ''}" part="body">
-      <mc-conversation-list
-        class="list-pane"
-        part="list"
-        .i18n=${i}
-        .conversations=${c.conversations}
-        .active=${c.active}
-        @conversation-select=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
-      ></mc-conversation-list>
+    return html`<div class="body app ${c.active ? 'has-active' : ''}" part="body" ?inert=${!!this.dialog}>
+      <div class="list-pane side">
+        ${this.renderTabs()}
+        ${this.listError ? html`<p class="list-error" role="alert">${alertIcon}${this.listError}</p>` : nothing}
+        <div id="tabpanel" class="tabpanel" role="tabpanel" aria-labelledby="tab-${this.tab}">
+          ${this.renderSideView()}
+        </div>
+      </div>
       <section
         class="conversation-pane"
         part="conversation"
@@ -511,6 +925,7 @@ export class MailboxChatElement extends LitElement {
       >
         ${this.renderHeader()} ${this.renderBanner()}
         ${this.controller.phase === 'signed-in' ? this.renderApp() : this.renderSignIn()}
+        ${this.renderDialog()}
       </section>`;
   }
 }

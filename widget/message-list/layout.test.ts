@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../sdk/index.js';
-import { layout } from './layout.js';
+import { flatten, layout, windowFor } from './layout.js';
 
 const at = (iso: string) => new Date(iso);
 const msg = (id: string, direction: 'in' | 'out', time: string): Message => ({
@@ -39,5 +39,44 @@ describe('message list layout', () => {
       { id: 'b', count: 2 },
     );
     expect(shape(rows)).toEqual(['day', 'in:a', 'divider', 'in:b,c']);
+  });
+});
+
+describe('message list window', () => {
+  const offsets = Array.from({ length: 1001 }, (_, i) => i * 40); // 1000 items of 40 px
+  const limits = { overscan: 400, min: 30, max: 100 };
+
+  it('renders short lists whole', () => {
+    expect(windowFor([0, 40, 80], 0, 500, limits)).toEqual({ start: 0, end: 2 });
+  });
+
+  it('covers the viewport plus the overscan, and no more', () => {
+    // Viewport 4000–4500 px: items 100–112; overscan 400 px: from 3600 (item 90) to 4900 (item 122).
+    expect(windowFor(offsets, 4000, 500, limits)).toEqual({ start: 90, end: 123 });
+  });
+
+  it('stays within the bounds at both ends and never exceeds the maximum', () => {
+    expect(windowFor(offsets, 0, 500, limits)).toEqual({ start: 0, end: 23 + 7 });
+    const tail = windowFor(offsets, 40_000 - 500, 500, limits);
+    expect(tail.end).toBe(1000);
+    const huge = windowFor(offsets, 4000, 20_000, limits);
+    expect(huge.end - huge.start).toBe(100);
+  });
+
+  it('flattens groups into items with unique keys and the group edges marked', () => {
+    const items = flatten(
+      layout([
+        msg('a', 'in', '2024-06-03T09:00:00'),
+        msg('b', 'in', '2024-06-03T09:01:00'),
+        msg('b', 'in', '2024-06-03T09:02:00'),
+      ]),
+    );
+    expect(items.map((i) => i.key)).toEqual(['day:2024-5-3', 'msg:in:a', 'msg:in:b', 'msg:in:b#2']);
+    expect(items.map((i) => (i.kind === 'message' ? `${i.first}/${i.last}` : i.kind))).toEqual([
+      'day',
+      'true/false',
+      'false/false',
+      'false/true',
+    ]);
   });
 });

@@ -57,3 +57,107 @@ export function layout(messages: readonly Message[], divider?: { id: string; cou
   }
   return rows;
 }
+
+/**
+ * One entry of the virtualized list: a day heading, the unread divider, or one message with its
+ * place in its group (`first` carries the sender's name for screen readers, `last` the rounded
+ * tail). Groups are flattened so that a long run of messages from one sender can be windowed.
+ */
+export type Item =
+  | { readonly kind: 'day'; readonly key: string; readonly date: Date }
+  | { readonly kind: 'divider'; readonly key: string; readonly count: number }
+  | {
+      readonly kind: 'message';
+      readonly key: string;
+      readonly message: Message;
+      readonly direction: 'in' | 'out';
+      readonly from: string;
+      readonly first: boolean;
+      readonly last: boolean;
+    };
+
+/** Flattens rows into items with keys that are unique and stable across re-layouts. */
+export function flatten(rows: readonly Row[]): Item[] {
+  const items: Item[] = [];
+  const used = new Set<string>();
+  const unique = (key: string): string => {
+    let k = key;
+    for (let n = 2; used.has(k); n += 1) k = `${key}#${n}`;
+    used.add(k);
+    return k;
+  };
+  for (const row of rows) {
+    if (row.kind !== 'group') {
+      items.push({ ...row, key: unique(row.key) });
+      continue;
+    }
+    const count = row.messages.length;
+    row.messages.forEach((message, index) => {
+      items.push({
+        kind: 'message',
+        key: unique(`msg:${message.direction}:${message.id}`),
+        message,
+        direction: row.direction,
+        from: row.from,
+        first: index === 0,
+        last: index === count - 1,
+      });
+    });
+  }
+  return items;
+}
+
+/** The index of the first entry of `offsets` (ascending) that is greater than `value`. */
+export function firstAbove(offsets: readonly number[], value: number): number {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (offsets[mid]! > value) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** Which items to render: `start` inclusive, `end` exclusive. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How many items a window holds at least (short lists render whole) and at most. */
+export interface WindowLimits {
+  /** Extra pixels rendered above and below the viewport. */
+  readonly overscan: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The items to render for a viewport from `top` to `top + height` (in list coordinates), given
+ * each item's top in `offsets` (one more entry than items: the last is the total height). Pure.
+ */
+export function windowFor(
+  offsets: readonly number[],
+  top: number,
+  height: number,
+  limits: WindowLimits,
+): Span {
+  const count = offsets.length - 1;
+  if (count <= limits.min) return { start: 0, end: Math.max(0, count) };
+  let start = Math.max(0, firstAbove(offsets, top - limits.overscan) - 1);
+  let end = Math.min(count, Math.max(start + 1, firstAbove(offsets, top + height + limits.overscan)));
+  if (start >= count) start = count - 1;
+  const missing = limits.min - (end - start);
+  if (missing > 0) {
+    start = Math.max(0, start - Math.ceil(missing / 2));
+    end = Math.min(count, start + limits.min);
+    start = Math.max(0, end - limits.min);
+  }
+  if (end - start > limits.max) {
+    const centre = Math.max(0, firstAbove(offsets, top + height / 2) - 1);
+    start = Math.max(0, Math.min(count - limits.max, centre - Math.floor(limits.max / 2)));
+    end = start + limits.max;
+  }
+  return { start, end };
+}

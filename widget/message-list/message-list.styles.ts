@@ -8,12 +8,63 @@ export const styles = css`
     min-height: 0;
   }
   .log {
+    position: relative;
     flex: 1;
     min-height: 0;
     overflow-x: hidden;
     overflow-y: auto;
     overscroll-behavior: contain;
+    /* The list keeps the reader's place itself (see reflow), across items measured late. */
+    overflow-anchor: none;
     padding: 8px 12px 12px;
+  }
+  .spacer {
+    height: 0;
+  }
+  /* Items carry their spacing as padding, never margins, so a measured height is the whole row. */
+  .item {
+    display: flow-root;
+  }
+  .history {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 2px;
+    margin: 0;
+    padding: 12px 8px 4px;
+    font-size: 0.85em;
+    text-align: center;
+    color: var(--mc-muted);
+  }
+  .history.loading {
+    flex-direction: row;
+    justify-content: center;
+    gap: 8px;
+  }
+  .history .spinner {
+    width: 18px;
+    height: 18px;
+    color: var(--mc-accent-text);
+    animation: spin 0.9s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  .history.horizon > span:first-child {
+    font-weight: 600;
+  }
+  .since {
+    font-size: 0.95em;
+  }
+  .link {
+    padding: 0;
+    border: 0;
+    background: none;
+    color: var(--mc-accent-text);
+    font-weight: 700;
+    text-decoration: underline;
   }
   .log:focus-visible {
     outline-offset: -2px;
@@ -23,7 +74,8 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: 10px;
-    margin: 14px 4px 8px;
+    margin: 0;
+    padding: 14px 4px 8px;
     font-size: 0.8em;
     font-weight: 600;
     color: var(--mc-muted);
@@ -42,16 +94,18 @@ export const styles = css`
     background: currentColor;
     opacity: 0.6;
   }
-  .group {
+  .row {
     display: flex;
     flex-direction: column;
-    gap: 3px;
-    margin-top: 10px;
+    padding-top: 3px;
   }
-  .group.out {
+  .row.first {
+    padding-top: 10px;
+  }
+  .row.out {
     align-items: flex-end;
   }
-  .group.in {
+  .row.in {
     align-items: flex-start;
   }
   .msg {
@@ -75,16 +129,16 @@ export const styles = css`
     background: var(--mc-accent);
     color: var(--mc-on-accent);
   }
-  .in .msg:not(:first-of-type) {
+  .in:not(.first) .msg {
     border-top-left-radius: 6px;
   }
-  .in .msg:not(:last-of-type) {
+  .in:not(.last) .msg {
     border-bottom-left-radius: 6px;
   }
-  .out .msg:not(:first-of-type) {
+  .out:not(.first) .msg {
     border-top-right-radius: 6px;
   }
-  .out .msg:not(:last-of-type) {
+  .out:not(.last) .msg {
     border-bottom-right-radius: 6px;
   }
   .out .msg.failed {

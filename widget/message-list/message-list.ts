@@ -1,12 +1,22 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
-import type { Divider } from '../controller/conversations.js';
+import type { Divider, HistoryState } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
-import { alertIcon, arrowDownIcon, checkIcon, clockIcon, doubleCheckIcon, fileIcon } from '../icons/icons.js';
+import {
+  alertIcon,
+  arrowDownIcon,
+  checkIcon,
+  clockIcon,
+  doubleCheckIcon,
+  fileIcon,
+  spinnerIcon,
+} from '../icons/icons.js';
 import { displayName } from '../shared/people.js';
 import { cutAt, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';
-import { layout, type Row } from './layout.js';
+import { expiryOf } from './expiry.js';
+import { flatten, layout, windowFor, type Item, type Span } from './layout.js';
 import { styles } from './message-list.styles.js';
 
 /** Bodies longer than this show their beginning and a "show the whole message" button. */
@@ -15,6 +25,14 @@ const LONG = 3000;
 const ORIGINAL = 200;
 /** How close to the end (px) still counts as "at the latest message". */
 const NEAR_END = 48;
+/** How close to the top (px) asks for older history. */
+const NEAR_TOP = 600;
+/** Rendered items: lists up to `min` render whole; longer ones a window of at most `max`. */
+const LIMITS = { overscan: 700, min: 60, max: 100 } as const;
+/** Heights (px) assumed for items not measured yet. */
+const ESTIMATE = { day: 44, divider: 40, message: 46 } as const;
+/** How much of a new message a screen reader announces. */
+const ANNOUNCE = 300;
 
 const isWebUrl = (url: string): boolean => /^https?:\/\//iu.test(url);
 
@@ -31,10 +49,20 @@ const TICKS: Record<MessageState, TemplateResult> = {
   failed: alertIcon,
 };
 
+const keyOf = (m: Message): string => `${m.direction}:${m.id}`;
+
 /**
- * `<mc-message-list>`: one conversation's messages as a `role="log"` polite live region, grouped
- * by sender and day, with delivery ticks, the "new messages" divider, a jump-to-latest button
- * and the typing line. Internal to `<mailbox-chat>`, which creates one per conversation.
+ * `<mc-message-list>`: one conversation's messages, grouped by sender and day, with delivery
+ * ticks, the "new messages" divider, a jump-to-latest button and the typing line. Internal to
+ * `<mailbox-chat>`, which creates one per conversation.
+ *
+ * The list is virtualized: only the items around the viewport are in the DOM, with spacers for
+ * the rest (heights measured with a ResizeObserver, estimated until seen), so the DOM stays
+ * small however long the history. Near the top it asks for older history (`history-more`, not
+ * composed) and keeps the reader's place when that arrives. The scroller is a `role="log"`; new
+ * messages are announced through a separate polite live region, so that items scrolled into
+ * view are not read out as if they were new. Files dropped on the messages are handed on with
+ * `files-drop` (`detail: { files }`, not composed).
  */
 export class McMessageList extends LitElement {
   static override styles = [base, styles];
@@ -44,10 +72,15 @@ export class McMessageList extends LitElement {
     peer: { attribute: false },
     divider: { attribute: false },
     typing: { attribute: false },
+    history: { attribute: false },
+    expireAfter: { attribute: false },
     atEnd: { state: true },
     newBelow: { state: true },
     expanded: { state: true },
     broken: { state: true },
+    span: { state: true },
+    now: { state: true },
+    announcement: { state: true },
   };
 
   declare i18n: Localizer;
@@ -57,13 +90,38 @@ export class McMessageList extends LitElement {
   declare divider: Divider | undefined;
   /** Who is typing (empty until the SDK reports chat states). */
   declare typing: readonly Jid[];
+  /** How far back the history is loaded; undefined: the archive is not consulted. */
+  declare history: HistoryState | undefined;
+  /** Milliseconds after which shared files expire on the server (for messages without `expiresAt`). */
+  declare expireAfter: number | undefined;
   declare private atEnd: boolean;
   declare private newBelow: number;
   declare private expanded: ReadonlySet<string>;
   /** Messages whose image did not load (expired or gone): they show a placeholder. */
   declare private broken: ReadonlySet<string>;
+  /** The items in the DOM. */
+  declare private span: Span;
+  /** The time attachments' expiry is judged by; moves on when the next one expires. */
+  declare private now: number;
+  /** What the live region says: the newest incoming message. */
+  declare private announcement: string;
 
+  private items: Item[] = [];
+  private index = new Map<string, number>();
+  private heights = new Map<string, number>();
+  /** The top of each item in list coordinates; one more entry than items (the total height). */
+  private offsets: number[] = [0];
+  /** Follow new messages: the reader is at the end. */
   private stick = true;
+  /**
+   * The first item in view and where its bottom edge is (from the viewport's top), kept through
+   * changes. The bottom edge, because a message's top padding changes when its group does.
+   */
+  private anchor: { key: string; bottom: number } | undefined;
+  private observer: ResizeObserver | undefined;
+  private observed = new Set<Element>();
+  private asked = false;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -71,62 +129,314 @@ export class McMessageList extends LitElement {
     this.peer = '';
     this.divider = undefined;
     this.typing = [];
+    this.history = undefined;
+    this.expireAfter = undefined;
     this.atEnd = true;
     this.newBelow = 0;
     this.expanded = new Set();
     this.broken = new Set();
+    this.span = { start: 0, end: 0 };
+    this.now = Date.now();
+    this.announcement = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.observer = new ResizeObserver((entries) => {
+      let changed = false;
+      for (const entry of entries) changed = this.measure(entry.target as HTMLElement) || changed;
+      if (changed) this.reflow();
+    });
+    for (const el of this.observed) this.observer.observe(el);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+    this.observer = undefined;
+    clearTimeout(this.expiryTimer);
   }
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector('.log');
   }
 
+  private get topSpacer(): HTMLElement | null {
+    return this.renderRoot.querySelector('.spacer.top');
+  }
+
   /** Scrolls to the newest message. */
   scrollToEnd(): void {
-    const log = this.log;
-    if (log) log.scrollTop = log.scrollHeight;
+    this.stick = true;
     this.atEnd = true;
     this.newBelow = 0;
+    const tail = this.tail();
+    if (tail.start !== this.span.start || tail.end !== this.span.end) this.span = tail;
+    else this.reflow();
+  }
+
+  /** The window at the end of the list. */
+  private tail(): Span {
+    const log = this.log;
+    const height = log?.clientHeight || 600;
+    const total = this.offsets[this.offsets.length - 1]!;
+    return windowFor(this.offsets, Math.max(0, total - height), height, LIMITS);
+  }
+
+  /** The window around item `at`, with it near the viewport's top. */
+  private around(at: number): Span {
+    const height = this.log?.clientHeight || 600;
+    return windowFor(this.offsets, Math.max(0, this.offsets[at]! - 8), height, LIMITS);
+  }
+
+  private estimate(item: Item): number {
+    return this.heights.get(item.key) ?? ESTIMATE[item.kind];
+  }
+
+  private computeOffsets(): void {
+    const offsets = new Array<number>(this.items.length + 1);
+    let top = 0;
+    this.items.forEach((item, i) => {
+      offsets[i] = top;
+      top += this.estimate(item);
+    });
+    offsets[this.items.length] = top;
+    this.offsets = offsets;
+  }
+
+  /** Records an item's rendered height; true when it changed. */
+  private measure(el: HTMLElement): boolean {
+    const key = el.dataset['key'];
+    if (!key || !el.isConnected) return false;
+    const height = el.getBoundingClientRect().height;
+    if (Math.abs((this.heights.get(key) ?? -1) - height) < 0.5) return false;
+    this.heights.set(key, height);
+    return true;
+  }
+
+  /** The window for where the log is scrolled now. */
+  private visibleSpan(): Span {
+    const log = this.log;
+    const spacer = this.topSpacer;
+    if (!log || !spacer) return this.span;
+    return windowFor(this.offsets, log.scrollTop - spacer.offsetTop, log.clientHeight, LIMITS);
+  }
+
+  /**
+   * Remembers the first message in view (else the first item: day headings move when older
+   * messages of their day arrive), to keep it in place through the next change.
+   */
+  private saveAnchor(): void {
+    const log = this.log;
+    if (!log) return;
+    const top = log.getBoundingClientRect().top;
+    let fallback: HTMLElement | undefined;
+    for (const el of log.querySelectorAll<HTMLElement>('.item')) {
+      if (el.getBoundingClientRect().bottom <= top) continue;
+      fallback ??= el;
+      if (el.classList.contains('row')) {
+        this.anchor = { key: el.dataset['key']!, bottom: el.getBoundingClientRect().bottom - top };
+        return;
+      }
+    }
+    this.anchor = fallback && {
+      key: fallback.dataset['key']!,
+      bottom: fallback.getBoundingClientRect().bottom - top,
+    };
+  }
+
+  /**
+   * Makes the DOM match the model after a change: spacer heights from the offsets, then the
+   * scroll position — at the end when following, else with the anchor item where it was.
+   */
+  private reflow(): void {
+    const log = this.log;
+    if (!log) return;
+    this.computeOffsets();
+    const { start, end } = this.span;
+    const total = this.offsets[this.offsets.length - 1]!;
+    const top = this.topSpacer;
+    const bottom = this.renderRoot.querySelector<HTMLElement>('.spacer.bottom');
+    // CSSOM, not a style attribute: allowed under a strict Content-Security-Policy.
+    if (top) top.style.height = `${this.offsets[Math.min(start, this.items.length)] ?? 0}px`;
+    if (bottom)
+      bottom.style.height = `${Math.max(0, total - (this.offsets[Math.min(end, this.items.length)] ?? total))}px`;
+    if (this.stick) {
+      log.scrollTop = log.scrollHeight;
+    } else if (this.anchor) {
+      const el = log.querySelector<HTMLElement>(`.item[data-key="${CSS.escape(this.anchor.key)}"]`);
+      if (el) {
+        const delta =
+          el.getBoundingClientRect().bottom - log.getBoundingClientRect().top - this.anchor.bottom;
+        if (Math.abs(delta) >= 1) log.scrollTop += delta;
+      }
+    }
+    this.saveAnchor();
+    const next = this.visibleSpan();
+    if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
+    this.maybeAskForMore();
+  }
+
+  /** Near the top with more history to load: ask for it (once per request). */
+  private maybeAskForMore(): void {
+    const log = this.log;
+    const history = this.history;
+    if (!log || !history || history.loading || history.complete || history.error || this.asked) return;
+    if (this.span.start > 0 || log.scrollTop > NEAR_TOP) return;
+    this.asked = true;
+    this.dispatchEvent(new CustomEvent('history-more'));
   }
 
   private onScroll(): void {
     const log = this.log;
     if (!log) return;
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
+    this.stick = atEnd;
     if (atEnd !== this.atEnd) this.atEnd = atEnd;
     if (atEnd && this.newBelow) this.newBelow = 0;
+    this.saveAnchor();
+    const next = this.visibleSpan();
+    if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
+    this.maybeAskForMore();
+  }
+
+  /** Files dragged over the messages can be dropped there too (the composer sends them). */
+  private onDragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }
+
+  private onDrop(event: DragEvent): void {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (!files.length) return;
+    event.preventDefault();
+    this.dispatchEvent(new CustomEvent<{ files: File[] }>('files-drop', { detail: { files } }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('messages') && this.hasUpdated) {
-      const log = this.log;
-      this.stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
+    if (changed.has('history')) this.asked = false;
+    if (!changed.has('messages') && !changed.has('divider') && this.hasUpdated) return;
+    const before = this.items;
+    const oldIndex = this.index;
+    const { start } = this.span;
+    this.items = flatten(layout(this.messages, this.divider));
+    this.index = new Map(this.items.map((item, i) => [item.key, i]));
+    this.computeOffsets();
+    if (!this.hasUpdated) {
+      const at = this.divider ? this.items.findIndex((item) => item.kind === 'divider') : -1;
+      this.stick = at === -1;
+      this.span = at === -1 ? this.tail() : this.around(at);
+      return;
+    }
+    const log = this.log;
+    if (log) this.stick = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
+    // A page of history arriving is not news: only messages added while no page arrived are.
+    if (!changed.has('history')) this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
+    if (this.stick) {
+      this.span = this.tail();
+      return;
+    }
+    // Keep the same items in the DOM when items were added above them: follow the anchor (a
+    // message; day headings move when older messages of their day arrive), else the first item.
+    const key = this.anchor?.key ?? before[start]?.key;
+    const was = key === undefined ? undefined : oldIndex.get(key);
+    const moved = key === undefined ? undefined : this.index.get(key);
+    const shift = was === undefined || moved === undefined ? 0 : moved - was;
+    const count = this.items.length;
+    const from = Math.max(0, Math.min(count - 1, this.span.start + shift));
+    const to = Math.max(from, Math.min(count, this.span.end + shift));
+    this.span = windowFor(this.offsets, this.offsets[from]!, this.offsets[to]! - this.offsets[from]!, {
+      ...LIMITS,
+      overscan: 0,
+    });
+  }
+
+  /** Handles messages added at the end: follow them, or count them on the jump button; announce. */
+  private noteAdded(before: readonly Message[] | undefined): void {
+    if (!before) return;
+    let added: readonly Message[] = this.messages;
+    if (before.length) {
+      const last = keyOf(before[before.length - 1]!);
+      let at = this.messages.length - 1;
+      while (at >= 0 && keyOf(this.messages[at]!) !== last) at -= 1;
+      added = at === -1 ? [] : this.messages.slice(at + 1);
+    }
+    if (!added.length) return;
+    const incoming = added.filter((m) => m.direction === 'in');
+    if (added.some((m) => m.direction === 'out')) this.stick = true;
+    if (!this.stick) this.newBelow += incoming.length;
+    const newest = incoming[incoming.length - 1];
+    if (newest) {
+      const who = newest.kind === 'groupchat' ? actorOf(newest) : displayName(newest.conversation);
+      const text =
+        newest.body.length > ANNOUNCE
+          ? `${newest.body.slice(0, cutAt(newest.body, ANNOUNCE))}…`
+          : newest.body;
+      this.announcement = `${who}: ${text}`;
     }
   }
 
   protected override firstUpdated(): void {
-    const divider = this.renderRoot.querySelector('.divider');
     const log = this.log;
+    const divider = this.renderRoot.querySelector('.divider');
+    this.measureAll();
+    this.computeOffsets();
     // Open at the first unread message. (Not scrollIntoView: that would scroll the host page too.)
-    if (divider && log) {
+    this.reflow();
+    if (divider && log && !this.stick) {
       log.scrollTop += divider.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
-    } else this.scrollToEnd();
+      this.saveAnchor();
+    }
     this.onScroll();
   }
 
-  /** An image loaded (or failed and became a placeholder): stay at the end if the reader was. */
-  private onMedia(): void {
-    if (this.atEnd) this.scrollToEnd();
+  private measureAll(): boolean {
+    const log = this.log;
+    if (!log) return false;
+    let changed = false;
+    const seen = new Set<Element>();
+    for (const el of log.querySelectorAll<HTMLElement>('.item')) {
+      seen.add(el);
+      changed = this.measure(el) || changed;
+      if (!this.observed.has(el)) {
+        this.observed.add(el);
+        this.observer?.observe(el);
+      }
+    }
+    for (const el of this.observed) {
+      if (!seen.has(el)) {
+        this.observed.delete(el);
+        this.observer?.unobserve(el);
+      }
+    }
+    return changed;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // `broken` is private, so not among the keys `PropertyValues<this>` knows.
-    if ((changed as Map<PropertyKey, unknown>).has('broken')) this.onMedia();
-    const before = changed.get('messages') as readonly Message[] | undefined;
-    if (!before) return;
-    const added = this.messages.slice(before.length);
-    if (this.stick || added.some((m) => m.direction === 'out')) this.scrollToEnd();
-    else this.newBelow += added.filter((m) => m.direction === 'in').length;
+    this.measureAll();
+    this.reflow();
+    if (changed.has('messages') || changed.has('expireAfter')) this.scheduleExpiry();
+  }
+
+  /** Re-renders when the next shared file expires, so that it turns into its placeholder. */
+  private scheduleExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    const now = Date.now();
+    let next = Infinity;
+    for (const m of this.messages) {
+      const at = expiryOf(m, this.expireAfter);
+      if (at !== undefined && at > now && at < next) next = at;
+    }
+    if (next === Infinity) return;
+    // setTimeout's limit is about 24.8 days; check again by then.
+    this.expiryTimer = setTimeout(
+      () => {
+        this.now = Date.now();
+        this.scheduleExpiry();
+      },
+      Math.min(next - now + 50, 2 ** 31 - 1),
+    );
   }
 
   private toggle(id: string): void {
@@ -147,7 +457,8 @@ export class McMessageList extends LitElement {
     const i = this.i18n;
     const name = a.name || i.t('attachment.file');
     const open = i.t('attachment.open', { name });
-    if (this.broken.has(m.id)) {
+    const expiry = expiryOf(m, this.expireAfter);
+    if (this.broken.has(m.id) || (expiry !== undefined && expiry <= Math.max(this.now, Date.now()))) {
       return html`<p class="file expired" part="file">
         ${alertIcon}<span>${i.t('attachment.expired', { name })}</span>
       </p>`;
@@ -166,7 +477,6 @@ export class McMessageList extends LitElement {
           loading="lazy"
           decoding="async"
           referrerpolicy="no-referrer"
-          @load=${this.onMedia}
           @error=${() => (this.broken = new Set(this.broken).add(m.id))}
       /></a>`;
     }
@@ -228,39 +538,96 @@ export class McMessageList extends LitElement {
     </div>`;
   }
 
-  private renderRow(row: Row): TemplateResult {
+  private renderItem(item: Item): TemplateResult {
     const i = this.i18n;
-    switch (row.kind) {
+    switch (item.kind) {
       case 'day':
-        return html`<div class="day">${i.day(row.date)}</div>`;
+        return html`<div class="item day" data-key=${item.key}>${i.day(item.date)}</div>`;
       case 'divider':
-        return html`<div class="divider" part="divider">
-          ${i.plural('conversation.newMessages', row.count)}
+        return html`<div class="item divider" part="divider" data-key=${item.key}>
+          ${i.plural('conversation.newMessages', item.count)}
         </div>`;
-      case 'group': {
-        const sender = row.direction === 'out' ? i.t('conversation.you') : displayName(row.from);
-        return html`<div class="group ${row.direction}">
-          <span class="sr-only">${sender}:</span>${row.messages.map((m) => this.renderMessage(m))}
+      case 'message': {
+        const sender = item.direction === 'out' ? i.t('conversation.you') : displayName(item.from);
+        return html`<div
+          class="item row ${item.direction} ${item.first ? 'first' : ''} ${item.last ? 'last' : ''}"
+          data-key=${item.key}
+        >
+          ${item.first ? html`<span class="sr-only">${sender}:</span>` : nothing}${this.renderMessage(item.message)}
         </div>`;
       }
     }
   }
 
+  /** The top of the list: loading older history, a failure with a retry, or the archive's horizon. */
+  private renderHistory(): TemplateResult | typeof nothing {
+    const i = this.i18n;
+    const h = this.history;
+    if (!h) return nothing;
+    if (h.loading) {
+      return html`<p class="history loading" part="history">
+        ${spinnerIcon}<span>${i.t('history.loading')}</span>
+      </p>`;
+    }
+    if (h.error) {
+      return html`<p class="history error" part="history">
+        <span>${i.t('history.error')}</span>
+        <button
+          class="link"
+          @click=${() => {
+            this.asked = true;
+            this.dispatchEvent(new CustomEvent('history-more'));
+          }}
+        >
+          ${i.t('history.retry')}
+        </button>
+      </p>`;
+    }
+    if (h.complete && !h.empty && this.messages.length) {
+      return html`<p class="history horizon" part="history">
+        <span>${i.t('history.horizon')}</span>${
+          h.horizon
+            ? html`<span class="since">${i.t('history.horizonDate', { date: i.dateTime(h.horizon) })}</span>`
+            : nothing
+        }
+      </p>`;
+    }
+    return nothing;
+  }
+
   protected override render() {
     const i = this.i18n;
     const name = displayName(this.peer);
-    const rows = layout(this.messages, this.divider);
+    const { start, end } = this.span;
+    const shown = this.items.slice(start, end);
     return html`<div
         class="log"
         part="log"
         role="log"
-        aria-live="polite"
+        aria-live="off"
         aria-label=${i.t('conversation.log', { name })}
+        aria-busy=${this.history?.loading ? 'true' : 'false'}
         tabindex="0"
         @scroll=${this.onScroll}
+        @dragover=${this.onDragOver}
+        @drop=${this.onDrop}
       >
-        ${rows.length ? rows.map((row) => this.renderRow(row)) : html`<p class="empty">${i.t('conversation.empty')}</p>`}
+        ${this.renderHistory()}
+        <div class="spacer top" aria-hidden="true"></div>
+        ${
+          this.items.length
+            ? repeat(
+                shown,
+                (item) => item.key,
+                (item) => this.renderItem(item),
+              )
+            : this.history?.loading
+              ? nothing
+              : html`<p class="empty">${i.t('conversation.empty')}</p>`
+        }
+        <div class="spacer bottom" aria-hidden="true"></div>
       </div>
+      <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <div class="typing" part="typing" aria-live="polite">
         ${
           this.typing.length

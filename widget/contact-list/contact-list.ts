@@ -1,0 +1,282 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { Contact, Jid } from '../../sdk/index.js';
+import type { Localizer } from '../i18n/index.js';
+import { blockIcon, chatIcon, moreIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
+import { avatarStyles, hue, initials } from '../shared/people.js';
+import { base } from '../theme/base.js';
+import { listStyles, styles } from './contact-list.styles.js';
+import { contactName, matches, type ContactRequest } from './model.js';
+
+/**
+ * Initials of `name` on the color of `key` (an address: the same person always gets the same
+ * color). Decorative: the name is always next to it.
+ */
+export function initialsAvatar(key: string, name: string, size: 'small' | 'large' = 'large'): TemplateResult {
+  return html`<span class="avatar ${size} hue-${hue(key)}" aria-hidden="true">${initials(name)}</span>`;
+}
+
+/** A picture when the contact has one, else initials in the address's color; with a presence dot. */
+export function contactAvatar(
+  contact: Pick<Contact, 'jid' | 'avatar' | 'name' | 'nickname'>,
+  show?: string,
+): TemplateResult {
+  return html`<span class="avatar-wrap">
+    ${
+      contact.avatar
+        ? html`<img class="avatar photo" src=${contact.avatar} alt="" />`
+        : initialsAvatar(contact.jid, contactName(contact))
+    }
+    ${show ? html`<span class="presence-dot ${show}" aria-hidden="true"></span>` : nothing}
+  </span>`;
+}
+
+/**
+ * `<mc-contact-list>`: the contacts with avatar, presence and status text, unread counts, a
+ * search field, pending contact requests to accept or deny, and per contact a menu to block,
+ * unblock or remove it. Internal to `<mailbox-chat>`, which it tells about choices with
+ * `contact-open`, `contact-add-request`, `request-answer`, `contact-block` and `contact-remove`.
+ */
+export class McContactList extends LitElement {
+  static override styles = [base, avatarStyles, listStyles, styles];
+  static override properties = {
+    i18n: { attribute: false },
+    contacts: { attribute: false },
+    requests: { attribute: false },
+    blocked: { attribute: false },
+    unread: { attribute: false },
+    query: { state: true },
+    menu: { state: true },
+  };
+
+  declare i18n: Localizer;
+  declare contacts: readonly Contact[];
+  declare requests: readonly ContactRequest[];
+  /** Whether an address is blocked. */
+  declare blocked: (jid: Jid) => boolean;
+  /** Unread messages by conversation. */
+  declare unread: ReadonlyMap<Jid, number>;
+  declare private query: string;
+  /** The contact whose menu is open. */
+  declare private menu: Jid | undefined;
+
+  constructor() {
+    super();
+    this.contacts = [];
+    this.requests = [];
+    this.blocked = () => false;
+    this.unread = new Map();
+    this.query = '';
+    this.menu = undefined;
+  }
+
+  /** Focuses the first contact, else the search field, else "add contact". */
+  focusFirst(): void {
+    const root = this.renderRoot;
+    (
+      root.querySelector<HTMLElement>('.item') ??
+      root.querySelector<HTMLElement>('.search input') ??
+      root.querySelector<HTMLElement>('.add')
+    )?.focus();
+  }
+
+  private emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail }));
+  }
+
+  private async toggleMenu(jid: Jid): Promise<void> {
+    this.menu = this.menu === jid ? undefined : jid;
+    if (!this.menu) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.menu button')?.focus();
+  }
+
+  private async closeMenu(event: KeyboardEvent): Promise<void> {
+    if (event.key !== 'Escape' || !this.menu) return;
+    // Escape closes the menu first; the next one closes the panel.
+    event.stopPropagation();
+    const jid = this.menu;
+    this.menu = undefined;
+    await this.updateComplete;
+    this.moreButton(jid)?.focus();
+  }
+
+  private moreButton(jid: Jid): HTMLElement | undefined {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('.more')].find((b) => b.dataset.jid === jid);
+  }
+
+  private async removeContact(jid: Jid): Promise<void> {
+    this.menu = undefined;
+    this.emit('contact-remove', { jid });
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.search input')?.focus();
+  }
+
+  private async answer(jid: Jid, accept: boolean): Promise<void> {
+    this.emit('request-answer', { jid, accept });
+    // The request goes away: keep focus in the list.
+    await this.updateComplete;
+    if (!this.shadowRoot?.activeElement) this.focusFirst();
+  }
+
+  private statusText(contact: Contact, blocked: boolean): string {
+    const i = this.i18n;
+    if (blocked) return i.t('contacts.blocked');
+    if (contact.subscription === 'none' || contact.subscription === 'from') {
+      if (contact.ask) return i.t('contacts.pending');
+    }
+    const show = i.t(`presence.${contact.presence.show}`);
+    return contact.presence.status ? `${show} · ${contact.presence.status}` : show;
+  }
+
+  private renderRequest(request: ContactRequest) {
+    const i = this.i18n;
+    const name = request.nickname || contactName({ jid: request.jid });
+    return html`<li class="request">
+      ${contactAvatar({ jid: request.jid, ...(request.nickname ? { nickname: request.nickname } : {}) })}
+      <span class="main">
+        <span class="name">${name}</span>
+        <span class="status">${request.jid} ${i.t('contacts.requestText')}</span>
+      </span>
+      <span class="request-actions">
+        <button
+          class="button small"
+          aria-label=${i.t('contacts.acceptFrom', { name })}
+          @click=${() => this.answer(request.jid, true)}
+        >
+          ${i.t('contacts.accept')}
+        </button>
+        <button
+          class="button small secondary"
+          aria-label=${i.t('contacts.denyFrom', { name })}
+          @click=${() => this.answer(request.jid, false)}
+        >
+          ${i.t('contacts.deny')}
+        </button>
+      </span>
+    </li>`;
+  }
+
+  private renderContact(contact: Contact, index: number) {
+    const i = this.i18n;
+    const name = contactName(contact);
+    const blocked = this.blocked(contact.jid);
+    const unread = this.unread.get(contact.jid) ?? 0;
+    const open = this.menu === contact.jid;
+    const menuId = `menu-${index}`;
+    return html`<li class="contact ${blocked ? 'is-blocked' : ''}">
+      <div class="contact-row">
+        <button
+          class="item"
+          data-jid=${contact.jid}
+          title=${contact.jid}
+          @click=${() => this.emit('contact-open', { jid: contact.jid })}
+        >
+          ${contactAvatar(contact, blocked ? undefined : contact.presence.show)}
+          <span class="main">
+            <span class="name">${name}</span>
+            <span class="status">${this.statusText(contact, blocked)}</span>
+          </span>
+          ${
+            unread
+              ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span
+                  ><span class="sr-only">${i.plural('list.unread', unread)}</span>`
+              : nothing
+          }
+        </button>
+        <button
+          class="icon-button more"
+          data-jid=${contact.jid}
+          aria-label=${i.t('contacts.more', { name })}
+          title=${i.t('contacts.more', { name })}
+          aria-expanded=${open ? 'true' : 'false'}
+          aria-controls=${open ? menuId : nothing}
+          @click=${() => this.toggleMenu(contact.jid)}
+        >
+          ${moreIcon}
+        </button>
+      </div>
+      ${
+        open
+          ? html`<div class="menu" id=${menuId} @keydown=${this.closeMenu}>
+              <button class="menu-item" @click=${() => this.emit('contact-open', { jid: contact.jid })}>
+                ${chatIcon}${i.t('contacts.chat')}
+              </button>
+              <button
+                class="menu-item"
+                @click=${() => this.emit('contact-block', { jid: contact.jid, blocked: !blocked })}
+              >
+                ${blockIcon}${blocked ? i.t('contacts.unblock') : i.t('contacts.block')}
+              </button>
+              <button class="menu-item danger" @click=${() => this.removeContact(contact.jid)}>
+                ${trashIcon}${i.t('contacts.remove')}
+              </button>
+            </div>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  protected override render() {
+    const i = this.i18n;
+    const shown = this.contacts.filter((c) => matches(c, this.query));
+    // Blocked contacts stay findable (to unblock them), marked and after the others.
+    const ordered = [
+      ...shown.filter((c) => !this.blocked(c.jid)),
+      ...shown.filter((c) => this.blocked(c.jid)),
+    ];
+    return html`<div class="head">
+        <h2>${i.t('contacts.title')}</h2>
+        <button
+          class="icon-button add"
+          aria-label=${i.t('contacts.add')}
+          title=${i.t('contacts.add')}
+          @click=${() => this.emit('contact-add-request', {})}
+        >
+          ${userPlusIcon}
+        </button>
+      </div>
+      ${
+        this.contacts.length
+          ? html`<div class="search">
+              ${searchIcon}
+              <input
+                class="field"
+                type="search"
+                aria-label=${i.t('contacts.search')}
+                placeholder=${i.t('contacts.search')}
+                .value=${this.query}
+                @input=${(event: InputEvent) => (this.query = (event.target as HTMLInputElement).value)}
+              />
+            </div>`
+          : nothing
+      }
+      <div class="scroll">
+        ${
+          this.requests.length
+            ? html`<section class="requests" aria-labelledby="requests-title">
+                <h3 id="requests-title">${i.t('contacts.requests')}</h3>
+                <ul>
+                  ${this.requests.map((r) => this.renderRequest(r))}
+                </ul>
+              </section>`
+            : nothing
+        }
+        ${
+          ordered.length
+            ? html`<ul aria-label=${i.t('contacts.title')}>
+                ${ordered.map((c, index) => this.renderContact(c, index))}
+              </ul>`
+            : this.contacts.length
+              ? html`<p class="none" role="status">
+                  ${i.t('contacts.noMatch', { query: this.query.trim() })}
+                </p>`
+              : html`<div class="empty">
+                  <p><strong>${i.t('contacts.empty')}</strong>${i.t('contacts.emptyHint')}</p>
+                  <button class="button" @click=${() => this.emit('contact-add-request', {})}>
+                    ${userPlusIcon}${i.t('contacts.add')}
+                  </button>
+                </div>`
+        }
+      </div>`;
+  }
+}

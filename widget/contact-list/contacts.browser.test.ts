@@ -1,0 +1,411 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RoomInvite } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { eventually, friends, useClients } from '../../test/rig/clients.js';
+import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+// The widget's contacts, rooms and notifications, in Chromium against the real Prosody, with
+// SDK clients as the other people.
+
+const xmpp = inject('xmpp');
+const client = useClients();
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+beforeAll(async () => {
+  pages = writePages({
+    people: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+    phone: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>' },
+  });
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+/** Records every `new Notification(…)` the page makes (the real one is still shown). */
+const RECORD_NOTIFICATIONS = () => {
+  const Real = window.Notification;
+  const seen: Array<{ title: string; body?: string }> = [];
+  (window as unknown as { notifications: typeof seen }).notifications = seen;
+  window.Notification = class extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      seen.push({ title, ...(options?.body ? { body: options.body } : {}) });
+      super(title, options);
+    }
+  };
+};
+
+async function open(options: { notifications?: boolean; phone?: boolean } = {}) {
+  const page = await browser.newPage({
+    viewport: options.phone ? { width: 360, height: 640 } : { width: 480, height: 680 },
+    ...(options.notifications ? { permissions: ['notifications'] } : {}),
+  });
+  if (options.notifications) await page.addInitScript(RECORD_NOTIFICATIONS);
+  const { errors } = watchPage(page);
+  await page.goto(`${portal.url}${options.phone ? 'phone' : 'people'}.html`);
+  await page.waitForFunction(() => customElements.get('mailbox-chat'));
+  return { page, errors, chat: page.locator('mailbox-chat') };
+}
+
+async function logIn(chat: Locator, account: TestAccount): Promise<void> {
+  await chat.getByLabel('E-mail address').fill(account.jid);
+  await chat.getByLabel('Password').fill(account.password);
+  await chat.getByRole('button', { name: 'Sign in' }).click();
+  await poll(() => chat.getByRole('status').first().textContent()).toBe('Online');
+}
+
+/** What has focus, seen through the widget's shadow roots. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active ? `${active.tagName.toLowerCase()}${active.id ? `#${active.id}` : ''}` : '';
+  });
+
+const setTheme = (page: Page, theme: 'light' | 'dark') =>
+  page.evaluate((t) => document.querySelector('mailbox-chat')!.setAttribute('theme', t), theme);
+
+/** Axe finds nothing in light and in dark. */
+async function accessible(page: Page): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    expect(await axeViolations(page), theme).toEqual([]);
+  }
+  await setTheme(page, 'light');
+}
+
+/** Emulates another tab coming to the front (`hidden`) or this one again (`visible`). */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => s === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+
+/** Polls like `expect.poll`, giving the server and the other clients time (presence, rooms). */
+const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 10_000, interval: 50 });
+
+const row = (chat: Locator, jid: string) => chat.locator(`mc-contact-list .item[data-jid="${jid}"]`);
+
+describe('<mailbox-chat> contacts', () => {
+  it('shows contacts with live presence; adds, removes, accepts, denies, blocks and unblocks', async () => {
+    const { a, b: ben, anna, ben: benAccount } = await friends(client, 'Ben Brandt');
+    await a.disconnect();
+    const [caraAccount, daveAccount, eveAccount] = await createAccounts(3);
+    const cara = client(caraAccount!);
+    const dave = client(daveAccount!);
+    const eve = client(eveAccount!);
+    await Promise.all([cara.connect(), dave.connect(), eve.connect()]);
+    cara.on('subscription:request', ({ jid }) => cara.contacts.approve(jid));
+
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna);
+    const contactsTab = chat.getByRole('tab', { name: 'Contacts' });
+    await contactsTab.click();
+    expect(await contactsTab.getAttribute('aria-selected')).toBe('true');
+
+    // Ben is online; his presence follows him live.
+    const benRow = row(chat, benAccount.jid);
+    await poll(() => benRow.textContent()).toContain('Ben Brandt');
+    await poll(() => benRow.textContent()).toContain('Available');
+    ben.presence.set({ show: 'away', status: 'In a meeting' });
+    await poll(() => benRow.textContent()).toContain('Away · In a meeting');
+    expect(await benRow.locator('.presence-dot.away').count()).toBe(1);
+
+    // Add Cara from the dialog; focus comes back to the button that opened it.
+    const add = chat.getByRole('button', { name: 'Add contact' }).first();
+    await add.click();
+    const dialog = chat.getByRole('dialog', { name: 'Add a contact' });
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await focused(page)).toBe('input#contact-jid');
+    await page.keyboard.type('not an address');
+    await page.keyboard.press('Enter');
+    expect(await dialog.getByRole('alert').textContent()).toBe('Enter an address like name@example.com.');
+    await dialog.getByLabel('E-mail address').fill(caraAccount!.jid);
+    await dialog.getByLabel('Name (optional)').fill('Cara Castell');
+    await accessible(page);
+    await screenshot(page, 'contacts-add-light');
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await poll(() => chat.getByRole('dialog').count()).toBe(0);
+    expect(await chat.locator('mc-contact-list .add').evaluate((el) => el.matches(':focus'))).toBe(true);
+    const caraRow = row(chat, caraAccount!.jid);
+    await poll(() => caraRow.textContent()).toContain('Cara Castell');
+    await poll(() => caraRow.textContent()).toContain('Available');
+    await eventually(() => cara.contacts.get(anna.jid)?.subscription === 'both');
+
+    // Dave asks to see Anna's presence: she accepts, and he becomes a contact.
+    await dave.contacts.add(anna.jid);
+    const requests = chat.getByRole('region', { name: 'Contact requests' });
+    await poll(() => requests.textContent()).toContain(daveAccount!.jid);
+    expect(await contactsTab.textContent()).toContain('1');
+    await accessible(page);
+    await screenshot(page, 'contacts-light');
+    await setTheme(page, 'dark');
+    await screenshot(page, 'contacts-dark');
+    await setTheme(page, 'light');
+    await chat.getByRole('button', { name: `Accept the request from ${daveAccount!.user}` }).click();
+    await poll(() => requests.count()).toBe(0);
+    await eventually(() => dave.contacts.get(anna.jid)?.subscription === 'both');
+    await poll(() => row(chat, daveAccount!.jid).textContent()).toContain('Available');
+
+    // Eve asks too: Anna denies, and Eve does not get to see her presence.
+    await eve.contacts.add(anna.jid);
+    await poll(() => requests.textContent()).toContain(eveAccount!.jid);
+    await chat.getByRole('button', { name: `Deny the request from ${eveAccount!.user}` }).click();
+    await poll(() => requests.count()).toBe(0);
+    await eventually(() => eve.contacts.get(anna.jid)?.ask === false);
+    expect(eve.contacts.get(anna.jid)?.subscription).toBe('none');
+    expect(await row(chat, eveAccount!.jid).count()).toBe(0);
+
+    // Dave is removed again from his menu; focus stays in the list.
+    await chat.getByRole('button', { name: `More for ${daveAccount!.user}` }).click();
+    await chat.getByRole('button', { name: 'Remove contact' }).click();
+    await poll(() => row(chat, daveAccount!.jid).count()).toBe(0);
+    expect(await chat.getByLabel('Search contacts').evaluate((el) => el.matches(':focus'))).toBe(true);
+
+    // Block Cara from her menu: the server's list changes and her row says so; then unblock.
+    await chat.getByRole('button', { name: 'More for Cara Castell' }).click();
+    expect(
+      await chat.getByRole('button', { name: 'Send a message' }).evaluate((el) => el.matches(':focus')),
+    ).toBe(true);
+    await chat.getByRole('button', { name: 'Block', exact: true }).click();
+    await poll(() => caraRow.textContent()).toContain('Blocked');
+    await eventually(() => cara.contacts.get(anna.jid)?.presence.show === 'offline');
+    await chat.getByRole('button', { name: 'Unblock' }).click();
+    await poll(() => caraRow.textContent()).not.toContain('Blocked');
+    await page.keyboard.press('Escape');
+    expect(await chat.getByRole('button', { name: 'Unblock' }).count()).toBe(0);
+    expect(
+      await chat.getByRole('button', { name: 'More for Cara Castell' }).getAttribute('aria-expanded'),
+    ).toBe('false');
+
+    // Search filters the list; a contact opens its conversation.
+    await chat.getByLabel('Search contacts').fill('cast');
+    await poll(() => chat.locator('mc-contact-list .item').count()).toBe(1);
+    await caraRow.click();
+    await poll(() => chat.getByRole('heading', { name: 'Cara Castell' }).isVisible()).toBe(true);
+    const incoming = new Promise<string>((resolve) =>
+      cara.on('message', ({ message }) => resolve(message.body)),
+    );
+    await page.keyboard.type('Hello Cara');
+    await page.keyboard.press('Enter');
+    expect(await incoming).toBe('Hello Cara');
+
+    // The tabs are one Tab stop, moved through with the arrow keys.
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    await chat.getByRole('tab', { name: 'Contacts' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toBe('button#tab-rooms');
+    expect(await chat.getByRole('tab', { name: 'Rooms' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Home');
+    expect(await focused(page)).toBe('button#tab-chats');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> rooms', () => {
+  it('creates an archived room, shows its people, invites, chats with two peers and leaves', async () => {
+    const [anna, benAccount, caraAccount] = await createAccounts(3);
+    const ben = client(benAccount!);
+    const cara = client(caraAccount!);
+    await Promise.all([ben.connect(), cara.connect()]);
+    const invited = new Promise<RoomInvite>((resolve) =>
+      cara.on('room:invite', ({ invite }) => resolve(invite)),
+    );
+
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna!);
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    await chat.getByRole('button', { name: 'Join or create a room' }).first().click();
+    const dialog = chat.getByRole('dialog', { name: 'Join or create a room' });
+    expect(await focused(page)).toBe('input#room');
+
+    // Joining a room that does not exist says so.
+    const name = `Team Nordlicht ${Math.random().toString(36).slice(2, 7)}`;
+    await dialog.getByLabel('Room address or name').fill(name);
+    await dialog.getByRole('button', { name: 'Join room' }).click();
+    await poll(() => dialog.getByRole('alert').textContent()).toBe('There is no room at this address.');
+
+    // Create it, with the archive on.
+    await dialog.getByRole('radio', { name: 'Create' }).check();
+    await dialog.getByLabel('Room name').fill(name);
+    const slug = name.toLowerCase().replace(/ /g, '-');
+    const jid = `${slug}@conference.${xmpp.domain}`;
+    expect(await dialog.textContent()).toContain(`Address: ${jid}`);
+    expect(await dialog.textContent()).toContain('mailbox does not archive rooms unless this is on');
+    const archive = dialog.getByRole('switch', { name: 'Keep an archive of the messages' });
+    expect(await archive.isChecked()).toBe(false);
+    await archive.check();
+    await accessible(page);
+    await screenshot(page, 'room-dialog-light');
+    await setTheme(page, 'dark');
+    await screenshot(page, 'room-dialog-dark');
+    await setTheme(page, 'light');
+    await dialog.getByRole('button', { name: 'Create room' }).click();
+    await poll(() => chat.getByRole('heading', { name }).count()).toBe(1);
+    expect((await ben.rooms.info(jid)).archived).toBe(true);
+
+    // Ben joins; the room's details show both, with affiliations; Cara is invited and comes.
+    const benRoom = await ben.rooms.join(jid, { nick: 'ben' });
+    await chat.getByRole('button', { name: 'Room details' }).click();
+    const info = chat.getByRole('dialog', { name });
+    const people = info.getByRole('list', { name: /People in this room/ });
+    await poll(() => people.textContent()).toContain('ben');
+    expect(await people.textContent()).toContain(`${anna!.user} (you)`);
+    expect(await people.textContent()).toContain('Owner');
+    expect(await info.textContent()).toContain('Messages in this room are archived.');
+    await info.getByLabel('Invite someone').fill(caraAccount!.jid);
+    await info.getByRole('button', { name: 'Invite', exact: true }).click();
+    expect(await info.getByRole('status').textContent()).toBe(`${caraAccount!.jid} has been invited.`);
+    expect((await invited).room).toBe(jid);
+    const caraRoom = await cara.rooms.join(jid, { nick: 'cara' });
+    await poll(() => people.textContent()).toContain('cara');
+    await accessible(page);
+    await screenshot(page, 'room-info-light');
+    await page.keyboard.press('Escape');
+    await poll(() => chat.getByRole('dialog').count()).toBe(0);
+    expect(
+      await chat.getByRole('button', { name: 'Room details' }).evaluate((el) => el.matches(':focus')),
+    ).toBe(true);
+
+    // Chat with both.
+    const log = chat.getByRole('log');
+    benRoom.send('Hallo zusammen');
+    await poll(() => log.textContent()).toContain('Hallo zusammen');
+    const atBen = new Promise<string>((resolve) =>
+      ben.on('message', ({ message }) => message.direction === 'in' && resolve(message.body)),
+    );
+    const atCara = new Promise<string>((resolve) =>
+      cara.on('message', ({ message }) => message.direction === 'in' && resolve(message.body)),
+    );
+    await chat.locator('textarea').fill('Hallo Ben, hallo Cara');
+    await page.keyboard.press('Enter');
+    expect(await atBen).toBe('Hallo Ben, hallo Cara');
+    expect(await atCara).toBe('Hallo Ben, hallo Cara');
+    caraRoom.send('Moin');
+    await poll(() => log.textContent()).toContain('Moin');
+    await screenshot(page, 'room-conversation-light');
+
+    // The room is in the rooms list and in the conversations; leaving it takes it off the first.
+    const left = new Promise<string>((resolve) =>
+      ben.on('room:occupant', ({ occupant, change }) => change === 'left' && resolve(occupant.nick)),
+    );
+    await chat.getByRole('button', { name: 'Room details' }).click();
+    await info.getByRole('button', { name: 'Leave room' }).click();
+    expect(await left).toBe(anna!.user);
+    await poll(() => chat.getByRole('tab', { name: 'Rooms' }).getAttribute('aria-selected')).toBe('true');
+    expect(await chat.getByText('You are not in any room yet').isVisible()).toBe(true);
+    await chat.getByRole('tab', { name: 'Chats' }).click();
+    expect(await chat.locator('mc-conversation-list ul').textContent()).toContain(slug);
+
+    // Ben invites Anna to his room: the invitation waits in the rooms tab, and she joins.
+    const local = `bens-room-${Math.random().toString(36).slice(2, 7)}`;
+    const bens = await ben.rooms.join(`${local}@conference.${xmpp.domain}`, { nick: 'ben' });
+    const joined = new Promise<string>((resolve) =>
+      ben.on('room:occupant', ({ room, occupant, change }) => {
+        if (room === bens.jid && change === 'joined') resolve(occupant.nick);
+      }),
+    );
+    bens.invite(anna!.jid, 'Kommst du?');
+    const roomsTab = chat.getByRole('tab', { name: 'Rooms' });
+    await poll(() => roomsTab.textContent()).toContain('1');
+    await roomsTab.click();
+    const invites = chat.getByRole('region', { name: 'Invitations' });
+    // Prosody's rooms are semi-anonymous by default: the invitation comes from Ben's nickname.
+    await poll(() => invites.textContent()).toContain('ben invites you');
+    expect(await invites.textContent()).toContain('“Kommst du?”');
+    await accessible(page);
+    await chat.getByRole('button', { name: `Join ${local}` }).click();
+    expect(await joined).toBe(anna!.user);
+    await poll(() => chat.getByRole('heading', { name: local }).count()).toBe(1);
+    expect(await invites.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> notifications', () => {
+  it('badges the title and shows a desktop notification while the page is hidden', async () => {
+    const [anna, benAccount] = await createAccounts(2);
+    const ben = client(benAccount!);
+    await ben.connect();
+    // On a phone, with the launcher: the panel covers the screen.
+    const { page, errors, chat } = await open({ notifications: true, phone: true });
+    const notifications = () =>
+      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    await chat.getByRole('button', { name: 'Open chat' }).click();
+    await logIn(chat, anna!);
+    const title = await page.title();
+
+    // Notifications are off until the user turns them on: only the title counts.
+    await setVisibility(page, 'hidden');
+    ben.send(anna!.jid, 'First');
+    await poll(() => page.title()).toBe(`(1) ${title}`);
+    ben.send(anna!.jid, 'Second');
+    await poll(() => page.title()).toBe(`(2) ${title}`);
+    expect(await notifications()).toEqual([]);
+    await setVisibility(page, 'visible');
+    expect(await page.title()).toBe(title);
+
+    const bell = chat.getByRole('button', { name: 'Turn on desktop notifications' });
+    expect(await bell.getAttribute('aria-pressed')).toBe('false');
+    await bell.click();
+    const off = chat.getByRole('button', { name: 'Turn off desktop notifications' });
+    expect(await off.getAttribute('aria-pressed')).toBe('true');
+
+    await setVisibility(page, 'hidden');
+    ben.send(anna!.jid, 'Are you there?');
+    await poll(() => page.title()).toBe(`(1) ${title}`);
+    await poll(notifications).toEqual([
+      { title: `Message from ${benAccount!.user}`, body: 'Are you there?' },
+    ]);
+    await setVisibility(page, 'visible');
+    expect(await page.title()).toBe(title);
+    // Visible: no more notifications or badges.
+    ben.send(anna!.jid, 'Never mind');
+    await poll(() => chat.locator('mc-conversation-list ul').textContent()).toContain('Never mind');
+    expect(await page.title()).toBe(title);
+    expect((await notifications()).length).toBe(1);
+
+    // The choice is kept, under the widget's own key.
+    expect(await page.evaluate(() => localStorage.getItem('mailbox-chat:notifications'))).toBe('on');
+    await off.click();
+    expect(await chat.getByRole('button', { name: 'Turn on desktop notifications' }).isVisible()).toBe(true);
+
+    // The side panel and the room dialog fit a 360 px screen.
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    const tabs = (await chat.getByRole('tablist').boundingBox())!;
+    expect(tabs.x).toBeGreaterThanOrEqual(0);
+    expect(tabs.x + tabs.width).toBeLessThanOrEqual(360);
+    await screenshot(page, 'rooms-phone');
+    const join = chat.getByRole('button', { name: 'Join or create a room' }).first();
+    await join.click();
+    const sheet = (await chat.getByRole('dialog', { name: 'Join or create a room' }).boundingBox())!;
+    expect(sheet.x).toBeGreaterThanOrEqual(0);
+    expect(sheet.x + sheet.width).toBeLessThanOrEqual(360);
+    await screenshot(page, 'room-dialog-phone');
+    await page.keyboard.press('Escape');
+    await poll(() => chat.getByRole('dialog', { name: 'Join or create a room' }).count()).toBe(0);
+    expect(await join.evaluate((el) => el.matches(':focus'))).toBe(true);
+    await chat.getByRole('tab', { name: 'Contacts' }).click();
+    await screenshot(page, 'contacts-phone');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,161 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createChat, type Chat } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { startFaultProxy, type FaultProxy } from '../../test/rig/fault-proxy.js';
+import { screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let proxy: FaultProxy;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+beforeAll(async () => {
+  pages = writePages({
+    embedded: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+  });
+  browser = await launchBrowser();
+  // The portal reaches Prosody's WebSocket through the fault proxy, which can cut the link.
+  proxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: proxy.host, port: proxy.port },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  await proxy?.close();
+  pages?.dispose();
+});
+
+const status = (chat: Locator) => chat.getByRole('status').textContent();
+
+async function signIn(page: Page, account: TestAccount): Promise<Locator> {
+  const chat = page.locator('mailbox-chat');
+  await chat.getByLabel('E-mail address').fill(account.jid);
+  await chat.getByLabel('Password').fill(account.password);
+  await chat.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => status(chat), { timeout: 20_000 }).toBe('Online');
+  return chat;
+}
+
+const openConversation = (page: Page, jid: string) =>
+  page.evaluate((to) => document.querySelector('mailbox-chat')!.openConversation(to), jid);
+
+/** A peer on its own connection (not through the proxy) that records the bodies it receives. */
+async function peer(account: TestAccount): Promise<{ chat: Chat; received: string[] }> {
+  const chat = createChat({ jid: account.jid, password: account.password, service: xmpp.websocketUrl });
+  const received: string[] = [];
+  chat.on('message', ({ message }) => {
+    if (message.direction === 'in') received.push(message.body);
+  });
+  await chat.connect();
+  return { chat, received };
+}
+
+async function send(chat: Locator, text: string): Promise<void> {
+  const field = chat.getByRole('textbox', { name: /^Message to/ });
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+describe('a lost connection', () => {
+  it('shows the reconnecting state; messages written meanwhile are sent once it is back, once', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const { errors } = watchPage(page);
+    await page.goto(`${portal.url}embedded.html`);
+    const chat = await signIn(page, anna!);
+    const bob = await peer(ben!);
+    try {
+      await openConversation(page, ben!.jid);
+      await send(chat, 'Before the cut');
+      await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['Before the cut']);
+
+      // The network drops, and the server stays unreachable for a while.
+      proxy.refuse(true);
+      proxy.cutAll();
+      await expect.poll(() => status(chat), { timeout: 20_000 }).toBe('Reconnecting…');
+      expect(await chat.locator('[part="banner"]').textContent()).toContain(
+        'Messages you write now are sent once it is back.',
+      );
+      await send(chat, 'Written while offline');
+      await send(chat, 'And one more');
+      const log = chat.getByRole('log');
+      const waiting = log.locator('.msg', { hasText: 'Written while offline' }).getByRole('img', {
+        name: 'Waiting to be sent',
+      });
+      await expect.poll(() => waiting.count()).toBe(1);
+      await screenshot(page, 'reconnecting');
+
+      // The server is back: the widget reconnects and sends what was written.
+      proxy.refuse(false);
+      await expect.poll(() => status(chat), { timeout: 45_000 }).toBe('Online');
+      await expect
+        .poll(() => bob.received, { timeout: 20_000 })
+        .toEqual(['Before the cut', 'Written while offline', 'And one more']);
+      await expect.poll(() => waiting.count()).toBe(0);
+      // Still once each, also after the session settled (stream resumption, archive catch-up).
+      await page.waitForTimeout(1500);
+      expect(bob.received).toEqual(['Before the cut', 'Written while offline', 'And one more']);
+      expect(await log.locator('.msg', { hasText: 'Written while offline' }).count()).toBe(1);
+      expect(await log.locator('.msg', { hasText: 'And one more' }).count()).toBe(1);
+    } finally {
+      proxy.refuse(false);
+      await bob.chat.disconnect();
+    }
+    // The browser itself logs the refused WebSocket connections while the server is unreachable.
+    expect(errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
+describe('a reload', () => {
+  it('finds the conversation intact after signing in again', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    await page.goto(`${portal.url}embedded.html`);
+    let chat = await signIn(page, anna!);
+    const bob = await peer(ben!);
+    try {
+      await openConversation(page, ben!.jid);
+      await bob.chat.send(anna!.jid, 'Hello before the reload');
+      const log = () => chat.getByRole('log');
+      await expect.poll(() => log().textContent()).toContain('Hello before the reload');
+      // Screen readers hear the new message (the log itself is not re-read as it scrolls).
+      const name = ben!.jid.split('@')[0];
+      expect(
+        await chat.locator('mc-message-list [aria-live="polite"][aria-atomic="true"]').textContent(),
+      ).toBe(`${name}: Hello before the reload`);
+      await send(chat, 'My answer before the reload');
+      await expect.poll(() => bob.received).toEqual(['My answer before the reload']);
+
+      await page.reload();
+      chat = await signIn(page, anna!);
+      await openConversation(page, ben!.jid);
+      for (const text of ['Hello before the reload', 'My answer before the reload']) {
+        await expect
+          .poll(() => log().locator('.msg', { hasText: text }).count(), { timeout: 15_000 })
+          .toBe(1);
+      }
+      // In order, each once, and ours still marked as ours.
+      const texts = await log()
+        .locator('.msg .text')
+        .evaluateAll((els) => els.map((el) => el.textContent?.trim()));
+      expect(texts).toEqual(['Hello before the reload', 'My answer before the reload']);
+      expect(await log().locator('.row.out .text').textContent()).toContain('My answer before the reload');
+      await screenshot(page, 'reload-intact');
+    } finally {
+      await bob.chat.disconnect();
+    }
+    await page.close();
+  });
+});

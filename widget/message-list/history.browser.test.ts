@@ -1,0 +1,196 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createChat } from '../../sdk/index.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { connectRawAgent } from '../../test/rig/raw-agent.js';
+import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
+import { startPortal } from '../../scripts/portal-server.mjs';
+
+const xmpp = inject('xmpp');
+let browser: Browser;
+let portal: Awaited<ReturnType<typeof startPortal>>;
+let pages: ReturnType<typeof writePages>;
+
+beforeAll(async () => {
+  pages = writePages({
+    embedded: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+    german: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+      lang: 'de',
+    },
+  });
+  browser = await launchBrowser();
+  portal = await startPortal({
+    bundle: inject('bundle'),
+    upstream: { host: xmpp.host, port: xmpp.ports.http },
+    pages: pages.dir,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.close();
+  pages?.dispose();
+});
+
+async function signedIn(account: TestAccount, name = 'embedded'): Promise<{ page: Page; chat: Locator }> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await page.goto(`${portal.url}${name}.html`);
+  const chat = page.locator('mailbox-chat');
+  const german = name === 'german';
+  await chat.getByLabel(german ? 'E-Mail-Adresse' : 'E-mail address').fill(account.jid);
+  await chat.getByLabel('Passwort').or(chat.getByLabel('Password')).fill(account.password);
+  await chat.getByRole('button', { name: german ? 'Anmelden' : 'Sign in' }).click();
+  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  return { page, chat };
+}
+
+/**
+ * Puts `count` messages into the archive of `anna` (alternating between her and `ben`), straight
+ * to live sessions of both so that nothing waits as an offline message for her next login.
+ * Resolves once her archive holds the last one.
+ */
+async function seedArchive(anna: TestAccount, ben: TestAccount, count: number): Promise<void> {
+  const [a, b] = await Promise.all([
+    connectRawAgent(anna, xmpp.websocketUrl),
+    connectRawAgent(ben, xmpp.websocketUrl),
+  ]);
+  try {
+    for (let n = 1; n <= count; n += 1) {
+      const [from, to] = n % 3 === 0 ? [a, b] : [b, a];
+      from.send({ to: to.jid, type: 'chat', body: `Message ${n}` });
+    }
+    const reader = createChat({ jid: anna.jid, password: anna.password, service: xmpp.websocketUrl });
+    await reader.connect();
+    try {
+      await expect
+        .poll(async () => (await reader.archive.history(ben.jid, { limit: 1 })).messages[0]?.body, {
+          timeout: 30_000,
+        })
+        .toBe(`Message ${count}`);
+    } finally {
+      await reader.disconnect();
+    }
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+const openConversation = (page: Page, jid: string) =>
+  page.evaluate((to) => document.querySelector('mailbox-chat')!.openConversation(to), jid);
+
+/** The top of a message's bubble relative to the log's top, or null when it is not rendered. */
+const topOf = (log: Locator, text: string) =>
+  log.evaluate((el, t) => {
+    const msg = [...el.querySelectorAll('.msg')].find(
+      (m) => m.querySelector('.text')?.textContent?.trim() === t,
+    );
+    return msg ? msg.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
+  }, text);
+
+describe('history from the archive', () => {
+  it('scrolls back through 500 archived messages with a bounded DOM, to the archive’s horizon', async () => {
+    const [anna, ben] = await createAccounts(2);
+    await seedArchive(anna!, ben!, 500);
+    const { page, chat } = await signedIn(anna!);
+    const { errors } = watchPage(page);
+    await openConversation(page, ben!.jid);
+    const log = chat.getByRole('log');
+
+    // Opens at the newest messages, loaded from the archive.
+    await expect.poll(() => topOf(log, 'Message 500'), { timeout: 15_000 }).not.toBeNull();
+    await expect
+      .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+      .toBeLessThan(2);
+
+    // Scrolling to the top shows a loading line and loads the page before; the reader's place
+    // (the message at the top, measured in the same task as the scroll) stays where it was.
+    const height = await log.evaluate((el) => el.scrollHeight);
+    const { first, before } = await log.evaluate((el) => {
+      const w = window as unknown as { sawLoading?: boolean };
+      new MutationObserver(() => {
+        if (el.querySelector('.history.loading')?.textContent?.includes('Loading earlier messages…')) {
+          w.sawLoading = true;
+        }
+      }).observe(el, { childList: true, subtree: true });
+      el.scrollTop = 0;
+      const text = el.querySelector('.row .text')!;
+      return {
+        first: text.textContent?.trim() ?? '',
+        before: text.closest('.msg')!.getBoundingClientRect().top - el.getBoundingClientRect().top,
+      };
+    });
+    expect(first).toMatch(/^Message \d+$/);
+    await expect
+      .poll(() => log.evaluate((el) => el.scrollHeight), { timeout: 15_000 })
+      .toBeGreaterThan(height + 1000);
+    expect(await page.evaluate(() => (window as unknown as { sawLoading?: boolean }).sawLoading)).toBe(true);
+    expect(Math.abs((await topOf(log, first))! - before)).toBeLessThan(2);
+
+    // Keep scrolling up to the start. However long the history, the DOM stays small.
+    const horizon = chat.getByText('Older history is not available.');
+    let most = 0;
+    await expect
+      .poll(
+        async () => {
+          await log.evaluate((el) => (el.scrollTop = 0));
+          most = Math.max(most, await log.locator('.msg').count());
+          return horizon.count();
+        },
+        { timeout: 45_000, interval: 250 },
+      )
+      .toBe(1);
+    expect(await horizon.isVisible()).toBe(true);
+    // The date of the oldest message kept is shown with it.
+    expect(await chat.locator('[part="history"]').textContent()).toMatch(
+      /The oldest message kept is from .*\d/,
+    );
+    await expect.poll(() => topOf(log, 'Message 1')).not.toBeNull();
+    expect(await log.getByText('Message 1', { exact: true }).isVisible()).toBe(true);
+    // Both sides of the conversation came from the archive.
+    expect(await log.locator('.row.out .text', { hasText: /^\s*Message 3\s*$/ }).count()).toBe(1);
+    const rendered = await log.locator('.msg').count();
+    const elements = await log.evaluate((el) => el.querySelectorAll('*').length);
+    most = Math.max(most, rendered);
+    expect(most).toBeLessThanOrEqual(120);
+    expect(elements).toBeLessThan(1500);
+    // Every message is there exactly once: the total height covers 500 of them.
+    expect(await log.evaluate((el) => el.scrollHeight)).toBeGreaterThan(500 * 30);
+    await screenshot(page, 'history-horizon');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // In the middle, neither end is in the DOM: only a window around the viewport is.
+    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+    await expect
+      .poll(() => Promise.all([topOf(log, 'Message 1'), topOf(log, 'Message 500')]))
+      .toEqual([null, null]);
+    expect(await log.locator('.msg').count()).toBeGreaterThan(0);
+    expect(await log.locator('.msg').count()).toBeLessThanOrEqual(120);
+    // Jump to the latest message from there.
+    await chat.getByRole('button', { name: 'Jump to the latest message' }).click();
+    await expect.poll(() => topOf(log, 'Message 500')).not.toBeNull();
+    await expect
+      .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+      .toBeLessThan(2);
+    expect(await log.locator('.msg').count()).toBeLessThanOrEqual(120);
+    expect(await log.getByText('Message 500', { exact: true }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says where the history ends in German too', async () => {
+    const [anna, ben] = await createAccounts(2);
+    await seedArchive(anna!, ben!, 4);
+    const { page, chat } = await signedIn(anna!, 'german');
+    await openConversation(page, ben!.jid);
+    await expect.poll(() => chat.getByRole('log').getByText('Message 4', { exact: true }).count()).toBe(1);
+    await expect.poll(() => chat.getByText('Ältere Nachrichten sind nicht verfügbar.').count()).toBe(1);
+    expect(await chat.locator('[part="history"]').textContent()).toContain(
+      'Die älteste gespeicherte Nachricht ist vom',
+    );
+    await page.close();
+  });
+});

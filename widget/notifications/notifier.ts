@@ -1,0 +1,155 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Jid, Message } from '../../sdk/index.js';
+import type { McMessageEvent } from '../events/message.js';
+
+/** Where the user's choice is kept (the widget's own key; no message content is ever stored). */
+export const STORAGE_KEY = 'mailbox-chat:notifications';
+
+/** Longest message text shown in a desktop notification. */
+const BODY = 140;
+
+/** The page's title with an unread count in front: `(3) Intranet`. Pure. */
+export function badgeTitle(title: string, count: number): string {
+  return count > 0 ? `(${count > 99 ? '99+' : count}) ${title}` : title;
+}
+
+/** What the notifier needs from the widget. */
+export interface NotifierOptions {
+  /** The notification's title for a message (localized, with the sender's and room's names). */
+  title(message: Message): string;
+  /** The user clicked a notification: show that conversation. */
+  open(conversation: Jid): void;
+}
+
+const storage = (): Storage | undefined => {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    // Storage can be blocked (privacy settings, sandboxed frames): the choice then lasts for the page.
+    return undefined;
+  }
+};
+
+/**
+ * New-message alerts while the page is hidden (another tab is in front, or the window is
+ * minimized): the count in front of the page's title (`(3) Intranet`, back to `Intranet` when the
+ * page is visible again) and, when the user turned them on, desktop notifications. Permission is
+ * asked only from {@link toggle}, which the widget calls on a click. No sound.
+ */
+export class Notifier implements ReactiveController {
+  private readonly host: ReactiveControllerHost & HTMLElement;
+  private readonly options: NotifierOptions;
+  private wanted: boolean;
+  private count = 0;
+  /** The page's own title, while ours (with the count) is shown. */
+  private original: string | undefined;
+  private shown: string | undefined;
+  private open = new Set<Notification>();
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: NotifierOptions) {
+    this.host = host;
+    this.options = options;
+    this.wanted = storage()?.getItem(STORAGE_KEY) === 'on';
+    host.addController(this);
+  }
+
+  /** Whether this browser has desktop notifications at all. */
+  get supported(): boolean {
+    return typeof Notification === 'function';
+  }
+
+  /** Desktop notifications are on: the user wants them and the browser allows them. */
+  get enabled(): boolean {
+    return this.wanted && this.supported && Notification.permission === 'granted';
+  }
+
+  /** The browser refuses notifications for this site (the user said no, or the admin did). */
+  get denied(): boolean {
+    return this.supported && Notification.permission === 'denied';
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener('mc-message', this.onMessage);
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener('mc-message', this.onMessage);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.reset();
+  }
+
+  /**
+   * Turns desktop notifications on (asking the browser's permission the first time) or off. Call
+   * it from a user action: browsers ignore permission requests that no click asked for.
+   */
+  async toggle(): Promise<void> {
+    if (!this.supported) return;
+    if (this.enabled) {
+      this.wanted = false;
+    } else {
+      const permission =
+        Notification.permission === 'default'
+          ? await Notification.requestPermission()
+          : Notification.permission;
+      this.wanted = permission === 'granted';
+    }
+    try {
+      storage()?.setItem(STORAGE_KEY, this.wanted ? 'on' : 'off');
+    } catch (error) {
+      // A full or blocked storage: the choice still holds for this page.
+      console.warn('mailbox-chat: could not keep the notification setting', error);
+    }
+    this.host.requestUpdate();
+  }
+
+  private onMessage = (event: McMessageEvent): void => {
+    const { message } = event.detail;
+    if (message.direction !== 'in' || document.visibilityState !== 'hidden') return;
+    this.count += 1;
+    this.showCount();
+    if (this.enabled) this.notify(message);
+  };
+
+  private onVisibility = (): void => {
+    if (document.visibilityState === 'visible') this.reset();
+  };
+
+  private showCount(): void {
+    // The page may have changed its own title meanwhile: keep that one as the original.
+    if (this.original === undefined || document.title !== this.shown) this.original = document.title;
+    this.shown = badgeTitle(this.original, this.count);
+    document.title = this.shown;
+  }
+
+  /** The page is in view again: its own title back, and the notifications gone. */
+  private reset(): void {
+    if (this.original !== undefined && document.title === this.shown) document.title = this.original;
+    this.original = undefined;
+    this.shown = undefined;
+    this.count = 0;
+    for (const notification of this.open) notification.close();
+    this.open.clear();
+  }
+
+  private notify(message: Message): void {
+    const text = message.body.length > BODY ? `${message.body.slice(0, BODY)}…` : message.body;
+    try {
+      const notification = new Notification(this.options.title(message), {
+        body: text,
+        // One notification per conversation: a newer message replaces the older one.
+        tag: `mailbox-chat:${message.conversation}`,
+      });
+      this.open.add(notification);
+      notification.addEventListener('close', () => this.open.delete(notification));
+      notification.addEventListener('click', () => {
+        window.focus();
+        this.options.open(message.conversation);
+        notification.close();
+      });
+    } catch (error) {
+      // Some browsers (Android Chrome) allow notifications only from a service worker.
+      console.warn('mailbox-chat: could not show a notification', error);
+    }
+  }
+}
