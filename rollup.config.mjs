@@ -104,6 +104,9 @@ export default [
       'sdk/index': 'sdk/index.ts',
       'sdk/node': 'sdk/node.ts',
       'widget/index': 'widget/index.ts',
+      // Node only: the WebSocket-to-TCP gateway and the `mailbox-chat` command.
+      'gateway/index': 'gateway/index.ts',
+      'gateway/cli': 'gateway/cli.ts',
     },
     external,
     output: {

@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{sdk,widget,test,scripts,examples}/**/*.test.ts'],
+          include: ['{sdk,widget,gateway,test,scripts,examples}/**/*.test.ts'],
           exclude: ['**/*.server.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
         },
       },
@@ -29,7 +29,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['{sdk,widget,test,scripts,examples}/**/*.server.test.ts'],
+          include: ['{sdk,widget,gateway,test,scripts,examples}/**/*.server.test.ts'],
           globalSetup: ['test/rig/server-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -39,7 +39,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['{sdk,widget,test,scripts,examples}/**/*.browser.test.ts'],
+          include: ['{sdk,widget,gateway,test,scripts,examples}/**/*.browser.test.ts'],
           globalSetup: ['test/rig/server-setup.ts', 'test/rig/browser-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
