@@ -7,9 +7,12 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-p', '.']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
+  ['API reference (TypeDoc, warnings are errors)', 'npx', ['typedoc', '--logLevel', 'Warn']],
   ['tests (unit, server, browser)', 'npx', ['vitest', 'run']],
   ['build', 'npm', ['run', 'build', '--silent']],
   ['size budgets', 'node', ['scripts/size.mjs']],
+  ['package (npm pack, install, import, types, bundle)', 'node', ['scripts/pack-test.mjs']],
+  ['bench smoke (widget vs floor page, SDK vs raw StanzaJS)', 'node', ['bench/run.mjs', '--smoke']],
 ];
 
 const started = Date.now();

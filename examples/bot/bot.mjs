@@ -1,19 +1,67 @@
-// A small helpdesk bot written with the SDK: answers "hilfe"/"help", "zeit"/"time" and echoes
-// everything else; in the rooms it is given, it greets everyone who joins.
-// Run it with: node examples/bot/bot.mjs <jid> <service-url> [room …]
-// and the password in the BOT_PASSWORD environment variable (never on the command line).
+// A small helpdesk bot written with the SDK. One-to-one it understands "!hilfe"/"!help",
+// "!zeit"/"!time" and "!datei"/"!file" (also without the "!") and echoes everything else; in the
+// rooms it is given, it greets everyone who joins and answers the same "!" commands.
+//
+// Run it with:
+//   BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>] [room …]
+// The password comes from the environment, never from the command line (which other users of the
+// machine can see). Without --service, the SDK finds the server through DNS SRV
+// (`_xmpps-client._tcp`, `_xmpp-client._tcp`) and connects over TCP with verified TLS.
+import { readFileSync } from 'node:fs';
 import { createChat } from 'mailbox-chat/sdk';
 
-/** Builds the answer to one message; pure, so it is easy to test. */
-export function answer(body, now = new Date()) {
+/** The nickname the bot uses in rooms. */
+export const NICK = 'Helpdesk';
+
+/** The file the bot shares on "!datei": a short text with the helpdesk's opening hours. */
+export function helpdeskFile(now = new Date()) {
+  const text = [
+    'Helpdesk – Erreichbarkeit',
+    '',
+    'Montag bis Freitag, 8 bis 18 Uhr',
+    'Telefon: Durchwahl 4711',
+    'Chat: schreiben Sie dem Helpdesk jederzeit, Antworten kommen zu den Servicezeiten.',
+    '',
+    `Stand: ${now.toISOString().slice(0, 10)}`,
+    '',
+  ].join('\n');
+  return { name: 'helpdesk.txt', type: 'text/plain', data: Buffer.from(text, 'utf8') };
+}
+
+const COMMANDS = {
+  help: ['hilfe', 'help'],
+  time: ['zeit', 'time'],
+  file: ['datei', 'file'],
+};
+
+/**
+ * Which command a message is, or undefined. In rooms only "!"-commands count, so the bot does not
+ * answer ordinary conversation; one-to-one the "!" is optional. Pure, so it is easy to test.
+ * @param {string} body
+ * @param {{ inRoom?: boolean }} [options]
+ * @returns {'help' | 'time' | 'file' | undefined}
+ */
+export function command(body, { inRoom = false } = {}) {
   const text = body.trim().toLowerCase();
-  if (text === 'hilfe' || text === 'help') {
-    return 'Ich verstehe: "zeit" (die Uhrzeit), "hilfe" (diese Hilfe). Alles andere wiederhole ich.';
+  const bang = text.startsWith('!');
+  if (inRoom && !bang) return undefined;
+  const word = bang ? text.slice(1).trim() : text;
+  for (const [name, words] of Object.entries(COMMANDS)) if (words.includes(word)) return name;
+  return undefined;
+}
+
+/** Builds the text answer to one message ("!datei" is answered with a file instead); pure. */
+export function answer(body, now = new Date()) {
+  switch (command(body)) {
+    case 'help':
+      return 'Ich verstehe: "!zeit" (die Uhrzeit), "!datei" (unsere Erreichbarkeit als Datei), "!hilfe" (diese Hilfe). Alles andere wiederhole ich.';
+    case 'time':
+      return `Es ist ${now.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' })} Uhr.`;
+    case 'file':
+      return 'Hier ist unsere Erreichbarkeit als Datei.';
+    default:
+      return `Sie schrieben: ${body}`;
   }
-  if (text === 'zeit' || text === 'time') {
-    return `Es ist ${now.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' })} Uhr.`;
-  }
-  return `Sie schrieben: ${body}`;
 }
 
 /** The welcome for someone who joined a room; pure, so it is easy to test. */
@@ -21,30 +69,84 @@ export function greeting(nick) {
   return `Willkommen im Raum, ${nick}! Schreiben Sie mir privat "hilfe", wenn Sie Unterstützung brauchen.`;
 }
 
-/** Starts the bot and joins `rooms` (as "Helpdesk"); resolves with the connected client. */
-export async function startBot({ jid, password, service, rooms = [] }) {
-  const chat = createChat({ jid, password, service, resource: 'bot' });
+/**
+ * Starts the bot and joins `rooms` (as "Helpdesk"); resolves with the connected client.
+ * `service` is optional in Node: without it the SDK looks up the server through DNS SRV.
+ */
+export async function startBot({ jid, password, service, tls, rooms = [] }) {
+  const chat = createChat({
+    jid,
+    password,
+    resource: 'bot',
+    ...(service ? { service } : {}),
+    ...(tls ? { tls } : {}),
+  });
+  const report = (error) => console.error(`bot: ${error.code ?? 'error'}: ${error.message}`);
+
+  /** Answers one command (or echoes, one-to-one) in `reply`, which sends text or a file. */
+  const respond = (body, inRoom, reply) => {
+    const which = command(body, { inRoom });
+    if (inRoom && !which) return;
+    if (which === 'file') {
+      const file = helpdeskFile();
+      reply.text(answer(body));
+      reply.file(file).catch(report);
+      return;
+    }
+    reply.text(answer(body));
+  };
+
   chat.on('message', ({ message }) => {
-    if (message.direction === 'in' && message.kind === 'chat')
-      chat.send(message.conversation, answer(message.body));
+    if (message.direction !== 'in' || !message.body || message.attachment) return;
+    if (message.kind === 'chat') {
+      respond(message.body, false, {
+        text: (text) => chat.send(message.conversation, text),
+        file: ({ data, name, type }) => chat.sendFile(message.conversation, data, { name, type }),
+      });
+    } else if (message.kind === 'groupchat') {
+      const room = chat.rooms.get(message.conversation);
+      // Our own messages in the room come back with direction 'out' and never get here.
+      if (!room?.joined) return;
+      respond(message.body, true, {
+        text: (text) => room.send(text),
+        file: ({ data, name, type }) => room.send({ file: data, name, type }),
+      });
+    }
   });
   chat.on('room:occupant', ({ room, occupant, change }) => {
     if (change === 'joined' && !occupant.self) chat.rooms.get(room)?.send(greeting(occupant.nick));
   });
-  chat.on('error', ({ error }) => console.error(`bot: ${error.code}: ${error.message}`));
+  chat.on('error', ({ error }) => report(error));
   await chat.connect();
-  for (const room of rooms) await chat.rooms.join(room, { nick: 'Helpdesk', retryWithSuffix: true });
+  for (const room of rooms) await chat.rooms.join(room, { nick: NICK, retryWithSuffix: true });
   return chat;
 }
 
+/** Parses `<jid> [--service url] [--ca file] [room …]`. */
+export function parseArgs(argv) {
+  const rest = [];
+  let service;
+  let ca;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--service') service = argv[++i];
+    else if (argv[i] === '--ca') ca = argv[++i];
+    else rest.push(argv[i]);
+  }
+  const [jid, ...rooms] = rest;
+  return { jid, service, ca, rooms };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [jid, service, ...rooms] = process.argv.slice(2);
+  const { jid, service, ca, rooms } = parseArgs(process.argv.slice(2));
   const password = process.env.BOT_PASSWORD;
-  if (!jid || !service || !password) {
-    console.error('usage: BOT_PASSWORD=… node examples/bot/bot.mjs <jid> <service-url> [room …]');
+  if (!jid || !password) {
+    console.error(
+      'usage: BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>] [room …]',
+    );
     process.exit(2);
   }
-  const chat = await startBot({ jid, password, service, rooms });
+  const tls = ca ? { ca: readFileSync(ca, 'utf8') } : undefined;
+  const chat = await startBot({ jid, password, service, tls, rooms });
   console.log(`bot online as ${jid}`);
   process.on('SIGINT', () => void chat.disconnect().then(() => process.exit(0)));
 }

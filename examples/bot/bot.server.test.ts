@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createAccounts } from '../../test/rig/accounts.js';
+import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
+import { eventually } from '../../test/rig/clients.js';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { greeting, startBot } from './bot.mjs';
 
@@ -8,6 +9,21 @@ const open: Chat[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((chat) => chat.disconnect()));
 });
+
+/** A user's client that records every message it receives (not its own). */
+async function user(account: TestAccount): Promise<{ chat: Chat; received: Message[] }> {
+  const chat = createChat({
+    jid: account.jid,
+    password: account.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+  });
+  open.push(chat);
+  const received: Message[] = [];
+  chat.on('message', ({ message }) => message.direction === 'in' && received.push(message));
+  await chat.connect();
+  return { chat, received };
+}
 
 describe('the helpdesk bot', () => {
   it('joins its room and greets whoever joins after it', async () => {
@@ -21,19 +37,62 @@ describe('the helpdesk bot', () => {
     });
     open.push(bot);
     expect(bot.rooms.get(room)?.nick).toBe('Helpdesk');
-    const chat = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
-    open.push(chat);
-    const received: Message[] = [];
-    chat.on('message', ({ message }) => received.push(message));
-    await chat.connect();
+    const { chat, received } = await user(ben!);
     await chat.rooms.join(room, { nick: 'ben' });
     await expect
       .poll(() => received.map((m) => [m.body, m.from]))
       .toEqual([[greeting('ben'), `${room}/Helpdesk`]]);
+  });
+
+  it('answers "!" commands in its room and nothing else said there', async () => {
+    const [helpdesk, ben] = await createAccounts(2);
+    const room = `help-${Date.now()}@conference.${xmpp.domain}`;
+    const bot = await startBot({
+      jid: helpdesk!.jid,
+      password: helpdesk!.password,
+      service: xmpp.websocketUrl,
+      rooms: [room],
+    });
+    open.push(bot);
+    const { chat, received } = await user(ben!);
+    const joined = await chat.rooms.join(room, { nick: 'ben' });
+    const fromBot = () => received.filter((m) => m.from === `${room}/Helpdesk`).map((m) => m.body);
+    await expect.poll(fromBot).toEqual([greeting('ben')]);
+    // Ordinary talk first: were the bot to answer it, that answer would come before the time.
+    joined.send('wie spät ist es?');
+    joined.send('!zeit');
+    await expect.poll(() => fromBot().length).toBe(2);
+    expect(fromBot()[1]).toMatch(/^Es ist \d\d:\d\d Uhr\.$/);
+
+    // A file, shared in the room for everyone.
+    joined.send('!datei');
+    const shared = await eventually(
+      () => received.find((m) => m.from === `${room}/Helpdesk` && m.attachment)?.attachment,
+      15_000,
+    );
+    expect(shared.name).toBe('helpdesk.txt');
+    expect(await (await fetch(shared.url)).text()).toContain('Montag bis Freitag');
+  });
+
+  it('answers one-to-one over TCP with verified TLS and shares a file on "!datei"', async () => {
+    const [helpdesk, ben] = await createAccounts(2);
+    const bot = await startBot({
+      jid: helpdesk!.jid,
+      password: helpdesk!.password,
+      service: `xmpp://${xmpp.host}:${xmpp.ports.c2s}`,
+      tls: { ca: xmpp.ca },
+    });
+    open.push(bot);
+    const { chat, received } = await user(ben!);
+    chat.send(helpdesk!.jid, '!hilfe');
+    await expect.poll(() => received.map((m) => m.body)).toEqual([expect.stringContaining('"!datei"')]);
+
+    chat.send(helpdesk!.jid, '!datei');
+    const file = await eventually(() => received.find((m) => m.attachment)?.attachment, 15_000);
+    expect(received.map((m) => m.body)).toContain('Hier ist unsere Erreichbarkeit als Datei.');
+    expect(file.name).toBe('helpdesk.txt');
+    const response = await fetch(file.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Montag bis Freitag, 8 bis 18 Uhr');
   });
 });

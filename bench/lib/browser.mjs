@@ -1,0 +1,197 @@
+/* global performance, window, MutationObserver, Element, NodeFilter -- page functions run in Chromium */
+// One cold load of a chat page in headless system Chromium (a fresh context — its own empty
+// profile — per load, 1280×800), driven through the steps a user goes through, with what it cost.
+import { chromium } from 'playwright-core';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-precise-memory-info',
+    ],
+  });
+}
+
+/**
+ * Runs in the page before any of its scripts: records when each watched text first appears in the
+ * DOM, in the document or in any shadow root (every shadow root gets its own MutationObserver as it
+ * is attached). Times are epoch milliseconds (performance.timeOrigin + now), so they compare with
+ * the bench's clock. Only added nodes and changed text are looked at, never the whole tree, so the
+ * watching costs little next to the rendering it watches.
+ */
+function watcher(targets) {
+  const pending = new Map(Object.entries(targets));
+  const seen = {};
+  const check = (text) => {
+    if (!text) return;
+    for (const [name, target] of pending) {
+      if (!text.includes(target)) continue;
+      pending.delete(name);
+      seen[name] = performance.timeOrigin + performance.now();
+      window.__benchReport?.(name, seen[name]);
+    }
+  };
+  const onRecords = (records) => {
+    if (pending.size === 0) return;
+    for (const r of records) {
+      if (r.type === 'characterData') check(r.target.data);
+      else for (const node of r.addedNodes) check(node.textContent);
+    }
+  };
+  const observe = (root) =>
+    new MutationObserver(onRecords).observe(root, { childList: true, subtree: true, characterData: true });
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    observe(root);
+    return root;
+  };
+  observe(document);
+  /** Watches one more text (a live message about to be sent); finds it if it is there already. */
+  window.__benchWatch = (name, text) => pending.set(name, text);
+  window.__benchSeen = seen;
+}
+
+/** Counts the nodes a page holds, shadow roots included (elements, text, comments). */
+function countNodes() {
+  let count = 0;
+  const walk = (root) => {
+    const it = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
+    for (let node = it.currentNode; node; node = it.nextNode()) {
+      count += 1;
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+  };
+  walk(document);
+  return count;
+}
+
+/**
+ * One cold load. `targets`: texts whose first appearance marks a step (contact names, the room's
+ * and the one-to-one conversation's newest archived message). `bots` send the live messages.
+ * `patience`: ms to wait for a step before calling it "not shown" (a step that never came in an
+ * earlier run of the same page is given `patience.short`). `screenshot`: a PNG path for the end state.
+ */
+export async function coldLoad({
+  browser,
+  url,
+  targets,
+  contacts,
+  peer,
+  bots,
+  patience,
+  skip = new Set(),
+  screenshot,
+}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+
+  const bytes = { http: 0, ws: 0 };
+  const resources = new Map();
+  cdp.on('Network.responseReceived', ({ requestId, type, response }) =>
+    resources.set(requestId, { url: response.url, type, bytes: 0 }),
+  );
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+    bytes.http += encodedDataLength;
+    const r = resources.get(requestId);
+    if (r) r.bytes = encodedDataLength;
+  });
+  const frame = ({ response }) => (bytes.ws += Buffer.byteLength(response.payloadData ?? '') + 2);
+  cdp.on('Network.webSocketFrameReceived', frame);
+  cdp.on('Network.webSocketFrameSent', frame);
+
+  const marks = {};
+  const waiters = new Map();
+  await page.exposeFunction('__benchReport', (name, at) => {
+    marks[name] = { at, bytes: bytes.http + bytes.ws };
+    waiters.get(name)?.();
+  });
+  const seen = (name, ms) =>
+    marks[name]
+      ? Promise.resolve(true)
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(false), ms);
+          waiters.set(name, () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+  const wait = (name) => seen(name, skip.has(name) ? patience.short : patience.long);
+  await page.addInitScript(watcher, targets);
+
+  await page.goto(url, { waitUntil: 'commit' });
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const since = (name, start = origin) => (marks[name] ? marks[name].at - start : null);
+
+  const result = { errors };
+  // Contacts: the tenth contact name (or all, if fewer) in the DOM — a list only needs to show a
+  // screenful; the room's newest archived message in the DOM is "ready".
+  const needed = Math.min(10, contacts.length);
+  const enoughContacts = async () => {
+    const limit = Date.now() + (contacts.some((c) => skip.has(c)) ? patience.short : patience.long);
+    while (contacts.filter((c) => marks[c]).length < needed && Date.now() < limit) await sleep(20);
+  };
+  await Promise.all([wait('ready'), enoughContacts()]);
+  const contactTimes = contacts.map((name) => since(name)).filter((t) => t !== null);
+  contactTimes.sort((a, b) => a - b);
+  result.contactsMs = contactTimes.length >= needed ? contactTimes[needed - 1] : null;
+  result.contactsShown = contactTimes.length;
+  result.readyMs = since('ready');
+  result.bytesUntilReady = marks.ready ? marks.ready.bytes : null;
+
+  // Live messages from the bots: the time from the send call to the text being in the DOM. The
+  // room's first, while the page shows what it shows after load (Converse: the room); then the
+  // one-to-one chat is opened and its peer writes.
+  const live = async (name) => {
+    const mark = `live_${name}`;
+    const text = `Live ${name} ${Math.random().toString(36).slice(2, 10)}`;
+    await page.evaluate(([n, t]) => window.__benchWatch(n, t), [mark, text]);
+    const sent = Date.now();
+    bots[name](text);
+    await wait(mark);
+    result[`${mark}Ms`] = since(mark, sent);
+  };
+  await live('room');
+
+  // Open the one-to-one chat the way a host page (or Converse's API) would.
+  const opened = Date.now();
+  await page.evaluate((jid) => window.benchOpenChat?.(jid), peer).catch((e) => errors.push(String(e)));
+  await wait('direct');
+  result.openChatMs = since('direct', opened);
+
+  await live('direct');
+
+  await page.waitForTimeout(300);
+  if (screenshot) await page.screenshot({ path: screenshot });
+  await cdp.send('HeapProfiler.collectGarbage');
+  const metrics = Object.fromEntries(
+    (await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]),
+  );
+  result.heapBytes = metrics.JSHeapUsedSize;
+  result.scriptMs = metrics.ScriptDuration * 1000;
+  result.domNodes = await page.evaluate(countNodes);
+  result.bytesTotal = bytes.http + bytes.ws;
+  result.missing = ['ready', 'direct', ...Object.keys(bots).map((b) => `live_${b}`)].filter((n) => !marks[n]);
+  result.resources = [...resources.values()].filter((r) =>
+    /^(Script|Stylesheet|Font|Fetch|XHR|Other)$/.test(r.type),
+  );
+  await context.close();
+  return result;
+}

@@ -1,0 +1,5 @@
+export function buildApp(options?: {
+  outdir?: string;
+  fromSource?: boolean;
+  minify?: boolean;
+}): Promise<{ outdir: string; warnings: unknown[] }>;

@@ -1,0 +1,21 @@
+/* global fetch -- a browser script */
+// Portal single sign-on: the widget asks this callback for credentials whenever it needs a fresh
+// login; the portal's backend answers for the signed-in user (its session cookie goes along).
+// Nothing here stores the password: the widget hands it to the SDK and drops it.
+const chat = document.querySelector('mailbox-chat');
+
+chat.credentials = async () => {
+  const response = await fetch('/chat-credentials', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'x-portal-request': 'chat' },
+  });
+  if (!response.ok) throw new Error(`the portal refused chat credentials (${response.status})`);
+  return response.json(); // { jid, password }
+};
+
+// The page follows the chat: unread count in the page and the tab title.
+chat.addEventListener('mc-unread', ({ detail }) => {
+  document.querySelector('#unread').textContent = String(detail.count);
+  document.title = detail.count ? `(${detail.count}) Example portal` : 'Example portal';
+});
