@@ -342,6 +342,7 @@ export function createChat(options: ChatOptions): Chat {
     files,
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
     ...(options.rooms ? { options: options.rooms } : {}),
+    privateSent: (message) => chats.adopt(message),
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
   const archive = createArchive({

@@ -35,6 +35,8 @@ describe('private messages to a room occupant', () => {
 
     const sent = annaRoom.sendPrivate('ben', 'Hast du kurz Zeit?');
     expect(sent).toMatchObject({ conversation: `${jid}/ben`, kind: 'chat', direction: 'out' });
+    // Listed among anna's conversations at once, with it as the last message.
+    expect(a.conversations.get(`${jid}/ben`)?.last?.body).toBe('Hast du kurz Zeit?');
     await expect
       .poll(() =>
         atBen.map(({ message }) => [message.conversation, message.kind, message.direction, message.body]),

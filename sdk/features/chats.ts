@@ -39,6 +39,11 @@ export interface Chats {
    * recognized). Announces each conversation with `conversation:updated`.
    */
   restore(stored: ReadonlyArray<{ conversation: Conversation; messages: readonly Message[] }>): void;
+  /**
+   * Files an outgoing message another feature sent (a room private message) in its conversation,
+   * and announces it once on `message`.
+   */
+  adopt(message: Message): void;
 }
 
 /** An uploaded file to share in a message. */
@@ -644,6 +649,10 @@ export function createChats({
       }
       if (inbound.body === undefined) return;
       take({ ...inbound, body: inbound.body }, outgoing, peer);
+    },
+
+    adopt(message) {
+      record(message, [message.id]);
     },
 
     restore(stored) {

@@ -668,10 +668,13 @@ export function createRooms({
   files,
   expiresAfter,
   options = {},
+  privateSent,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
+  /** Files a private message we sent in its conversation (and announces it); else it is emitted. */
+  privateSent?: (message: Message) => void;
   /** For files shared with `room.send({ file })`. */
   files?: Files;
   /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
@@ -1060,7 +1063,9 @@ export function createRooms({
     flush(state);
     const current = { ...message, state: states.get(message.id) ?? 'queued' };
     // Like one-to-one sends: announced once here; the room's reflection is not a second message.
-    emit('message', { message: current });
+    // A private message belongs with the one-to-one conversations (listed, with its last message).
+    if (privateTo !== undefined && privateSent) privateSent(current);
+    else emit('message', { message: current });
     return current;
   };
 
