@@ -139,6 +139,11 @@ export function isChatError(value: unknown): value is ChatError {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[BRAND] === true;
 }
 
+/** `error` itself when it is a {@link ChatError}, else a new one with `code`, `message` and it as cause. Internal. */
+export function asChatError(error: unknown, code: ErrorCode, message: string): ChatError {
+  return isChatError(error) ? error : new ChatError(code, message, { cause: error });
+}
+
 /**
  * A file is larger than the upload service accepts (code `file-too-large`). `limit` is the
  * largest size in bytes, where known.

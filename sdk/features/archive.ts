@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, isChatError, asChatError } from '../errors.js';
 import type { ChatEvents, Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import type { Store } from '../store/store.js';
@@ -371,9 +371,7 @@ export function createTimeline({
   const write = (task: () => Promise<void>): void => {
     writes = writes.then(task).catch((cause: unknown) => {
       emit('error', {
-        error: isChatError(cause)
-          ? cause
-          : new ChatError(ErrorCodes.requestFailed, 'Writing to the local store failed', { cause }),
+        error: asChatError(cause, ErrorCodes.requestFailed, 'Writing to the local store failed'),
       });
     });
   };
@@ -543,9 +541,7 @@ export function createCatchUp({
 }): CatchUp {
   const own = (): Jid => bareJid(transport.jid ?? '');
   const report = (error: unknown, what: string): ChatError => {
-    const chatError = isChatError(error)
-      ? error
-      : new ChatError(ErrorCodes.requestFailed, what, { cause: error });
+    const chatError = asChatError(error, ErrorCodes.requestFailed, what);
     emit('error', { error: chatError });
     return chatError;
   };

@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { fetchBlocked, setBlocked, watchBlocking } from '../transport/blocking.js';
@@ -112,9 +112,7 @@ export function createBlocking({
       )
       .catch((error: unknown) =>
         emit('error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, 'Fetching the block list failed', { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the block list failed'),
         }),
       );
   });

@@ -1,7 +1,7 @@
 // Room bookmarks with autojoin: XEP-0402 (PEP) where the server offers it with `#compat`, else
 // XEP-0048 in private storage. Autojoin runs at every fresh session (not after a resume: the
 // server kept us in the rooms), and follows changes other devices publish (XEP-0402 only).
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, isChatError, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import {
@@ -135,7 +135,7 @@ export function createBookmarks({
   const changed = (): void => emit('bookmarks:changed', { bookmarks: snapshot() });
   const report = (error: unknown, what: string): void =>
     emit('error', {
-      error: isChatError(error) ? error : new ChatError(ErrorCodes.requestFailed, what, { cause: error }),
+      error: asChatError(error, ErrorCodes.requestFailed, what),
     });
 
   /** Notifications that arrived while a fetch was under way: applied again after it. */

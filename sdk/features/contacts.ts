@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import {
@@ -285,9 +285,7 @@ export function createContacts({
       },
       (error: unknown) =>
         emit('error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, 'Fetching the roster failed', { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the roster failed'),
         }),
     );
   });

@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { discoInfo, discoItems, negotiated, type DiscoInfo } from '../transport/disco.js';
 import type { Transport } from '../transport/xmpp.js';
@@ -98,9 +98,7 @@ export function createDiscovery({ transport, emit }: { transport: Transport; emi
       (error: unknown) => {
         if (current !== run) return;
         emit('error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, 'Service discovery failed', { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, 'Service discovery failed'),
         });
       },
     );

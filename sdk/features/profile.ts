@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import {
@@ -144,9 +144,7 @@ export function createProfile({
     latest.set(jid, id);
     fetchAvatar(announcement).catch((error: unknown) =>
       emit('error', {
-        error: isChatError(error)
-          ? error
-          : new ChatError(ErrorCodes.requestFailed, `Fetching the avatar of ${jid} failed`, { cause: error }),
+        error: asChatError(error, ErrorCodes.requestFailed, `Fetching the avatar of ${jid} failed`),
       }),
     );
   });
@@ -160,9 +158,7 @@ export function createProfile({
       },
       (error: unknown) =>
         emit('error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, 'Reading our vCard failed', { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, 'Reading our vCard failed'),
         }),
     );
   });

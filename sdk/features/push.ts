@@ -1,4 +1,4 @@
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { disablePush, enablePush } from '../transport/push.js';
 import type { Transport } from '../transport/xmpp.js';
@@ -70,9 +70,7 @@ export function createPush({
       )
       .catch((error: unknown) =>
         emit('error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, 'Re-enabling push failed', { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, 'Re-enabling push failed'),
         }),
       );
   });

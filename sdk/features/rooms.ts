@@ -2,7 +2,7 @@
 // delivery states, subject, nickname, configuration (incl. archiving), moderation, invitations,
 // room discovery, rejoining every room after a fresh session, XEP-0410 self-ping (rejoin when the
 // server silently dropped us), private messages to occupants, and files shared in rooms.
-import { ChatError, ErrorCodes, isChatError } from '../errors.js';
+import { ChatError, ErrorCodes, isChatError, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { discoInfo, discoItems, type DiscoInfo } from '../transport/disco.js';
@@ -1203,9 +1203,7 @@ export function createRooms({
       },
       (error: unknown) => {
         removeRoom(state, 'error', {
-          error: isChatError(error)
-            ? error
-            : new ChatError(ErrorCodes.requestFailed, `Rejoining ${state.jid} failed`, { cause: error }),
+          error: asChatError(error, ErrorCodes.requestFailed, `Rejoining ${state.jid} failed`),
         });
       },
     );

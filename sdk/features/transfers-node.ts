@@ -12,7 +12,7 @@
 //   4. the peer checks the SHA-256 and ends the session: `success`, or `media-error`.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { ChatError, ErrorCodes } from '../errors.js';
+import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import {
   jingleChannel,
   normalJid,
@@ -394,10 +394,7 @@ export const nodeTransfers: TransferEngineFactory = ({ transport, discovery, off
       }
       return { to, name: request.name, type: request.type, size: bytes.byteLength, sha256 };
     } catch (error) {
-      const chatError =
-        error instanceof ChatError
-          ? error
-          : new ChatError(ErrorCodes.transferFailed, 'The transfer failed', { cause: error });
+      const chatError = asChatError(error, ErrorCodes.transferFailed, 'The transfer failed');
       end(terminateReason(chatError));
       throw chatError;
     } finally {
@@ -513,10 +510,7 @@ export const nodeTransfers: TransferEngineFactory = ({ transport, discovery, off
         end('success');
         return received.bytes;
       } catch (error) {
-        const chatError =
-          error instanceof ChatError
-            ? error
-            : new ChatError(ErrorCodes.transferFailed, 'The transfer failed', { cause: error });
+        const chatError = asChatError(error, ErrorCodes.transferFailed, 'The transfer failed');
         end(terminateReason(chatError));
         throw chatError;
       } finally {
