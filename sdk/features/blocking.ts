@@ -5,7 +5,7 @@ import { fetchBlocked, setBlocked, watchBlocking } from '../transport/blocking.j
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
-import { limited } from './request.js';
+import { limited } from '../request.js';
 
 /**
  * Blocking (XEP-0191): `chat.blocking`. Messages and presence from blocked JIDs never surface, and

@@ -14,7 +14,7 @@ import type { Transport } from '../transport/xmpp.js';
 import type { Contact, Jid, Presence, PresenceShow, RequestOptions } from '../types.js';
 import type { BlockingFeature } from './blocking.js';
 import type { ProfileFeature } from './profile.js';
-import { limited } from './request.js';
+import { limited } from '../request.js';
 
 /**
  * Contacts (the roster, RFC 6121) with their presence: `chat.contacts`. State is in `list()` and

@@ -12,7 +12,7 @@ import {
 } from '../transport/vcard.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, Profile, RequestOptions } from '../types.js';
-import { limited } from './request.js';
+import { limited } from '../request.js';
 
 /**
  * Our own profile (vcard-temp): `chat.profile`. Contacts see the name, nickname and avatar; the

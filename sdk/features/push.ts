@@ -4,7 +4,7 @@ import { disablePush, enablePush } from '../transport/push.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, PushTarget, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
-import { limited } from './request.js';
+import { limited } from '../request.js';
 
 /**
  * Push notifications (XEP-0357): `chat.push`. While this client is away (its session hibernated

@@ -1,7 +1,8 @@
 // Message archive queries (XEP-0313 with XEP-0059 result set management) and archive preferences
 // as plain data over the StanzaJS agent.
 import type { Stanzas } from 'stanza';
-import { ChatError, ErrorCodes } from '../errors.js';
+import { ChatError } from '../errors.js';
+import { limited } from '../request.js';
 import { bareJid as bare } from '../jid.js';
 import { toChatError } from './iq.js';
 import { toInbound, type InboundMessage } from './messages.js';
@@ -51,42 +52,6 @@ export interface ArchivePrefs {
   never: string[];
 }
 
-/**
- * Rejects with `timeout` after `seconds` and with `aborted` when `signal` fires; the request
- * itself is left to finish (its answer is then dropped).
- */
-function bounded<T>(request: Promise<T>, seconds: number, signal: AbortSignal | undefined): Promise<T> {
-  if (signal?.aborted) {
-    request.catch(() => undefined); // the caller gave up: the answer no longer matters
-    return Promise.reject(new ChatError(ErrorCodes.aborted, 'The archive query was aborted'));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      done();
-      reject(new ChatError(ErrorCodes.aborted, 'The archive query was aborted'));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new ChatError(ErrorCodes.timeout, `The archive did not answer within ${seconds} s`));
-    }, seconds * 1000);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    request.then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error: unknown) => {
-        done();
-        reject(error);
-      },
-    );
-  });
-}
-
 /** Turns one archive result into an {@link ArchivedMessage}; undefined when it holds no message. */
 export function toArchived(result: Stanzas.MAMResult, archiveOwner: string): ArchivedMessage | undefined {
   const forwarded = result.item?.message;
@@ -127,10 +92,10 @@ export async function queryArchive(
     paging,
   };
   try {
-    const fin = await bounded(
-      query.archive ? agent.searchHistory(query.archive, opts) : agent.searchHistory(opts),
-      options.timeout,
-      options.signal,
+    const fin = await limited(
+      () => (query.archive ? agent.searchHistory(query.archive, opts) : agent.searchHistory(opts)),
+      { timeout: options.timeout, ...(options.signal ? { signal: options.signal } : {}) },
+      'The archive query',
     );
     const messages = (fin.results ?? [])
       .map((result) => toArchived(result, owner))
@@ -158,7 +123,13 @@ const toPrefs = (prefs: Partial<Stanzas.MAMPrefs> | undefined): ArchivePrefs => 
 /** Reads our archive preferences. Rejects with a ChatError. */
 export async function getArchivePrefs(transport: Transport, timeout: number): Promise<ArchivePrefs> {
   try {
-    return toPrefs(await bounded(agentOf(transport).getHistoryPreferences(), timeout, undefined));
+    return toPrefs(
+      await limited(
+        () => agentOf(transport).getHistoryPreferences(),
+        { timeout },
+        'Reading the archive preferences',
+      ),
+    );
   } catch (cause) {
     if (cause instanceof ChatError) throw cause;
     throw toChatError(cause, 'Reading the archive preferences');
@@ -172,15 +143,16 @@ export async function setArchivePrefs(
   timeout: number,
 ): Promise<ArchivePrefs> {
   try {
-    const answer = await bounded(
-      agentOf(transport).setHistoryPreferences({
-        type: 'preferences',
-        default: prefs.default,
-        always: [...prefs.always],
-        never: [...prefs.never],
-      }),
-      timeout,
-      undefined,
+    const answer = await limited(
+      () =>
+        agentOf(transport).setHistoryPreferences({
+          type: 'preferences',
+          default: prefs.default,
+          always: [...prefs.always],
+          never: [...prefs.never],
+        }),
+      { timeout },
+      'Writing the archive preferences',
     );
     const stored = answer.archive?.type === 'preferences' ? answer.archive : undefined;
     return stored ? toPrefs(stored) : await getArchivePrefs(transport, timeout);

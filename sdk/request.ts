@@ -1,6 +1,6 @@
 // Per-call limits for requests to the server: `{ signal, timeout }` (see RequestOptions).
-import { ChatError, ErrorCodes } from '../errors.js';
-import type { RequestOptions } from '../types.js';
+import { ChatError, ErrorCodes } from './errors.js';
+import type { RequestOptions } from './types.js';
 
 /**
  * Sends `send()` and lets the caller stop waiting for it: rejects with `aborted` when
