@@ -83,7 +83,9 @@ try {
     [anna, 'ben', 'Ja, ich schicke sie dir gleich.'],
     [ben, 'anna', 'Super, danke! 👍'],
   ];
-  for (const [from, to, body] of history) from.send(jid(to), body);
+  // One at a time, each acknowledged before the next: two clients sending at once would leave the
+  // archive in whichever order their messages reached the server.
+  for (const [from, to, body] of history) await sent(from, from.send(jid(to), body).id);
 
   step(`creating the room ${team} with some history`);
   const annaRoom = await anna.rooms.join(team, {

@@ -1,5 +1,6 @@
 // The guides link to each other, to examples and to headings: a renamed file or heading must not
-// leave a reader at a dead link. Checks every relative link in README.md and docs/*.md.
+// leave a reader at a dead link. Checks every relative link in README.md, docs/*.md and the
+// examples' READMEs.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,9 @@ const pages = [
   ...readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
+  ...readdirSync(join(root, 'examples'))
+    .map((f) => `examples/${f}/README.md`)
+    .filter((f) => existsSync(join(root, f))),
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */

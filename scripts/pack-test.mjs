@@ -111,6 +111,8 @@ check('the tarball holds the builds, types, manifest, README, LICENSE and third-
     'custom-elements.json',
     'dist/THIRD_PARTY_LICENSES.txt',
     'dist/mailbox-chat.js',
+    'dist/lazy/THIRD_PARTY_LICENSES.txt',
+    'dist/lazy/mailbox-chat.js',
     'dist/sdk/index.js',
     'dist/sdk/node.js',
     'dist/widget/index.js',
@@ -167,18 +169,27 @@ if (install.status !== 0) {
 }
 process.stdout.write(`  installed from ${installedFrom}\n`);
 
-check('the tarball licence texts name StanzaJS, its vendored ieee754 and Lit', () => {
+check('the tarball licence texts name StanzaJS, its vendored ieee754 and Lit, each with its text', () => {
   const installed = join(project, 'node_modules', pkg.name);
-  const licences = readFileSync(join(installed, 'dist/THIRD_PARTY_LICENSES.txt'), 'utf8');
-  for (const name of [
-    'stanza@',
-    'ieee754',
-    'Fair Oaks Labs',
-    'lit-html@',
-    'lit-element@',
-    '@lit/reactive-element@',
-  ]) {
-    assert(licences.includes(name), `THIRD_PARTY_LICENSES.txt does not mention ${name}`);
+  // One file beside each bundle: the single-file build and the lazy build.
+  for (const file of ['dist/THIRD_PARTY_LICENSES.txt', 'dist/lazy/THIRD_PARTY_LICENSES.txt']) {
+    const licences = readFileSync(join(installed, file), 'utf8');
+    for (const name of [
+      'stanza@',
+      'ieee754',
+      'Fair Oaks Labs',
+      'lit-html@',
+      'lit-element@',
+      '@lit/reactive-element@',
+    ]) {
+      assert(licences.includes(name), `${file} does not mention ${name}`);
+    }
+    // Every bundled package's section carries a licence text, not just its name.
+    const body = licences.slice(licences.indexOf('\n\n') + 2); // after the one-line preamble
+    for (const section of body.split(/\n-{72}\n/)) {
+      const [heading, ...text] = section.trim().split('\n');
+      assert(/copyright|permission/i.test(text.join('\n')), `${file}: no licence text for ${heading}`);
+    }
   }
   assert(readFileSync(join(installed, 'LICENSE'), 'utf8').includes('MIT'), 'LICENSE is not the MIT licence');
   assert(

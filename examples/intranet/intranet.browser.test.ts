@@ -29,7 +29,9 @@ async function logIn(page: Page, account: TestAccount): Promise<void> {
   await chat.getByLabel('E-Mail-Adresse').fill(account.jid);
   await chat.getByLabel('Passwort').fill(account.password);
   await chat.getByRole('button', { name: 'Anmelden' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+  // A login is a WebSocket, SCRAM and the session's first queries: give it the time a loaded
+  // machine needs (the poll ends as soon as the status says so).
+  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
 }
 
 describe('the demo intranet page', () => {
@@ -52,7 +54,7 @@ describe('the demo intranet page', () => {
         .click();
       const log = page.locator('mailbox-chat').getByRole('log');
       await expect
-        .poll(() => log.textContent())
+        .poll(() => log.textContent(), { timeout: 10_000 })
         .toContain('Hallo Anna, hier ist Ben <img src=x onerror=alert(1)>');
       // Rendered as text: no element came out of the message body.
       expect(await log.locator('img').count()).toBe(0);
@@ -80,7 +82,7 @@ describe('the demo intranet page', () => {
     await chat.getByLabel('Passwort').fill('wrong');
     await chat.getByRole('button', { name: 'Anmelden' }).click();
     await expect
-      .poll(() => chat.getByRole('alert').textContent())
+      .poll(() => chat.getByRole('alert').textContent(), { timeout: 20_000 })
       .toBe('E-Mail-Adresse oder Passwort ist falsch.');
     await page.close();
   });

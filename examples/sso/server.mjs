@@ -192,7 +192,7 @@ export async function startSsoPortal({ port = 0, bundle, upstream, users, pages 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const users = JSON.parse(process.env.SSO_USERS ?? '[]');
-  const [host = '127.0.0.1', upstreamPort = '5280'] = (process.env.XMPP_HTTP ?? '').split(':');
+  const [host = '127.0.0.1', upstreamPort = '5280'] = (process.env.XMPP_HTTP || '127.0.0.1:5280').split(':');
   const bundle = fileURLToPath(new URL('../../dist/mailbox-chat.js', import.meta.url));
   if (!users.length || !existsSync(bundle)) {
     console.error(
