@@ -49,6 +49,9 @@ async function signedIn(
   return { page, chat, errors };
 }
 
+const setTheme = (page: Page, theme: 'light' | 'dark') =>
+  page.evaluate((t) => document.querySelector('mailbox-chat')!.setAttribute('theme', t), theme);
+
 const openConversation = (page: Page, jid: string) =>
   page.evaluate((to) => document.querySelector('mailbox-chat')!.openConversation(to), jid);
 
@@ -116,6 +119,11 @@ describe('sending files', () => {
     await expect.poll(() => bar.evaluate((el) => (el as HTMLProgressElement).value)).toBeGreaterThan(0);
     await screenshot(a.page, 'upload-progress');
     expect(await axeViolations(a.page)).toEqual([]);
+    await setTheme(a.page, 'dark');
+    expect(await bar.count()).toBe(1);
+    expect(await axeViolations(a.page)).toEqual([]);
+    await screenshot(a.page, 'upload-progress-dark');
+    await setTheme(a.page, 'light');
     await a.chat.getByRole('button', { name: 'Cancel uploading large.png' }).click();
     await expect.poll(() => bar.count()).toBe(0);
     expect(await a.chat.getByRole('log').locator('.msg').count()).toBe(0);
@@ -190,6 +198,9 @@ describe('sending files', () => {
       .toBe('agenda.txt was not sent. The upload failed.');
     await screenshot(a.page, 'upload-failed');
     expect(await axeViolations(a.page)).toEqual([]);
+    await setTheme(a.page, 'dark');
+    expect(await axeViolations(a.page)).toEqual([]);
+    await setTheme(a.page, 'light');
 
     await a.page.unroute('**/*', failPuts);
     await a.chat.getByRole('button', { name: 'Try sending agenda.txt again' }).click();

@@ -2,17 +2,17 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { Contact, Jid } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
 import { blockIcon, chatIcon, moreIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
-import { avatarStyles, hue, initials } from '../shared/people.js';
+import { avatar, avatarStyles } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import { listStyles, styles } from './contact-list.styles.js';
 import { contactName, matches, type ContactRequest } from './model.js';
 
 /**
- * Initials of `name` on the color of `key` (an address: the same person always gets the same
- * color). Decorative: the name is always next to it.
+ * Initials of `name` on the XEP-0392 color of `key` (an address: the same person always gets the
+ * same color). Decorative: the name is always next to it.
  */
 export function initialsAvatar(key: string, name: string, size: 'small' | 'large' = 'large'): TemplateResult {
-  return html`<span class="avatar ${size} hue-${hue(key)}" aria-hidden="true">${initials(name)}</span>`;
+  return avatar(key, size, name);
 }
 
 /** A picture when the contact has one, else initials in the address's color; with a presence dot. */

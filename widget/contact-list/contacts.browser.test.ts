@@ -1,11 +1,12 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RoomInvite } from '../../sdk/index.js';
+import type { Message, RoomInvite } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../../test/rig/browser.js';
 import { eventually, friends, useClients } from '../../test/rig/clients.js';
 import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
 import { startPortal } from '../../scripts/portal-server.mjs';
+import { consistentColor } from '../shared/color.js';
 
 // The widget's contacts, rooms and notifications, in Chromium against the real Prosody, with
 // SDK clients as the other people.
@@ -102,6 +103,35 @@ const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 1
 
 const row = (chat: Locator, jid: string) => chat.locator(`mc-contact-list .item[data-jid="${jid}"]`);
 
+/** The computed background of an avatar, and the XEP-0392 color of an address in the same form. */
+const background = (avatar: Locator) => avatar.evaluate((el) => getComputedStyle(el).backgroundColor);
+const xep0392 = (jid: string) => consistentColor(jid).split(' ').join(', ');
+
+/** The element lies inside a 360 px wide screen. */
+async function fits(locator: Locator): Promise<void> {
+  const box = (await locator.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+}
+
+/** Visible elements of the widget that stick out of a 360 px wide screen (none is the goal). */
+const outside = (chat: Locator) =>
+  chat.evaluate((host) => {
+    const found: string[] = [];
+    const walk = (root: ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) walk(el.shadowRoot);
+        if (!el.checkVisibility({ visibilityProperty: true }) || el.closest('.sr-only')) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && (box.left < -0.5 || box.right > 360.5)) {
+          found.push(`${el.localName}.${[...el.classList].join('.')}`);
+        }
+      }
+    };
+    walk(host.shadowRoot!);
+    return found;
+  });
+
 describe('<mailbox-chat> contacts', () => {
   it('shows contacts with live presence; adds, removes, accepts, denies, blocks and unblocks', async () => {
     const { a, b: ben, anna, ben: benAccount } = await friends(client, 'Ben Brandt');
@@ -123,9 +153,25 @@ describe('<mailbox-chat> contacts', () => {
     const benRow = row(chat, benAccount.jid);
     await poll(() => benRow.textContent()).toContain('Ben Brandt');
     await poll(() => benRow.textContent()).toContain('Available');
+    // Initials on the XEP-0392 color of the address.
+    expect(await benRow.locator('.avatar').textContent()).toBe('BB');
+    expect(await background(benRow.locator('.avatar'))).toBe(xep0392(benAccount.jid));
     ben.presence.set({ show: 'away', status: 'In a meeting' });
     await poll(() => benRow.textContent()).toContain('Away · In a meeting');
     expect(await benRow.locator('.presence-dot.away').count()).toBe(1);
+    // A picture, once Ben publishes one, replaces his initials.
+    const pixel = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await ben.profile.set({ avatar: { data: new Uint8Array(pixel), type: 'image/png' } });
+    const photo = benRow.locator('img.avatar.photo');
+    await poll(() => photo.count()).toBe(1);
+    expect(await photo.getAttribute('src')).toMatch(/^blob:/);
+    await poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(
+      true,
+    );
+    expect(await benRow.locator('span.avatar').count()).toBe(0);
 
     // Add Cara from the dialog; focus comes back to the button that opened it.
     const add = chat.getByRole('button', { name: 'Add contact' }).first();
@@ -199,6 +245,9 @@ describe('<mailbox-chat> contacts', () => {
     await poll(() => chat.locator('mc-contact-list .item').count()).toBe(1);
     await caraRow.click();
     await poll(() => chat.getByRole('heading', { name: 'Cara Castell' }).isVisible()).toBe(true);
+    // The same color for Cara in the conversation's header and in the list of chats.
+    const caraColor = xep0392(caraAccount!.jid);
+    expect(await background(chat.locator('.conversation-head .avatar'))).toBe(caraColor);
     const incoming = new Promise<string>((resolve) =>
       cara.on('message', ({ message }) => resolve(message.body)),
     );
@@ -208,6 +257,9 @@ describe('<mailbox-chat> contacts', () => {
 
     // The tabs are one Tab stop, moved through with the arrow keys.
     await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    await chat.getByRole('tab', { name: 'Chats' }).click();
+    expect(await background(chat.locator('mc-conversation-list .avatar').first())).toBe(caraColor);
+    await chat.getByRole('tab', { name: 'Contacts' }).click();
     await chat.getByRole('tab', { name: 'Contacts' }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await focused(page)).toBe('button#tab-rooms');
@@ -241,6 +293,8 @@ describe('<mailbox-chat> rooms', () => {
     await dialog.getByLabel('Room address or name').fill(name);
     await dialog.getByRole('button', { name: 'Join room' }).click();
     await poll(() => dialog.getByRole('alert').textContent()).toBe('There is no room at this address.');
+    await accessible(page);
+    await screenshot(page, 'room-dialog-join-light');
 
     // Create it, with the archive on.
     await dialog.getByRole('radio', { name: 'Create' }).check();
@@ -276,6 +330,13 @@ describe('<mailbox-chat> rooms', () => {
     expect((await invited).room).toBe(jid);
     const caraRoom = await cara.rooms.join(jid, { nick: 'cara' });
     await poll(() => people.textContent()).toContain('cara');
+    // The subject, set here through the SDK the element exposes, shows in the details and the header.
+    await page.evaluate(
+      (room) => document.querySelector('mailbox-chat')!.chat!.rooms.get(room)!.setSubject('Sprint 42'),
+      jid,
+    );
+    await poll(() => info.textContent()).toContain('Sprint 42');
+    expect(await chat.locator('.conversation-head').textContent()).toContain('Sprint 42');
     await accessible(page);
     await screenshot(page, 'room-info-light');
     await page.keyboard.press('Escape');
@@ -300,6 +361,24 @@ describe('<mailbox-chat> rooms', () => {
     expect(await atCara).toBe('Hallo Ben, hallo Cara');
     caraRoom.send('Moin');
     await poll(() => log.textContent()).toContain('Moin');
+    // Each group of someone else's messages is headed by their name in the room.
+    expect(await log.locator('.sender').allTextContents()).toEqual(['ben', 'cara']);
+
+    // A file shared in the room goes to everyone there, as a room message with the file.
+    const shared = new Promise<Message>((resolve) =>
+      ben.on(
+        'message',
+        ({ message }) => message.direction === 'in' && message.attachment && resolve(message),
+      ),
+    );
+    await chat
+      .locator('mc-composer input[type=file]')
+      .setInputFiles({ name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from('Sprint plan') });
+    const file = await shared;
+    expect(file.kind).toBe('groupchat');
+    expect(file.conversation).toBe(jid);
+    expect(file.attachment?.name).toBe('plan.txt');
+    await poll(() => log.getByRole('link', { name: /plan\.txt/ }).count()).toBe(1);
     await screenshot(page, 'room-conversation-light');
 
     // The room is in the rooms list and in the conversations; leaving it takes it off the first.
@@ -313,6 +392,18 @@ describe('<mailbox-chat> rooms', () => {
     expect(await chat.getByText('You are not in any room yet').isVisible()).toBe(true);
     await chat.getByRole('tab', { name: 'Chats' }).click();
     expect(await chat.locator('mc-conversation-list ul').textContent()).toContain(slug);
+
+    // Join it again from the dialog, by its name: back in the room, with its conversation.
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    await chat.getByRole('button', { name: 'Join or create a room' }).first().click();
+    await dialog.getByLabel('Room address or name').fill(name);
+    await dialog.getByRole('button', { name: 'Join room' }).click();
+    await poll(() => chat.getByRole('heading', { name }).count()).toBe(1);
+    await poll(() => chat.getByRole('log').textContent()).toContain('Hallo zusammen');
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    await poll(() => chat.locator('mc-room-list .item').count()).toBe(1);
+    expect(await chat.locator('mc-room-list .item').textContent()).toContain('Sprint 42');
 
     // Ben invites Anna to his room: the invitation waits in the rooms tab, and she joins.
     const local = `bens-room-${Math.random().toString(36).slice(2, 7)}`;
@@ -400,10 +491,55 @@ describe('<mailbox-chat> notifications', () => {
     expect(sheet.x).toBeGreaterThanOrEqual(0);
     expect(sheet.x + sheet.width).toBeLessThanOrEqual(360);
     await screenshot(page, 'room-dialog-phone');
+    await fits(
+      chat.getByRole('dialog', { name: 'Join or create a room' }).getByRole('button', { name: 'Join room' }),
+    );
+    expect(await outside(chat)).toEqual([]);
     await page.keyboard.press('Escape');
     await poll(() => chat.getByRole('dialog', { name: 'Join or create a room' }).count()).toBe(0);
     expect(await join.evaluate((el) => el.matches(':focus'))).toBe(true);
+
+    // A room on the phone: its row, its conversation and its details fit the screen.
+    await join.click();
+    const roomDialog = chat.getByRole('dialog', { name: 'Join or create a room' });
+    await roomDialog.getByRole('radio', { name: 'Create' }).check();
+    const roomName = `Phone room ${Math.random().toString(36).slice(2, 7)}`;
+    await roomDialog.getByLabel('Room name').fill(roomName);
+    expect(await outside(chat)).toEqual([]);
+    await roomDialog.getByRole('button', { name: 'Create room' }).click();
+    await poll(() => chat.getByRole('heading', { name: roomName }).count()).toBe(1);
+    expect(await outside(chat)).toEqual([]);
+    await chat.getByRole('button', { name: 'Room details' }).click();
+    const info = chat.getByRole('dialog', { name: roomName });
+    await poll(() => info.textContent()).toContain(`${anna!.user} (you)`);
+    await fits(info);
+    expect(await outside(chat)).toEqual([]);
+    await screenshot(page, 'room-info-phone');
+    await page.keyboard.press('Escape');
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    await fits(chat.locator('mc-room-list .item').first());
+    expect(await outside(chat)).toEqual([]);
+    await screenshot(page, 'rooms-phone');
+
+    // Contacts on the phone: a row, its menu and the add dialog fit the screen.
     await chat.getByRole('tab', { name: 'Contacts' }).click();
+    await chat.getByRole('button', { name: 'Add contact' }).first().click();
+    const addDialog = chat.getByRole('dialog', { name: 'Add a contact' });
+    await addDialog.getByLabel('E-mail address').fill(benAccount!.jid);
+    await addDialog.getByLabel('Name (optional)').fill('Benedikt Brandt-Obermayer von Hohenlohe');
+    await fits(addDialog);
+    expect(await outside(chat)).toEqual([]);
+    await addDialog.getByRole('button', { name: 'Add', exact: true }).click();
+    const benRow = row(chat, benAccount!.jid);
+    await poll(() => benRow.count()).toBe(1);
+    await fits(benRow);
+    // The messages Ben sent while Anna looked elsewhere show as unread on his row.
+    expect(await benRow.locator('.badge').textContent()).toBe('4');
+    expect(await benRow.textContent()).toContain('4 unread messages');
+    await chat.getByRole('button', { name: /^More for Benedikt/ }).click();
+    await fits(chat.getByRole('button', { name: 'Block', exact: true }));
+    expect(await outside(chat)).toEqual([]);
     await screenshot(page, 'contacts-phone');
     expect(errors).toEqual([]);
     await page.close();

@@ -295,6 +295,22 @@ export class ChatController implements ReactiveController {
     if (!this.rooms.send(to, body)) chat.send(to, body);
   }
 
+  /**
+   * Sends a message that failed again: it leaves its place and goes out anew as the newest
+   * message (with a new id and its own delivery states).
+   */
+  retry(id: string): void {
+    const chat = this.current;
+    const to = this.active;
+    const failed = to
+      ? this.store.get(to)?.messages.find((m) => m.id === id && m.direction === 'out')
+      : undefined;
+    if (!chat || !to || failed?.state !== 'failed') return;
+    this.store.remove(to, id);
+    if (!this.rooms.send(to, failed.body)) chat.send(to, failed.body);
+    this.host.requestUpdate();
+  }
+
   /** Our newest message in the open conversation: the one Up arrow edits. */
   get lastOwn(): Message | undefined {
     return this.active ? this.store.lastOwn(this.active) : undefined;
@@ -399,7 +415,10 @@ export class ChatController implements ReactiveController {
     const to = this.active;
     if (!chat || !to) throw new ChatError(ErrorCodes.notConnected, 'No open conversation');
     this.stopComposing(false);
-    await chat.sendFile(to, file, options);
+    // In a room, the file goes to everyone there (type groupchat).
+    const room = chat.rooms.get(to);
+    if (room) await room.send({ ...options, file });
+    else await chat.sendFile(to, file, options);
   }
 
   /** How far back a conversation's history is loaded from the archive. */

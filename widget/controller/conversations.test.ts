@@ -129,4 +129,17 @@ describe('history from the archive', () => {
     expect(store.add({ ...older[0]!, stanzaId: undefined as never })).toBe(false);
     expect(store.get('dora@example.com')!.messages).toHaveLength(4);
   });
+
+  it('takes a failed message of ours out, leaving the others', () => {
+    const store = new ConversationStore();
+    const failed = outgoing('ben@example.com', 'lost');
+    store.add(incoming('ben@example.com', 'hi'));
+    store.add(failed);
+    store.setState(failed.id, 'failed');
+    store.add(outgoing('ben@example.com', 'next'));
+    expect(store.remove('ben@example.com', failed.id)?.body).toBe('lost');
+    expect(store.get('ben@example.com')?.messages.map((m) => m.body)).toEqual(['hi', 'next']);
+    expect(store.remove('ben@example.com', failed.id)).toBeUndefined();
+    expect(store.remove('cara@example.com', 'nothing')).toBeUndefined();
+  });
 });

@@ -119,6 +119,15 @@ export class ConversationStore {
     return true;
   }
 
+  /** Takes one of our messages out of its conversation (a failed one, sent again as a new one). */
+  remove(jid: Jid, id: string): Message | undefined {
+    const item = this.items.get(jid);
+    const message = item?.messages.find((m) => m.id === id && m.direction === 'out');
+    if (!item || !message) return undefined;
+    this.items.set(jid, { ...item, messages: item.messages.filter((m) => m !== message) });
+    return message;
+  }
+
   /** Our newest message in a conversation: the one a correction may change. */
   lastOwn(jid: Jid): Message | undefined {
     const messages = this.items.get(jid)?.messages ?? [];

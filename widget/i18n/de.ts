@@ -218,4 +218,14 @@ export const de: Texts = {
   'error.upload-failed': 'Das Hochladen ist fehlgeschlagen.',
   'error.upload-blocked':
     'Der Dateidienst hat nicht geantwortet. Vielleicht nimmt er von dieser Seite keine Dateien an.',
+  'error.policy-violation': 'Der Chat-Server hat die Verbindung beendet: zu viele Anfragen in kurzer Zeit.',
+  'error.listener': 'In der Seite um den Chat herum ist etwas schiefgelaufen.',
+  'error.unsupported': 'Das kann dieser Browser nicht.',
+  'error.declined': 'Die Datei wurde abgelehnt.',
+  'error.cancelled': 'Die Übertragung wurde abgebrochen.',
+  'error.proxy-failed': 'Für die Dateiübertragung ließ sich keine Verbindung aufbauen.',
+  'error.hash-mismatch': 'Die Datei kam beschädigt an und wurde verworfen.',
+  'error.transfer-failed': 'Die Dateiübertragung ist fehlgeschlagen.',
+  'message.retry': 'Erneut versuchen',
+  'message.retryLabel': 'Diese Nachricht erneut senden',
 };

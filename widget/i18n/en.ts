@@ -225,6 +225,16 @@ export const en = {
   'error.file-too-large': 'The file is too large for the chat server.',
   'error.upload-failed': 'The upload failed.',
   'error.upload-blocked': 'The file service did not answer. It may not accept uploads from this page.',
+  'error.policy-violation': 'The chat server ended the connection: too many requests in a short time.',
+  'error.listener': 'Something went wrong in the page around the chat.',
+  'error.unsupported': 'This browser cannot do that.',
+  'error.declined': 'The file was declined.',
+  'error.cancelled': 'The transfer was cancelled.',
+  'error.proxy-failed': 'No connection for the file transfer could be set up.',
+  'error.hash-mismatch': 'The file arrived damaged and was discarded.',
+  'error.transfer-failed': 'The file transfer failed.',
+  'message.retry': 'Try again',
+  'message.retryLabel': 'Try sending this message again',
 } as const;
 
 type English = typeof en;

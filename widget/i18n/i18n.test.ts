@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { de } from './de.js';
 import { en } from './en.js';
-import { localizer } from './index.js';
+import { ErrorCodes } from '../../sdk/index.js';
+import { LANGUAGES, localizer } from './index.js';
 
 describe('widget texts', () => {
   it('has every English key in German, plain or plural alike', () => {
@@ -33,6 +34,31 @@ describe('widget texts', () => {
   it('maps SDK error codes to text, and unknown codes to a generic one', () => {
     expect(localizer('de').error('auth-failed')).toBe('E-Mail-Adresse oder Passwort ist falsch.');
     expect(localizer('en').error('some-future-code')).toBe('Something went wrong.');
+  });
+
+  it('has a text for every SDK error code in every language', () => {
+    expect(LANGUAGES).toEqual(['en', 'de']);
+    for (const lang of LANGUAGES) {
+      const i = localizer(lang);
+      const generic = i.error('unknown');
+      const missing = Object.values(ErrorCodes).filter((code) => !i.has(`error.${code}`));
+      expect(missing, lang).toEqual([]);
+      for (const code of Object.values(ErrorCodes)) {
+        expect(i.error(code), `${lang} ${code}`).not.toBe(generic);
+      }
+    }
+    // The two languages really differ (no English left in the German file).
+    for (const code of Object.values(ErrorCodes)) {
+      expect(localizer('de').error(code), code).not.toBe(localizer('en').error(code));
+    }
+  });
+
+  it('formats file sizes in the language', () => {
+    expect(localizer('en').bytes(1)).toBe('1 byte');
+    expect(localizer('en').bytes(11)).toBe('11 bytes');
+    expect(localizer('de').bytes(11)).toBe('11 Byte');
+    expect(localizer('en').bytes(4200)).toBe('4.2 kB');
+    expect(localizer('de').bytes(1_500_000)).toBe('1,5 MB');
   });
 
   it('names days relative to today, in the language', () => {

@@ -7,6 +7,9 @@ import { en, type PluralKey, type PluralText, type StringKey, type TextKey, type
  */
 const languages: Readonly<Record<string, Texts>> = { en, de };
 
+/** The tags of the languages the widget speaks (`en`, `de`, …). */
+export const LANGUAGES: readonly string[] = Object.keys(languages);
+
 type Params = Readonly<Record<string, string | number>>;
 
 const fill = (text: string, params: Params | undefined): string =>
@@ -69,7 +72,14 @@ export class Localizer {
         : size >= 1_000
           ? (['kilobyte', size / 1_000] as const)
           : (['byte', size] as const);
-    return new Intl.NumberFormat(this.lang, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+    // Bytes spelled out (`820 bytes`): the short form is `820 byte` in English.
+    const unitDisplay = unit === 'byte' ? 'long' : 'short';
+    return new Intl.NumberFormat(this.lang, {
+      style: 'unit',
+      unit,
+      unitDisplay,
+      maximumFractionDigits: 1,
+    }).format(value);
   }
 
   /** Whether a key exists (for codes that come from the SDK at run time). */

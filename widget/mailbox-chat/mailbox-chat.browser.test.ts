@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { registerAccount } from '../../test/rig/prosody.mjs';
 import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
 import { startPortal } from '../../scripts/portal-server.mjs';
 
@@ -56,26 +57,39 @@ async function open(name: string, options: { width?: number; height?: number; da
   await page.waitForFunction(() => customElements.get('mailbox-chat'));
   // Record the widget's DOM events for assertions.
   await page.evaluate(() => {
-    const seen: Array<{ type: string; detail: unknown }> = [];
+    const seen: Array<{ type: string; detail: unknown; bubbles: boolean; composed: boolean }> = [];
     (window as unknown as { mcEvents: typeof seen }).mcEvents = seen;
     for (const type of ['mc-open', 'mc-close', 'mc-status', 'mc-unread', 'mc-message']) {
       document.addEventListener(type, (event) => {
         const detail = (event as Event & { detail?: { message?: { body: string } } }).detail;
-        seen.push({ type, detail: detail?.message ? { body: detail.message.body } : detail });
+        const { bubbles, composed } = event;
+        seen.push({
+          type,
+          detail: detail?.message ? { body: detail.message.body } : detail,
+          bubbles,
+          composed,
+        });
       });
     }
   });
   return { page, errors, chat: page.locator('mailbox-chat') };
 }
 
-const events = (page: Page, type: string) =>
-  page.evaluate(
-    (t) =>
-      (window as unknown as { mcEvents: Array<{ type: string; detail: unknown }> }).mcEvents.filter(
-        (e) => e.type === t,
-      ),
-    type,
-  );
+type Recorded = { type: string; detail: unknown; bubbles: boolean; composed: boolean };
+
+/** The widget's DOM events of one type that reached the document, as `{ type, detail }`. */
+const events = async (page: Page, type: string) =>
+  (await allEvents(page)).filter((e) => e.type === type).map(({ type, detail }) => ({ type, detail }));
+
+const allEvents = (page: Page) =>
+  page.evaluate(() => (window as unknown as { mcEvents: Recorded[] }).mcEvents);
+
+/** Every recorded `mc-*` event bubbled and was composed. */
+async function expectBubblingComposed(page: Page): Promise<void> {
+  const all = await allEvents(page);
+  expect(all.length).toBeGreaterThan(0);
+  expect(all.filter((e) => !e.bubbles || !e.composed)).toEqual([]);
+}
 
 /** What has focus, seen through the widget's shadow roots. */
 const focused = (page: Page) =>
@@ -95,7 +109,7 @@ async function logIn(chat: Locator, account: TestAccount): Promise<void> {
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
 }
 
 async function peer(account: TestAccount): Promise<Chat> {
@@ -150,6 +164,7 @@ describe('<mailbox-chat> modes', () => {
 
     expect((await events(page, 'mc-open')).length).toBe(3);
     expect((await events(page, 'mc-close')).length).toBe(3);
+    await expectBubblingComposed(page);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -245,9 +260,10 @@ describe('<mailbox-chat> chatting', () => {
       await page.keyboard.press('Enter');
       expect((await reply).body).toBe('Sounds good.\nSee you there!');
       const mine = log.locator('.out .msg').last();
-      await expect
-        .poll(() => mine.getByRole('img').getAttribute('aria-label'))
-        .toMatch(/Sent|Received by the server|Delivered|Read/);
+      // Ben's client confirms delivery by itself; once Ben has read it, the tick says so.
+      await expect.poll(() => mine.getByRole('img').getAttribute('aria-label')).toBe('Delivered');
+      bob.markRead(anna!.jid);
+      await expect.poll(() => mine.getByRole('img').getAttribute('aria-label')).toBe('Read');
       expect(await chat.locator('textarea').inputValue()).toBe('');
 
       // A message while the conversation is open is read at once.
@@ -276,7 +292,8 @@ describe('<mailbox-chat> chatting', () => {
       await chat.getByLabel('E-mail address').fill('cara@example.com');
       await page.keyboard.press('Enter');
       await expect.poll(() => chat.getByRole('log', { name: 'Messages with cara' }).isVisible()).toBe(true);
-      expect(await chat.getByText('No messages yet. Say hello!').isVisible()).toBe(true);
+      // Once the archive has answered that there is nothing yet.
+      await expect.poll(() => chat.getByText('No messages yet. Say hello!').isVisible()).toBe(true);
 
       // Sign out: back to the form, nothing of the session left.
       await chat.getByRole('button', { name: 'Sign out' }).click();
@@ -285,6 +302,11 @@ describe('<mailbox-chat> chatting', () => {
         type: 'mc-status',
         detail: { status: 'offline' },
       });
+      // All five kinds came, each bubbling and composed (they cross the shadow root).
+      expect(new Set((await allEvents(page)).map((e) => e.type))).toEqual(
+        new Set(['mc-open', 'mc-close', 'mc-status', 'mc-unread', 'mc-message']),
+      );
+      await expectBubblingComposed(page);
     } finally {
       await bob.disconnect();
     }
@@ -303,7 +325,7 @@ describe('<mailbox-chat> chatting', () => {
       await page.keyboard.press('Tab');
       await page.keyboard.type(anna!.password);
       await page.keyboard.press('Enter');
-      await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+      await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
       // Focus moves on into the (empty) conversation list: its "new conversation" button.
       await expect.poll(() => focused(page)).toBe('button.button');
       await screenshot(page, 'launcher-light-empty');
@@ -352,7 +374,7 @@ describe('<mailbox-chat> chatting', () => {
       },
       { jid: anna!.jid, password: anna!.password },
     );
-    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(1);
     expect(await chat.locator('.account').textContent()).toBe(anna!.jid);
@@ -389,7 +411,7 @@ describe('<mailbox-chat> chatting', () => {
     await chat.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => chat.getByText('You are signed out.').isVisible()).toBe(true);
     await chat.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
@@ -517,6 +539,132 @@ describe('<mailbox-chat> corrections, typing and read markers', () => {
   });
 });
 
+describe('<mailbox-chat> failed messages', () => {
+  it('marks a message the server bounced as not sent, with a button that sends it again', async () => {
+    const [anna] = await createAccounts(1);
+    // An address that does not exist yet: the server bounces messages to it.
+    const late = {
+      user: `late-${Math.random().toString(36).slice(2, 8)}`,
+      password: Math.random().toString(36).slice(2),
+    };
+    const lateJid = `${late.user}@${xmpp.domain}`;
+    const { page, errors, chat } = await open('embedded');
+    await logIn(chat, anna!);
+    await page.evaluate((jid) => document.querySelector('mailbox-chat')!.openConversation(jid), lateJid);
+    const field = chat.getByRole('textbox', { name: `Message to ${late.user}` });
+    await field.fill('Are you there yet?');
+    await field.press('Enter');
+    const log = chat.getByRole('log');
+    const mine = log.locator('.out .msg');
+    await expect.poll(() => mine.getByRole('img', { name: 'Not sent' }).count(), { timeout: 15_000 }).toBe(1);
+    const retry = mine.getByRole('button', { name: 'Try again' });
+    expect(await retry.count()).toBe(1);
+    expect(await mine.textContent()).toContain('Are you there yet?');
+    for (const theme of ['dark', 'light'] as const) {
+      await page.evaluate((t) => document.querySelector('mailbox-chat')!.setAttribute('theme', t), theme);
+      expect(await axeViolations(page), theme).toEqual([]);
+      await screenshot(page, `embedded-${theme}-failed`);
+    }
+
+    // The address exists now: trying again delivers the message, once, and it is no longer failed.
+    await registerAccount(xmpp.configPath, late.user, xmpp.domain, late.password);
+    const bob = await peer({ jid: lateJid, user: late.user, password: late.password });
+    try {
+      const received = nextMessage(bob);
+      await retry.focus();
+      await page.keyboard.press('Enter');
+      expect((await received).body).toBe('Are you there yet?');
+      await expect
+        .poll(() => mine.getByRole('img').getAttribute('aria-label'))
+        .toMatch(/Sent|Received by the server|Delivered|Read/);
+      expect(await mine.count()).toBe(1);
+      expect(await retry.count()).toBe(0);
+      // Focus went back to the message field.
+      expect(await focused(page)).toBe('textarea#text');
+    } finally {
+      await bob.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
+  it('is served with the strict policy and causes no violation while in use', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const { errors } = watchPage(page);
+    // Every violation the page reports, recorded before any of the page's own scripts run.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener(
+        'securitypolicyviolation',
+        (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+        true,
+      );
+    });
+    const violations = () => page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+    const response = await page.goto(`${portal.url}embedded-wide.html`);
+    expect(response!.headers()['content-security-policy']).toBe(
+      "default-src 'self'; connect-src 'self' ws: wss: http: https:; img-src 'self' blob: data: https: http:",
+    );
+    const script = await page.request.get(`${portal.url}mailbox-chat.js`);
+    expect(script.headers()['content-security-policy']).toBeDefined();
+    await page.waitForFunction(() => customElements.get('mailbox-chat'));
+
+    // The policy is in force and violations are seen: an inline style attribute is refused.
+    await page.evaluate(() => {
+      const probe = document.createElement('p');
+      probe.setAttribute('style', 'color: red');
+      document.body.append(probe);
+    });
+    await expect.poll(violations).toEqual(['style-src-attr inline']);
+    await page.evaluate(() => (window as unknown as { violations: string[] }).violations.splice(0));
+    errors.splice(0);
+
+    // Sign in, chat, see pictures and colored avatars, open every tab and dialog: nothing is refused.
+    const chat = page.locator('mailbox-chat');
+    await logIn(chat, anna!);
+    const bob = await peer(ben!);
+    try {
+      bob.send(anna!.jid, 'Hello under a strict policy, with *styling* and https://example.com/a-link');
+      bob.send(anna!.jid, `${portal.url}photo.svg`);
+      await chat.getByRole('button', { name: /2 unread messages/ }).click();
+      const log = chat.getByRole('log');
+      await expect
+        .poll(() =>
+          log
+            .locator('img')
+            .evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length),
+        )
+        .toBe(1);
+      const received = nextMessage(bob);
+      await page.keyboard.type('Works here too');
+      await page.keyboard.press('Enter');
+      expect((await received).body).toBe('Works here too');
+      for (const tab of ['Contacts', 'Rooms', 'Chats']) await chat.getByRole('tab', { name: tab }).click();
+      await chat.getByRole('tab', { name: 'Rooms' }).click();
+      await chat.getByRole('button', { name: 'Join or create a room' }).first().click();
+      await page.keyboard.press('Escape');
+      await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('theme', 'dark'));
+      await screenshot(page, 'csp-wide-dark');
+    } finally {
+      await bob.disconnect();
+    }
+    expect(await violations()).toEqual([]);
+    expect(errors).toEqual([]);
+    // No global CSS: the page has its own stylesheet and nothing else.
+    expect(
+      await page.evaluate(() => ({
+        adopted: document.adoptedStyleSheets.length,
+        sheets: [...document.styleSheets].map((sheet) => new URL(sheet.href ?? 'inline:').pathname),
+      })),
+    ).toEqual({ adopted: 0, sheets: ['/page.css'] });
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> languages', () => {
   it('speaks German when the page does, English when told so, with plurals', async () => {
     const [anna, ben] = await createAccounts(2);
@@ -528,7 +676,7 @@ describe('<mailbox-chat> languages', () => {
     await chat.getByLabel('E-Mail-Adresse').fill(anna!.jid);
     await chat.getByLabel('Passwort').fill(anna!.password);
     await chat.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     await chat.getByRole('button', { name: 'Chat schließen' }).first().click();
 
     const bob = await peer(ben!);

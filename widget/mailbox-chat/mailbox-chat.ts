@@ -740,6 +740,11 @@ export class MailboxChatElement extends LitElement {
           .history=${c.historyOf(jid)}
           .expireAfter=${c.filesExpireAfter}
           @history-more=${() => void this.controller.loadHistory(jid)}
+          @message-retry=${(event: CustomEvent<{ id: string }>) => {
+            this.controller.retry(event.detail.id);
+            // The button goes with the failed message: focus goes to the message field.
+            void this.focusPanel();
+          }}
           @files-drop=${(event: CustomEvent<{ files: File[] }>) =>
             this.renderRoot.querySelector<McComposer>('mc-composer')?.attach(event.detail.files)}
         ></mc-message-list>`,

@@ -43,7 +43,7 @@ async function signedIn(account: TestAccount): Promise<Page> {
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent()).toBe('Online');
+  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
   return page;
 }
 

@@ -105,6 +105,16 @@ export const styles = css`
   .row.out {
     align-items: flex-end;
   }
+  .sender {
+    max-width: 85%;
+    margin: 0 11px 2px;
+    overflow: hidden;
+    color: var(--mc-muted);
+    font-size: 0.8em;
+    font-weight: 600;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   .row.in {
     align-items: flex-start;
   }
@@ -226,6 +236,24 @@ export const styles = css`
   .out .failed .meta {
     color: var(--mc-danger);
     font-weight: 600;
+  }
+  .retry {
+    display: inline-flex;
+    align-items: center;
+    gap: 3px;
+    margin-inline-start: 6px;
+    padding: 2px 8px;
+    border: 1px solid var(--mc-danger);
+    border-radius: 999px;
+    background: var(--mc-surface);
+    color: var(--mc-danger);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+  }
+  .retry svg {
+    width: 13px;
+    height: 13px;
   }
   .tick svg {
     width: 15px;

@@ -10,6 +10,7 @@ import {
   clockIcon,
   doubleCheckIcon,
   fileIcon,
+  retryIcon,
   spinnerIcon,
 } from '../icons/icons.js';
 import { displayName } from '../shared/people.js';
@@ -62,7 +63,9 @@ const keyOf = (m: Message): string => `${m.direction}:${m.id}`;
  * composed) and keeps the reader's place when that arrives. The scroller is a `role="log"`; new
  * messages are announced through a separate polite live region, so that items scrolled into
  * view are not read out as if they were new. Files dropped on the messages are handed on with
- * `files-drop` (`detail: { files }`, not composed).
+ * `files-drop` (`detail: { files }`, not composed). A message that could not be sent has a
+ * "try again" button (`message-retry`, `detail: { id }`, not composed). In rooms, each group of
+ * someone else's messages is headed by their nickname.
  */
 export class McMessageList extends LitElement {
   static override styles = [base, styles];
@@ -445,11 +448,26 @@ export class McMessageList extends LitElement {
     this.expanded = next;
   }
 
-  private renderTick(state: MessageState): TemplateResult {
-    const label = this.i18n.t(`state.${state}`);
+  private renderTick(m: Message, state: MessageState): TemplateResult {
+    const i = this.i18n;
+    const label = i.t(`state.${state}`);
     return html`<span class="tick ${state}" role="img" aria-label=${label} title=${label}
         >${TICKS[state]}</span
-      >${state === 'failed' ? html`<span aria-hidden="true">${label}</span>` : nothing}`;
+      >${
+        state === 'failed'
+          ? html`<span aria-hidden="true">${label}</span
+              ><button
+                class="retry"
+                title=${i.t('message.retryLabel')}
+                @click=${() =>
+                  this.dispatchEvent(
+                    new CustomEvent<{ id: string }>('message-retry', { detail: { id: m.id } }),
+                  )}
+              >
+                ${retryIcon}${i.t('message.retry')}
+              </button>`
+          : nothing
+      }`;
   }
 
   private renderAttachment(m: Message, a: Attachment): TemplateResult | typeof nothing {
@@ -532,7 +550,7 @@ export class McMessageList extends LitElement {
               >`
             : nothing
         }<time datetime=${m.time.toISOString()} title=${i.dateTime(m.time)}>${i.time(m.time)}</time>${
-          m.direction === 'out' && m.state ? this.renderTick(m.state) : nothing
+          m.direction === 'out' && m.state ? this.renderTick(m, m.state) : nothing
         }</span
       >
     </div>`;
@@ -548,12 +566,23 @@ export class McMessageList extends LitElement {
           ${i.plural('conversation.newMessages', item.count)}
         </div>`;
       case 'message': {
-        const sender = item.direction === 'out' ? i.t('conversation.you') : displayName(item.from);
+        const m = item.message;
+        const room = m.kind === 'groupchat';
+        const sender =
+          item.direction === 'out' ? i.t('conversation.you') : room ? actorOf(m) : displayName(item.from);
+        // In rooms, each group of someone else's messages starts with their name.
+        const named = item.first && room && item.direction === 'in';
         return html`<div
           class="item row ${item.direction} ${item.first ? 'first' : ''} ${item.last ? 'last' : ''}"
           data-key=${item.key}
         >
-          ${item.first ? html`<span class="sr-only">${sender}:</span>` : nothing}${this.renderMessage(item.message)}
+          ${
+            named
+              ? html`<span class="sender" dir="auto">${sender}</span>`
+              : item.first
+                ? html`<span class="sr-only">${sender}:</span>`
+                : nothing
+          }${this.renderMessage(m)}
         </div>`;
       }
     }

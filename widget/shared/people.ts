@@ -1,8 +1,9 @@
 import { css, html, type TemplateResult } from 'lit';
 import type { Jid } from '../../sdk/index.js';
+import { tint } from './color.js';
 
-// How a person (a JID) is shown until contacts with names and avatars land: the local part as
-// the name, initials on a color that is always the same for the same address.
+// How a person (a JID) is shown without a picture: the local part as the name, initials on the
+// color XEP-0392 gives the address.
 
 /** The name to show for an address: its local part (`anna.berg` for `anna.berg@example.com`). */
 export function displayName(jid: Jid): string {
@@ -21,22 +22,15 @@ export function initials(jid: Jid): string {
   return chosen.toLocaleUpperCase();
 }
 
-/** A stable palette slot (0–7) for an address (FNV-1a over its characters). */
-export function hue(jid: Jid): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < jid.length; i += 1) {
-    hash ^= jid.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % 8;
+/**
+ * A round avatar: the initials of `name` on the XEP-0392 color of `key` (an address, so the same
+ * person has the same color here as in other XMPP clients). Decorative: the name is always next to it.
+ */
+export function avatar(key: string, size: 'small' | 'large' = 'large', name: string = key): TemplateResult {
+  return html`<span class="avatar ${size}" ${tint(key)} aria-hidden="true">${initials(name)}</span>`;
 }
 
-/** A round avatar with initials; decorative (the name is always next to it). */
-export function avatar(jid: Jid, size: 'small' | 'large' = 'large'): TemplateResult {
-  return html`<span class="avatar ${size} hue-${hue(jid)}" aria-hidden="true">${initials(jid)}</span>`;
-}
-
-/** Styles for {@link avatar}: eight tinted backgrounds, each with AA-contrast initials, light and dark. */
+/** Styles for {@link avatar}: black initials, which have AA contrast on every XEP-0392 color. */
 export const avatarStyles = css`
   .avatar {
     display: inline-grid;
@@ -48,44 +42,12 @@ export const avatarStyles = css`
     font-size: 15px;
     font-weight: 600;
     letter-spacing: 0.02em;
-    background: var(--mc-avatar-bg);
-    color: var(--mc-avatar-text);
+    background: var(--mc-avatar-bg, #8e8e8e);
+    color: #000;
   }
   .avatar.small {
     width: 32px;
     height: 32px;
     font-size: 13px;
-  }
-  .hue-0 {
-    --mc-avatar-bg: #dbeafe;
-    --mc-avatar-text: #1e3a8a;
-  }
-  .hue-1 {
-    --mc-avatar-bg: #dcfce7;
-    --mc-avatar-text: #14532d;
-  }
-  .hue-2 {
-    --mc-avatar-bg: #fef3c7;
-    --mc-avatar-text: #78350f;
-  }
-  .hue-3 {
-    --mc-avatar-bg: #fce7f3;
-    --mc-avatar-text: #831843;
-  }
-  .hue-4 {
-    --mc-avatar-bg: #ede9fe;
-    --mc-avatar-text: #4c1d95;
-  }
-  .hue-5 {
-    --mc-avatar-bg: #cffafe;
-    --mc-avatar-text: #164e63;
-  }
-  .hue-6 {
-    --mc-avatar-bg: #ffe4e6;
-    --mc-avatar-text: #881337;
-  }
-  .hue-7 {
-    --mc-avatar-bg: #e0e7ff;
-    --mc-avatar-text: #312e81;
   }
 `;

@@ -1,0 +1,111 @@
+import { noChange } from 'lit';
+import { Directive, directive, type ElementPart } from 'lit/directive.js';
+
+// XEP-0392 (Consistent Color Generation): the same address gets the same color in every client
+// that follows it — SHA-1 of the text, its first 16 bits (little endian) as the hue angle, and
+// that hue in HSLuv with saturation 100 and lightness 50. A lightness of 50 means the same
+// luminance for every hue, so black initials on it have a contrast of 4.68:1 (WCAG AA) always.
+
+const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
+
+/** The first 32 bits of the SHA-1 digest (RFC 3174) of `data`: all the color needs. */
+export function sha1Head(data: Uint8Array): number {
+  const words = (((data.length + 8) >> 6) + 1) * 16;
+  const w = new Uint32Array(words);
+  data.forEach((byte, i) => (w[i >> 2]! |= byte << (24 - (i % 4) * 8)));
+  w[data.length >> 2]! |= 0x80 << (24 - (data.length % 4) * 8);
+  w[words - 1] = data.length * 8;
+  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+  const x = new Uint32Array(80);
+  for (let block = 0; block < words; block += 16) {
+    let [a, b, c, d, e] = h as [number, number, number, number, number];
+    for (let t = 0; t < 80; t += 1) {
+      x[t] = t < 16 ? w[block + t]! : rotl(x[t - 3]! ^ x[t - 8]! ^ x[t - 14]! ^ x[t - 16]!, 1);
+      const round = t / 20;
+      const f =
+        round < 1 ? (b & c) | (~b & d) : round >= 2 && round < 3 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+      const k = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6][Math.floor(round)]!;
+      const next = (rotl(a, 5) + f + e + k + x[t]!) | 0;
+      e = d;
+      d = c;
+      c = rotl(b, 30);
+      b = a;
+      a = next;
+    }
+    [a, b, c, d, e].forEach((v, i) => (h[i] = (h[i]! + v) | 0));
+  }
+  return h[0]! >>> 0;
+}
+
+/** The XEP-0392 hue angle (0 ≤ angle < 360) of a text. */
+export function hueAngle(text: string): number {
+  const head = sha1Head(new TextEncoder().encode(text));
+  return (((head >>> 24) + ((head >>> 16) & 0xff) * 256) / 65536) * 360;
+}
+
+// HSLuv (hsluv.org) to sRGB at saturation 100 and lightness 50: CIE LCh(uv) with lightness 50
+// and the largest chroma that stays inside sRGB for the hue, then Luv → XYZ → linear RGB → sRGB.
+const M = [
+  [3.240969941904521, -1.537383177570093, -0.498610760293],
+  [-0.96924363628087, 1.87596750150772, 0.041555057407175],
+  [0.055630079696993, -0.20397695888897, 1.056971514242878],
+] as const;
+/** Luminance Y of lightness 50 (also the `sub` term of HSLuv's gamut bounds, as 50 > 8). */
+const Y = (66 / 116) ** 3;
+
+/** sRGB (each 0–1) of the HSLuv color with hue `h` (degrees), saturation 100 and lightness 50. */
+export function hsluv50(h: number): number[] {
+  const rad = (h / 180) * Math.PI;
+  const sin = Math.sin(rad);
+  const cos = Math.cos(rad);
+  let chroma = Infinity;
+  for (const [m1, m2, m3] of M) {
+    for (const t of [0, 1]) {
+      const bottom = (632260 * m3 - 126452 * m2) * Y + 126452 * t;
+      const slope = ((284517 * m1 - 94839 * m3) * Y) / bottom;
+      const intercept = ((838422 * m3 + 769860 * m2 + 731718 * m1) * 50 * Y - 769860 * t * 50) / bottom;
+      const length = intercept / (sin - slope * cos);
+      if (length >= 0) chroma = Math.min(chroma, length);
+    }
+  }
+  const u = (chroma * cos) / 650 + 0.19783000664283;
+  const v = (chroma * sin) / 650 + 0.46831999493879;
+  const x = (9 * Y * u) / (4 * v);
+  const z = (9 * Y - 15 * v * Y - v * x) / (3 * v);
+  return M.map(([a, b, c]) => {
+    const linear = a * x + b * Y + c * z;
+    return Math.min(
+      1,
+      Math.max(0, linear <= 0.0031308 ? 12.92 * linear : 1.055 * linear ** (1 / 2.4) - 0.055),
+    );
+  });
+}
+
+const cache = new Map<string, string>();
+
+/** The XEP-0392 color of a text (a bare JID, or a nickname), as CSS `rgb(…)`. */
+export function consistentColor(text: string): string {
+  let color = cache.get(text);
+  if (!color) {
+    const [r, g, b] = hsluv50(hueAngle(text)).map((c) => Math.round(c * 255));
+    color = `rgb(${r} ${g} ${b})`;
+    cache.set(text, color);
+  }
+  return color;
+}
+
+/**
+ * `<span ${tint(jid)}>`: gives the element `--mc-avatar-bg`, the XEP-0392 color of `key`. Set
+ * through the CSSOM, which a strict Content-Security-Policy allows (a `style` attribute it would not).
+ */
+export const tint = directive(
+  class extends Directive {
+    render(_key: string): unknown {
+      return noChange;
+    }
+    override update(part: ElementPart, [key]: [string]): unknown {
+      (part.element as HTMLElement).style.setProperty('--mc-avatar-bg', consistentColor(key));
+      return noChange;
+    }
+  },
+);
