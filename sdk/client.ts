@@ -143,6 +143,8 @@ export interface Chat {
    * Tells the peer what the user is doing in a conversation (XEP-0085 chat states):
    * `composing` while typing, `paused` after a pause, `active` when looking at it, `inactive`,
    * `gone`. Repeats of the same state are not sent again; sending a message implies `active`.
+   * `conversation` may be a room we are in: the occupants get it, and theirs arrive as `typing`
+   * with the room as `conversation` and the occupant JID (`room@service/nick`) as `from`.
    * Best effort: nothing is sent (or queued) while offline.
    *
    * @example
@@ -384,7 +386,9 @@ export function createChat(options: ChatOptions): Chat {
     send: chats.send,
     correct: chats.correct,
     markRead: chats.markRead,
-    setTyping: chats.setTyping,
+    setTyping: (conversation, state) => {
+      if (!roomsControl(rooms).setTyping(conversation, state)) chats.setTyping(conversation, state);
+    },
     conversations: chats.conversations,
     setActive,
     contacts,

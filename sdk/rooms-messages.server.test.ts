@@ -1,5 +1,6 @@
 // Room messages beyond plain text, against the real Prosody: private messages to an occupant
-// (XEP-0045) and files shared in a room (HTTP upload + XEP-0066), seen by other accounts.
+// (XEP-0045), files shared in a room (HTTP upload + XEP-0066) and chat states in a room
+// (XEP-0085), seen by other accounts.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
@@ -104,5 +105,39 @@ describe('files shared in a room', () => {
     const text = annaRoom.send('Das Protokoll ist oben.');
     expect(text.body).toBe('Das Protokoll ist oben.');
     await expect.poll(() => atBen.map(({ message }) => message.body)).toContain('Das Protokoll ist oben.');
+  });
+});
+
+describe('chat states in a room', () => {
+  it('tell the others who is typing, by occupant, but not the typist; a message ends it', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = client(anna!);
+    const b = client(ben!);
+    await Promise.all([a.connect(), b.connect()]);
+    const jid = roomJid();
+    const annaRoom = await a.rooms.join(jid, { nick: 'anna' });
+    await b.rooms.join(jid, { nick: 'ben' });
+    const atAnna = record(a, 'typing');
+    const atBen = record(b, 'typing');
+    const states = (): string[] => atAnna.map((t) => `${t.conversation} ${t.from} ${t.state}`);
+
+    b.setTyping(jid, 'composing');
+    b.setTyping(jid, 'composing'); // unchanged: not sent again
+    await expect.poll(states).toEqual([`${jid} ${jid}/ben composing`]);
+    b.setTyping(jid, 'paused');
+    await expect.poll(states).toEqual([`${jid} ${jid}/ben composing`, `${jid} ${jid}/ben paused`]);
+
+    // Anna's own state reaches ben, not herself; her message comes as a message, not as typing.
+    const atBenMessages = record(b, 'message');
+    a.setTyping(jid, 'composing');
+    await expect.poll(() => atBen.map((t) => `${t.from} ${t.state}`)).toEqual([`${jid}/anna composing`]);
+    annaRoom.send('Fertig.');
+    await expect.poll(() => atBenMessages.map(({ message }) => message.body)).toEqual(['Fertig.']);
+    // The message said `active`: anna stopped typing.
+    expect(atBen.map((t) => t.state)).toEqual(['composing', 'active']);
+    expect(atAnna).toHaveLength(2);
+    // After the message, composing again is news again.
+    a.setTyping(jid, 'composing');
+    await expect.poll(() => atBen.map((t) => t.state)).toEqual(['composing', 'active', 'composing']);
   });
 });

@@ -103,7 +103,13 @@ const ORDER: Record<MessageState, number> = {
 /** How many message ids the feature remembers for receipts, markers and corrections. */
 const KNOWN_LIMIT = 20_000;
 
-const TYPING_STATES: ReadonlySet<string> = new Set(['composing', 'paused', 'active', 'inactive', 'gone']);
+export const TYPING_STATES: ReadonlySet<string> = new Set([
+  'composing',
+  'paused',
+  'active',
+  'inactive',
+  'gone',
+]);
 
 /**
  * The attachment of a message: its first http(s) XEP-0066 link, else its body when that is
@@ -688,7 +694,7 @@ export function createChats({
       if (!TYPING_STATES.has(state)) {
         throw new ChatError(ErrorCodes.invalidArgument, `Unknown chat state: ${String(state)}`);
       }
-      const c = conversationOf(bareJid(jid));
+      const c = conversationOf(peerOf(jid));
       if (c.typingSent === state) return;
       if (sendBestEffort({ to: c.jid, type: 'chat', chatState: state })) c.typingSent = state;
     },

@@ -27,8 +27,8 @@ import {
   type MucPresence,
 } from '../transport/muc.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Attachment, Jid, Message, MessageState } from '../types.js';
-import { attachmentOf } from './chats.js';
+import type { Attachment, Jid, Message, MessageState, TypingState } from '../types.js';
+import { TYPING_STATES, attachmentOf } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { Files, UploadData, UploadOptions } from './files.js';
 
@@ -632,6 +632,8 @@ interface RoomState {
   lastHeard: number;
   /** A self-ping is under way. */
   pinging: boolean;
+  /** The chat state we last sent to the room. */
+  typingSent?: TypingState;
   api: Room;
 }
 
@@ -645,6 +647,11 @@ export interface RoomsControl {
   isOccupantJid(jid: Jid): boolean;
   /** Stops background work (self-ping) for a deliberate disconnect. */
   stop(): void;
+  /**
+   * Sends our chat state to a room we are in (not again when unchanged; best effort). False when
+   * `jid` is not such a room: then it is a one-to-one conversation.
+   */
+  setTyping(jid: Jid, state: TypingState): boolean;
 }
 
 const controls = new WeakMap<Rooms, RoomsControl>();
@@ -658,6 +665,12 @@ export function roomsControl(rooms: Rooms): RoomsControl {
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** Whether a room message is ours: by our nickname, or by our XEP-0421 occupant id. */
+function isSelf(state: RoomState, m: MucMessage): boolean {
+  const self = state.occupants.get(state.nick);
+  return m.nick === state.nick || (m.occupantId !== undefined && m.occupantId === self?.occupantId);
 }
 
 /** Creates the group chat feature. */
@@ -737,8 +750,10 @@ export function createRooms({
           to: state.jid,
           type: 'groupchat',
           body: entry.message.body,
+          chatState: 'active',
           ...(entry.link ? { link: entry.link } : {}),
         });
+        state.typingSent = 'active';
       }
       entry.written = true;
       setState(entry.message.id, 'sent');
@@ -885,6 +900,21 @@ export function createRooms({
       return;
     }
     state.lastHeard = Date.now();
+    // A chat state (XEP-0085), alone or with a message: someone else is typing, paused, done …
+    if (
+      m.chatState &&
+      TYPING_STATES.has(m.chatState) &&
+      m.nick &&
+      !m.delay &&
+      state.joined &&
+      !isSelf(state, m)
+    ) {
+      emit('typing', {
+        conversation: state.jid,
+        from: `${state.jid}/${m.nick}`,
+        state: m.chatState as TypingState,
+      });
+    }
     if (m.body === undefined) return;
     const ownId = [m.originId, m.id].find((id) => id !== undefined && state.sent.has(id));
     const keys = [
@@ -904,8 +934,7 @@ export function createRooms({
       return;
     }
     if (duplicate) return;
-    const self = state.occupants.get(state.nick);
-    const mine = m.nick === state.nick || (m.occupantId !== undefined && m.occupantId === self?.occupantId);
+    const mine = isSelf(state, m);
     const time = m.delay ?? new Date();
     const linked = attachmentOf(m.body, m.links);
     // A shared (uploaded) file: an XEP-0066 link equal to the body, as XMPP clients send them.
@@ -1364,6 +1393,21 @@ export function createRooms({
       return known.has(room) || room.split('@')[1] === discovery.server?.mucService;
     },
     stop: stopSelfPing,
+    setTyping(jid, typing) {
+      const state = rooms.get(bareJid(jid));
+      if (!state || jid.includes('/')) return false;
+      if (!TYPING_STATES.has(typing)) {
+        throw new ChatError(ErrorCodes.invalidArgument, `Unknown chat state: ${String(typing)}`);
+      }
+      if (state.typingSent === typing || state.gone || !state.joined || !transport.online) return true;
+      try {
+        transport.sendMessage({ to: state.jid, type: 'groupchat', chatState: typing });
+        state.typingSent = typing;
+      } catch (error) {
+        void error; // the link went down meanwhile: a hint, not a message
+      }
+      return true;
+    },
   });
   return api;
 }

@@ -55,6 +55,8 @@ export interface MucMessage {
   occupantId?: string;
   /** XEP-0066 out-of-band links (shared files). */
   links?: Array<{ url: string; description?: string }>;
+  /** XEP-0085 chat state (`composing` while the occupant types …). */
+  chatState?: string;
   error?: ChatError;
 }
 
@@ -164,6 +166,7 @@ export function toMucMessage(msg: Stanzas.ReceivedMessage): MucMessage | undefin
     ...(msg.delay?.timestamp ? { delay: new Date(msg.delay.timestamp) } : {}),
     ...(msg.occupantId ? { occupantId: msg.occupantId } : {}),
     ...(links.length > 0 ? { links } : {}),
+    ...(msg.chatState ? { chatState: msg.chatState } : {}),
     ...(error ? { error } : {}),
   };
 }
