@@ -7,14 +7,14 @@ import terser from '@rollup/plugin-terser';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
-import { stanzaBrowserSubset } from './scripts/rollup-stanza-subset.mjs';
+import { stanzaBrowserShims, stanzaBrowserSubset } from './scripts/rollup-stanza-subset.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const dependencies = Object.keys(pkg.dependencies ?? {});
 const external = (id) =>
   dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)) || id.startsWith('node:');
 
-const licenseBanner = `/*! mailbox-chat ${pkg.version} | MIT. Bundles Lit (BSD-3-Clause), StanzaJS (MIT) with ieee754 (BSD-3-Clause), nanoevents, events, punycode (MIT); full texts in THIRD_PARTY_LICENSES.txt beside this file */`;
+const licenseBanner = `/*! mailbox-chat ${pkg.version} | MIT. Bundles Lit (BSD-3-Clause), StanzaJS, nanoevents (MIT), idb (ISC); full texts in THIRD_PARTY_LICENSES.txt beside this file */`;
 
 // StanzaJS maps only the literal "./platform" in its `browser` field; its modules import the
 // platform as "../platform" too, which would pull Node's crypto, dns, buffer and stream into the
@@ -68,7 +68,9 @@ function thirdPartyLicenses() {
   };
 }
 
-// StanzaJS vendors ieee754 (BSD-3-Clause) in its browser buffer polyfill; keep its licence.
+// StanzaJS vendors ieee754 (BSD-3-Clause) in its browser buffer polyfill; keep its licence. (The
+// browser builds replace that polyfill, see scripts/rollup-stanza-subset.mjs; the notice stays
+// with the StanzaJS package it ships in.)
 const IEEE754_LICENSE = `ieee754 (vendored in stanza/platform/browser/buffer/ieee754), BSD-3-Clause
 
 Copyright 2008 Fair Oaks Labs, Inc.
@@ -129,6 +131,7 @@ export default [
     plugins: [
       stanzaBrowserSubset(),
       stanzaBrowserPlatform(),
+      stanzaBrowserShims(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),
       esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
@@ -152,6 +155,7 @@ export default [
     plugins: [
       stanzaBrowserSubset(),
       stanzaBrowserPlatform(),
+      stanzaBrowserShims(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),
       esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),

@@ -5,7 +5,8 @@
 // Stanzas of a left-out protocol are not parsed: an IQ of one is answered `service-unavailable`,
 // an unknown message payload is ignored, as with any client that does not support it.
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const stanzaDir = dirname(require.resolve('stanza/package.json'));
@@ -105,6 +106,44 @@ export default function plugins(client) { ${use(BROWSER_PLUGINS)} }
       }
       if (id === EMPTY) return 'export const __esModule = true;\n';
       return null;
+    },
+  };
+}
+
+/**
+ * StanzaJS's browser platform (stanza/platform/browser) bundles polyfills of Node modules. These
+ * are replaced by our own, smaller ones, which cover what StanzaJS's browser code uses of them
+ * (see each file's header): `./stream` (readable-stream 2 with a string decoder) by an object-mode
+ * Duplex and Transform, `./buffer` (feross' buffer with ieee754) by a Uint8Array-based Buffer.
+ */
+const PLATFORM_SHIMS = new Map(
+  [
+    [join(stanzaDir, 'platform/browser/stream'), '../sdk/transport/platform/stream.ts'],
+    [join(stanzaDir, 'platform/browser/buffer'), '../sdk/transport/platform/buffer.ts'],
+  ].map(([polyfill, shim]) => [polyfill, fileURLToPath(new URL(shim, import.meta.url))]),
+);
+
+/** Packages StanzaJS imports by name, replaced likewise: `events` (Node's EventEmitter), `punycode`. */
+const PACKAGE_SHIMS = new Map(
+  [
+    ['events', '../sdk/transport/platform/events.ts'],
+    ['punycode', '../sdk/transport/platform/punycode.ts'],
+    ['punycode/', '../sdk/transport/platform/punycode.ts'],
+  ].map(([name, shim]) => [name, fileURLToPath(new URL(shim, import.meta.url))]),
+);
+
+export function stanzaBrowserShims() {
+  return {
+    name: 'stanza-browser-shims',
+    resolveId(source, importer) {
+      if (!importer) return null;
+      if (PACKAGE_SHIMS.has(source)) return PACKAGE_SHIMS.get(source);
+      if (!source.startsWith('.')) return null;
+      const target = resolve(dirname(importer.replace(/^\0/, '').split('?')[0]), source).replace(
+        /(\/index)?\.js$/,
+        '',
+      );
+      return PLATFORM_SHIMS.get(target) ?? null;
     },
   };
 }

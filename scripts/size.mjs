@@ -8,13 +8,16 @@ import configs from '../rollup.config.mjs';
 
 const KB = 1024;
 /**
- * gzip budgets in bytes. StanzaJS does not tree-shake; the browser build registers only the
- * protocols the SDK speaks (scripts/rollup-stanza-subset.mjs), which leaves it ≈ 80 KB gzip. The
- * SDK's own features add ≈ 25 KB and the widget with Lit ≈ 30 KB. Tighten these as bytes are won.
+ * gzip budgets in bytes, ≈ 2 KB above what the bundles measure, so that a gain holds. StanzaJS
+ * does not tree-shake; the browser build registers only the protocols the SDK speaks
+ * (scripts/rollup-stanza-subset.mjs) and replaces the Node polyfills of StanzaJS's browser
+ * platform (stream, Buffer, events, punycode) with small ones of ours (sdk/transport/platform/),
+ * which leaves it ≈ 70 KB gzip. The SDK's own features add ≈ 25 KB and the widget with Lit
+ * ≈ 45 KB. Tighten these as bytes are won.
  */
 const budgets = {
-  'dist/mailbox-chat.js (single-file build)': 150 * KB,
-  'sdk entry, bundled for browsers with its dependencies': 112 * KB,
+  'dist/mailbox-chat.js (single-file build)': 140 * KB, // the product target (issue: all JS+CSS ≤ 140 KB)
+  'sdk entry, bundled for browsers with its dependencies': 96 * KB,
   "dist/lazy/mailbox-chat.js (the lazy build's launcher entry)": 15 * KB,
 };
 
