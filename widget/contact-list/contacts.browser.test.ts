@@ -349,6 +349,16 @@ describe('<mailbox-chat> rooms', () => {
     const log = chat.getByRole('log');
     benRoom.send('Hallo zusammen');
     await poll(() => log.textContent()).toContain('Hallo zusammen');
+    // Who is typing in the room, by nickname; and the room learns when the user types.
+    const typingLine = chat.locator('[part="typing"]');
+    cara.setTyping(jid, 'composing');
+    await poll(() => typingLine.textContent()).toContain('cara is typing');
+    const benSawTyping = new Promise<string>((resolve) =>
+      ben.on('typing', ({ conversation, state }) => conversation === jid && resolve(state)),
+    );
+    await chat.locator('textarea').pressSequentially('Hallo');
+    expect(await benSawTyping).toBe('composing');
+    await chat.locator('textarea').fill('');
     const atBen = new Promise<string>((resolve) =>
       ben.on('message', ({ message }) => message.direction === 'in' && resolve(message.body)),
     );
@@ -361,6 +371,8 @@ describe('<mailbox-chat> rooms', () => {
     expect(await atCara).toBe('Hallo Ben, hallo Cara');
     caraRoom.send('Moin');
     await poll(() => log.textContent()).toContain('Moin');
+    // Her message ended her typing.
+    await poll(() => typingLine.textContent()).not.toContain('cara');
     // Each group of someone else's messages is headed by their name in the room.
     expect(await log.locator('.sender').allTextContents()).toEqual(['ben', 'cara']);
 

@@ -338,8 +338,6 @@ export class ChatController implements ReactiveController {
     const chat = this.current;
     const to = this.active;
     if (!chat || !to || this.status !== 'online') return;
-    // Chat states go to one-to-one conversations only.
-    if (this.rooms.has(to)) return;
     if (empty) {
       this.stopComposing(true, 'active');
       return;
@@ -375,7 +373,9 @@ export class ChatController implements ReactiveController {
 
   /** A peer's chat state: `composing` shows the typing line; anything else (or a timeout) ends it. */
   private peerTyping(conversation: Jid, from: Jid, state: TypingState): void {
-    const who = bareJid(from) === conversation ? conversation : from;
+    // In a room, each occupant types for themselves; one-to-one, the contact (any device).
+    const inRoom = this.current?.rooms.get(conversation) !== undefined;
+    const who = !inRoom && bareJid(from) === conversation ? conversation : from;
     const key = `${conversation} ${who}`;
     clearTimeout(this.typingTimers.get(key));
     this.typingTimers.delete(key);

@@ -41,6 +41,10 @@ const isWebUrl = (url: string): boolean => /^https?:\/\//iu.test(url);
 const actorOf = (m: Message): string =>
   m.kind === 'groupchat' ? m.from.slice(m.from.indexOf('/') + 1) : displayName(m.from);
 
+/** Who the typing line names: an occupant by nickname (`room@service/nick`), else the address. */
+const typistName = (jid: Jid): string =>
+  jid.includes('/') ? jid.slice(jid.indexOf('/') + 1) : displayName(jid);
+
 const TICKS: Record<MessageState, TemplateResult> = {
   queued: clockIcon,
   sent: checkIcon,
@@ -660,7 +664,7 @@ export class McMessageList extends LitElement {
       <div class="typing" part="typing" aria-live="polite">
         ${
           this.typing.length
-            ? i.t('conversation.typing', { name: this.typing.map(displayName).join(', ') })
+            ? i.t('conversation.typing', { name: this.typing.map(typistName).join(', ') })
             : nothing
         }
       </div>
