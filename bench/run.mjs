@@ -1,15 +1,17 @@
 #!/usr/bin/env node
+/* global window -- functions passed to page.evaluate run in Chromium */
 // `npm run bench`: measures the widget and the SDK against the peers people would pick instead —
 // Converse.js in the browser, raw StanzaJS (the floor) and xmpp.js in Node — in the same run on the
 // same machine and the same private Prosody, and writes bench/RESULTS.md and bench/results.json.
 // `node bench/run.mjs --smoke` (a step of `npm test`): one cold load of the widget and of the floor
 // page and a few Node sessions, to show that the bench works; it writes nothing.
 // Options: --runs N (5) --sessions N (1000) --rate N echo messages/s (100) --seconds N (10)
-//          --archive N (5000) --only browser,node,archive
+//          --archive N (5000) --only browser,node,archive --libs sdk,stanza,xmppjs --dist --reuse-build
+//          --note TEXT (repeatable: said at the top of RESULTS.md) --report-only (RESULTS.md from results.json)
+//          --out DIR (where RESULTS.md and results.json go; default bench/)
 import { spawnSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -29,6 +31,13 @@ const rate = Number(option('rate', smoke ? 20 : 100));
 const seconds = Number(option('seconds', smoke ? 1 : 10));
 const archiveSize = Number(option('archive', smoke ? 0 : 5000));
 const only = new Set(option('only', 'browser,node,archive').split(','));
+// --report-only: RESULTS.md again from results.json (after editing bench/ANALYSIS.md); no run.
+if (flag('report-only')) {
+  const { writeReport } = await import('./lib/report.mjs');
+  await writeReport(JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')), here);
+  process.stdout.write('[bench] wrote bench/RESULTS.md from bench/results.json\n');
+  process.exit(0);
+}
 const began = Date.now();
 const say = (message) =>
   process.stdout.write(`[bench ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
@@ -55,10 +64,18 @@ async function build() {
     }
     return { bundle: join(root, 'dist/mailbox-chat.js'), sdk: join(root, 'dist/sdk/node.js'), from: 'dist/' };
   }
+  const ready = join(cache, 'build');
+  const result = { bundle: join(ready, 'mailbox-chat.js'), sdk: join(ready, 'sdk/node.js'), from: 'source' };
+  // --reuse-build: the last fresh build again (quick iterations on the bench itself).
+  if (flag('reuse-build') && existsSync(result.bundle) && existsSync(result.sdk)) {
+    say('reusing the last build of the working tree (--reuse-build)');
+    return result;
+  }
   say('building the working tree (project Rollup config) into node_modules/.cache/mailbox-chat-bench');
   const { rollup } = await import('rollup');
   const configs = (await import('../rollup.config.mjs')).default;
-  const out = join(cache, 'build');
+  // Built beside the last good build and swapped in only when complete.
+  const out = join(cache, 'build-next');
   rmSync(out, { recursive: true, force: true });
   const cwd = process.cwd();
   process.chdir(root);
@@ -76,7 +93,9 @@ async function build() {
   } finally {
     process.chdir(cwd);
   }
-  return { bundle: join(out, 'mailbox-chat.js'), sdk: join(out, 'sdk/node.js'), from: 'source' };
+  rmSync(ready, { recursive: true, force: true });
+  renameSync(out, ready);
+  return result;
 }
 const built = await build();
 
@@ -95,27 +114,29 @@ const work = mkdtempSync(join(tmpdir(), 'mailbox-chat-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 /**
- * The floor page's script, bundled like our single-file build (the same plugins, minified), and
- * kept in node_modules/.cache keyed by its source and StanzaJS's version. The smoke run skips the
+ * The floor page's script, bundled like our single-file build: the same plugins from the project's
+ * Rollup configuration (StanzaJS's browser shims included), minified. Built afresh every run, so
+ * that it always gets the configuration the widget is built with. The smoke run skips the
  * minifier (it measures no sizes), which takes most of the time.
  */
 async function buildFloor() {
-  const source = readFileSync(join(here, 'pages/floor.js'), 'utf8');
-  const stanza = JSON.parse(readFileSync(join(root, 'node_modules/stanza/package.json'), 'utf8')).version;
-  const key = createHash('sha256').update(`${stanza}\n${smoke}\n${source}`).digest('hex').slice(0, 16);
-  const cached = join(cache, `floor-${key}.js`);
-  if (existsSync(cached)) return cached;
   const { rollup } = await import('rollup');
   const configs = (await import('../rollup.config.mjs')).default;
   const browser = configs.find((c) => c.input === 'widget/bundle.ts');
   const plugins = browser.plugins.filter(
     (p) => p.name !== 'third-party-licenses' && !(smoke && p.name === 'terser'),
   );
-  const build = await rollup({ input: join(here, 'pages/floor.js'), plugins, onwarn: () => {} });
-  mkdirSync(dirname(cached), { recursive: true });
-  await build.write({ file: cached, format: 'es' });
-  await build.close();
-  return cached;
+  const out = join(work, 'floor.js');
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const build = await rollup({ input: join(here, 'pages/floor.js'), plugins, onwarn: () => {} });
+    await build.write({ file: out, format: 'es' });
+    await build.close();
+  } finally {
+    process.chdir(cwd);
+  }
+  return out;
 }
 
 // ---- statistics -------------------------------------------------------------------------------
@@ -157,15 +178,29 @@ const server = await startSeededServer({
 const results = {
   date: new Date().toISOString(),
   smoke,
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  machine: { cpus: cpus().length, node: process.version, load: { start: loadavg() } },
   config: { runs, sessions: sessionCount, rate, seconds, archive: archiveSize, measured: built.from },
+  // --note "text": said at the top of RESULTS.md (e.g. why the session count was reduced).
+  notes: argv.flatMap((a, i) => (a === '--note' && argv[i + 1] ? [argv[i + 1]] : [])),
   data: { contacts: CONTACTS, roomHistory: ROOM_HISTORY, directHistory: DIRECT_HISTORY },
 };
 let failure;
 try {
-  if (only.has('browser')) results.browser = await benchBrowser();
-  if (only.has('node')) results.node = await benchNode();
-  if (only.has('archive') && archiveSize > 0) results.archive = await benchArchive();
+  if (only.has('browser')) {
+    results.machine.load.browser = loadavg();
+    results.browser = await benchBrowser();
+  }
+  // The archive before the Node sessions: thousands of sessions and their echo leave Prosody
+  // slower for a while (in one full run its archive queries took ~3× as long after them).
+  if (only.has('archive') && archiveSize > 0) {
+    results.machine.load.archive = loadavg();
+    results.archive = await benchArchive();
+  }
+  if (only.has('node')) {
+    results.machine.load.node = loadavg();
+    results.node = await benchNode();
+  }
+  results.machine.load.end = loadavg();
 } catch (error) {
   failure = error;
 } finally {
@@ -173,19 +208,38 @@ try {
 }
 if (failure) throw failure;
 
+// A page that never showed the room's newest archived message measured nothing worth a ratio:
+// the run fails (after writing what it has, marked as failed), whichever page it was.
+const neverReady = Object.entries(results.browser ?? {})
+  .filter(([, p]) => p.missedReady > 0)
+  .map(
+    ([, p]) =>
+      `${p.title}: "ready" never reached in ${p.missedReady} of ${p.runs} loads` +
+      (p.pageErrors.length ? `; page errors: ${p.pageErrors.join(' | ')}` : '') +
+      (p.consoleErrors.length ? `; console errors: ${p.consoleErrors.join(' | ')}` : ''),
+  );
+results.failures = neverReady;
+
 if (smoke) {
   checkSmoke(results);
 } else {
   const { writeReport } = await import('./lib/report.mjs');
-  writeReport(results, here);
-  say('wrote bench/RESULTS.md and bench/results.json');
+  // --out DIR: write the results elsewhere (a side experiment that must not replace the run's).
+  const outDir = resolve(option('out', here));
+  mkdirSync(outDir, { recursive: true });
+  await writeReport(results, outDir);
+  say(`wrote RESULTS.md and results.json into ${outDir}`);
+}
+if (neverReady.length) {
+  process.stderr.write(`[bench] FAILED — a page never reached "ready":\n  ${neverReady.join('\n  ')}\n`);
+  process.exit(1);
 }
 
 // ---- browser ----------------------------------------------------------------------------------
 
 async function benchBrowser() {
   const { startBenchServer, STRICT_CSP } = await import('./lib/http.mjs');
-  const { launch, coldLoad } = await import('./lib/browser.mjs');
+  const { launch, coldLoad, PHASES } = await import('./lib/browser.mjs');
   say('bundling the floor page');
   const floor = await buildFloor();
   say('browser: cold loads');
@@ -246,6 +300,13 @@ async function benchBrowser() {
             `${load.domNodes} nodes${load.errors.length ? `, page errors: ${load.errors.join(' | ')}` : ''}`,
         );
       }
+      // A page that never got ready makes every later load of the round meaningless: stop here
+      // (the run then fails, below, after writing what it has).
+      const broken = Object.keys(pages).filter((p) => loads[p].at(-1)?.readyMs === null);
+      if (broken.length) {
+        say(`STOPPING the browser part: ${broken.join(', ')} never reached "ready" (run ${run})`);
+        break;
+      }
     }
   } finally {
     await browser.close();
@@ -267,6 +328,8 @@ async function benchBrowser() {
             : path.startsWith('/pages/')
               ? join(here, path.slice(1))
               : join(dirname(built.bundle), path.slice(1));
+      // The bench's own glue (pages/*-boot.js: config and the open-chat hook) is not the product.
+      if (path.startsWith('/pages/')) continue;
       if (file && /\.(m?js|css)$/.test(file) && existsSync(file)) loaded.set(path, sizes(file));
     }
     const total = [...loaded.values()].reduce(
@@ -286,9 +349,20 @@ async function benchBrowser() {
       heapBytes: pick('heapBytes'),
       domNodes: pick('domNodes'),
       scriptMs: pick('scriptMs'),
+      phases: Object.fromEntries(
+        PHASES.map((phase) => [phase, stats(list.map((l) => l.phases?.[phase] ?? null))]),
+      ),
+      missedReady: list.filter((l) => l.readyMs === null).length,
+      // DOM nodes by owner (custom element whose shadow root holds them), median over the loads.
+      domNodesByOwner: Object.fromEntries(
+        [...new Set(list.flatMap((l) => Object.keys(l.domNodesByOwner ?? {})))]
+          .map((owner) => [owner, median(list.map((l) => l.domNodesByOwner?.[owner] ?? 0))])
+          .sort((a, b) => b[1] - a[1]),
+      ),
       contactsShown: Math.max(...list.map((l) => l.contactsShown)),
       notShown: [...never[name]].filter((s) => !contacts.includes(s)),
       pageErrors: [...new Set(list.flatMap((l) => l.errors))],
+      consoleErrors: [...new Set(list.flatMap((l) => l.consoleErrors ?? []))].slice(0, 10),
       bundle: { files: Object.fromEntries(loaded), total },
     };
   }
@@ -313,7 +387,14 @@ function runWorker(script, args) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
+    // A worker that hangs fails the bench instead of stalling it (BENCH_WORKER_MINUTES, default 15).
+    const minutes = Number(process.env.BENCH_WORKER_MINUTES ?? 15);
+    const timer = setTimeout(() => {
+      err += `\n[bench] killed after ${minutes} min`;
+      child.kill('SIGKILL');
+    }, minutes * 60_000);
     child.on('exit', (code) => {
+      clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
       if (code !== 0 || !line) {
         reject(new Error(`${script} ${args[0]} failed (exit ${code}):\n${(out + err).slice(-2000)}`));
@@ -323,7 +404,7 @@ function runWorker(script, args) {
 }
 
 async function benchNode() {
-  const libs = smoke ? ['sdk', 'stanza'] : ['sdk', 'stanza', 'xmppjs'];
+  const libs = option('libs', smoke ? 'sdk,stanza' : 'sdk,stanza,xmppjs').split(',');
   const configPath = join(work, 'node-config.json');
   writeFileSync(
     configPath,
@@ -333,6 +414,7 @@ async function benchNode() {
       sdkPath,
       rate,
       seconds,
+      serverPid: server.prosody.pid,
     }),
   );
   const out = {};
@@ -353,9 +435,13 @@ async function benchNode() {
 // ---- archive catch-up -------------------------------------------------------------------------
 
 async function benchArchive() {
-  say(`archive: writing ${archiveSize} messages into one conversation`);
+  const peers = server.archivePeers.map((p) => p.jid);
+  say(`archive: writing ${archiveSize} messages into the personal archive (${peers.length} conversations)`);
+  // Written by another session of the same account (outgoing messages land in its own archive;
+  // nothing waits as offline messages for it), each acknowledged by the server.
   const writer = await server.connect(server.archiver);
   const ids = new Set();
+  let sent = 0;
   const done = new Promise((resolvePromise, reject) => {
     const off = writer.on('message:state', ({ id, state }) => {
       if (!ids.has(id)) return;
@@ -368,38 +454,71 @@ async function benchArchive() {
       }
     });
   });
-  let sent = 0;
   while (sent < archiveSize) {
     for (let i = 0; i < 250 && sent < archiveSize; i += 1) {
       sent += 1;
-      ids.add(writer.send(server.archivePeer.jid, `Archive ${sent} of ${archiveSize}`).id);
+      ids.add(writer.send(peers[sent % peers.length], `Archive ${sent} of ${archiveSize}`).id);
     }
     while (ids.size > 100) await new Promise((r) => setTimeout(r, 20));
   }
   await done;
   await writer.disconnect();
-  const configPath = join(work, 'archive-config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      sdkPath,
-      service: server.service,
-      jid: server.archiver.jid,
-      password: server.archiver.password,
-      peer: server.archivePeer.jid,
-    }),
-  );
-  say('archive: catching up through the SDK');
-  const node = await runWorker('archive-worker.mjs', [configPath]);
-  say(`  ${node.messages} messages in ${Math.round(node.ms)} ms (${Math.round(node.perSecond)}/s)`);
-  const storeLanded = existsSync(join(root, 'sdk/store'));
-  return {
-    node,
-    store: storeLanded
-      ? 'sdk/store exists but the bench does not drive it yet: the numbers are the archive fetch alone'
-      : 'not available: the SDK has no local store yet (sdk/store); the numbers are the archive fetch alone',
-    indexedDb: 'not available: no IndexedDB store in the SDK yet',
+  const account = {
+    jid: server.archiver.jid,
+    password: server.archiver.password,
+    peers,
+    expected: archiveSize,
   };
+
+  const configPath = join(work, 'archive-config.json');
+  writeFileSync(configPath, JSON.stringify({ sdkPath, service: server.service, ...account }));
+  say('archive: catch-up in Node (memory store)');
+  const node = await runWorker('archive-worker.mjs', [configPath]);
+  say(
+    `  ${node.messages} messages stored (${node.held} held) in ${Math.round(node.catchUpMs)} ms ` +
+      `(${Math.round(node.perSecond)}/s), peak heap +${(node.peakMemoryDeltaBytes / 2 ** 20).toFixed(1)} MB; ` +
+      `raw StanzaJS paging: ${node.raw.messages} in ${Math.round(node.raw.ms)} ms (${Math.round(node.raw.perSecond)}/s)`,
+  );
+
+  say('archive: catch-up in Chromium (IndexedDB store)');
+  const { startBenchServer, STRICT_CSP } = await import('./lib/http.mjs');
+  const { launch } = await import('./lib/browser.mjs');
+  const web = await startBenchServer({
+    files: { '/mailbox-chat.js': built.bundle },
+    mounts: { '/pages/': join(here, 'pages'), '/bench-lib/': join(here, 'lib') },
+    csp: () => STRICT_CSP,
+    config: account,
+    upstream: { host: server.prosody.host, port: server.prosody.ports.http },
+  });
+  const browser = await launch();
+  let indexedDb;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${web.url}/pages/archive.html`);
+    await page.waitForFunction(() => window.benchLoaded === true, null, { timeout: 30_000 });
+    indexedDb = await page.evaluate(() => window.benchCatchUp());
+    indexedDb.store = 'IndexedDB (default limits)';
+    if (errors.length) indexedDb.pageErrors = errors;
+    await context.close();
+  } finally {
+    await browser.close();
+    await web.close();
+  }
+  say(
+    `  ${indexedDb.messages} messages stored (${indexedDb.held} held) in ${Math.round(indexedDb.catchUpMs)} ms ` +
+      `(${Math.round(indexedDb.perSecond)}/s), peak heap +${(indexedDb.peakMemoryDeltaBytes / 2 ** 20).toFixed(1)} MB`,
+  );
+  for (const [where, r] of [
+    ['Node', node],
+    ['Chromium', indexedDb],
+  ]) {
+    if (r.held !== archiveSize)
+      throw new Error(`archive (${where}): the store holds ${r.held} of ${archiveSize}`);
+  }
+  return { node, indexedDb, conversations: peers.length };
 }
 
 // ---- smoke checks -----------------------------------------------------------------------------
@@ -408,6 +527,7 @@ function checkSmoke(r) {
   const problems = [];
   const b = r.browser;
   if (b) {
+    problems.push(...r.failures);
     if (!b.floor.readyMs || !b.floor.openChatMs || !b.floor.liveDirectMs || !b.floor.liveRoomMs) {
       problems.push('the floor page did not show every step');
     }

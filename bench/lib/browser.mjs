@@ -1,4 +1,4 @@
-/* global performance, window, MutationObserver, Element, NodeFilter -- page functions run in Chromium */
+/* global performance, window, MutationObserver, Element -- page functions run in Chromium */
 // One cold load of a chat page in headless system Chromium (a fresh context — its own empty
 // profile — per load, 1280×800), driven through the steps a user goes through, with what it cost.
 import { chromium } from 'playwright-core';
@@ -59,23 +59,65 @@ function watcher(targets) {
     return root;
   };
   observe(document);
-  /** Watches one more text (a live message about to be sent); finds it if it is there already. */
+  /** Watches one more text from now on (a live message about to be sent, an archived one about to be opened). */
   window.__benchWatch = (name, text) => pending.set(name, text);
   window.__benchSeen = seen;
-}
 
-/** Counts the nodes a page holds, shadow roots included (elements, text, comments). */
-function countNodes() {
-  let count = 0;
-  const walk = (root) => {
-    const it = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
-    for (let node = it.currentNode; node; node = it.nextNode()) {
-      count += 1;
-      if (node.shadowRoot) walk(node.shadowRoot);
+  // Where the time before "ready" goes: the XMPP WebSocket's first moments, as the page's own code
+  // sees them (every page opens its socket with the global WebSocket). Each phase is the first
+  // incoming frame that matches; the frames are only searched for a few fixed strings.
+  const phases = [
+    ['authenticated', /<success[\s>/]/],
+    ['rosterReceived', /<query [^>]*xmlns=['"]jabber:iq:roster['"]/],
+    ['archivePage', /<result [^>]*xmlns=['"]urn:xmpp:mam:2['"]/],
+  ];
+  const phase = (name) => {
+    if (seen[name] !== undefined) return;
+    seen[name] = performance.timeOrigin + performance.now();
+    window.__benchReport?.(name, seen[name]);
+  };
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      phase('socketCreated');
+      this.addEventListener('open', () => phase('socketOpen'));
+      this.addEventListener('message', ({ data }) => {
+        if (typeof data !== 'string') return;
+        for (const [name, needle] of phases) if (seen[name] === undefined && needle.test(data)) phase(name);
+      });
     }
   };
-  walk(document);
-  return count;
+}
+
+/** The phases `watcher` marks, in the order they happen. */
+export const PHASES = ['socketCreated', 'socketOpen', 'authenticated', 'rosterReceived', 'archivePage'];
+
+/**
+ * Counts the nodes a page holds, through CDP's DOM domain with `pierce`: every node of the document,
+ * of every shadow root the page attached (open or closed; not the browser's own, such as those of
+ * form fields and SVG `<use>`) and of every frame — elements, text, comments, the doctype.
+ * Also by owner: the nodes inside each custom element's shadow root, by the element's tag name
+ * (nested shadow roots count for their own host), and the rest as "document".
+ */
+async function countNodes(cdp) {
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  let count = 0;
+  const byOwner = {};
+  const stack = [[root, 'document']];
+  while (stack.length) {
+    const [node, owner] = stack.pop();
+    count += 1;
+    byOwner[owner] = (byOwner[owner] ?? 0) + 1;
+    for (const child of node.children ?? []) stack.push([child, owner]);
+    for (const shadow of node.shadowRoots ?? []) {
+      // The browser's own shadow trees (of <input>, <textarea>, SVG <use> …) are not the page's.
+      if (shadow.shadowRootType !== 'user-agent') stack.push([shadow, node.localName || owner]);
+    }
+    if (node.contentDocument) stack.push([node.contentDocument, owner]);
+    if (node.templateContent) stack.push([node.templateContent, owner]);
+  }
+  return { count, byOwner };
 }
 
 /**
@@ -99,6 +141,13 @@ export async function coldLoad({
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // What the page logged as errors (e.g. why a widget shows "Something went wrong").
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    // BENCH_CONSOLE=1: everything the pages log, on stderr.
+    if (process.env.BENCH_CONSOLE) process.stderr.write(`[page ${m.type()}] ${m.text()}\n`);
+    if (m.type() === 'error' && consoleErrors.length < 20) consoleErrors.push(m.text().slice(0, 300));
+  });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
@@ -134,13 +183,17 @@ export async function coldLoad({
           });
         });
   const wait = (name) => seen(name, skip.has(name) ? patience.short : patience.long);
-  await page.addInitScript(watcher, targets);
+  // `direct` is watched only once the chat is opened (below).
+  await page.addInitScript(
+    watcher,
+    Object.fromEntries(Object.entries(targets).filter(([k]) => k !== 'direct')),
+  );
 
   await page.goto(url, { waitUntil: 'commit' });
   const origin = await page.evaluate(() => performance.timeOrigin);
   const since = (name, start = origin) => (marks[name] ? marks[name].at - start : null);
 
-  const result = { errors };
+  const result = { errors, consoleErrors };
   // Contacts: the tenth contact name (or all, if fewer) in the DOM — a list only needs to show a
   // screenful; the room's newest archived message in the DOM is "ready".
   const needed = Math.min(10, contacts.length);
@@ -170,7 +223,9 @@ export async function coldLoad({
   };
   await live('room');
 
-  // Open the one-to-one chat the way a host page (or Converse's API) would.
+  // Open the one-to-one chat the way a host page (or Converse's API) would. Its newest archived
+  // message is watched from here on only: a preview of it elsewhere before the open does not count.
+  await page.evaluate(([n, t]) => window.__benchWatch(n, t), ['direct', targets.direct]);
   const opened = Date.now();
   await page.evaluate((jid) => window.benchOpenChat?.(jid), peer).catch((e) => errors.push(String(e)));
   await wait('direct');
@@ -186,7 +241,13 @@ export async function coldLoad({
   );
   result.heapBytes = metrics.JSHeapUsedSize;
   result.scriptMs = metrics.ScriptDuration * 1000;
-  result.domNodes = await page.evaluate(countNodes);
+  const nodes = await countNodes(cdp);
+  result.domNodes = nodes.count;
+  result.domNodesByOwner = nodes.byOwner;
+  const inPage = await page.evaluate(() => window.__benchSeen);
+  result.phases = Object.fromEntries(
+    PHASES.map((name) => [name, typeof inPage[name] === 'number' ? inPage[name] - origin : null]),
+  );
   result.bytesTotal = bytes.http + bytes.ws;
   result.missing = ['ready', 'direct', ...Object.keys(bots).map((b) => `live_${b}`)].filter((n) => !marks[n]);
   result.resources = [...resources.values()].filter((r) =>

@@ -78,6 +78,24 @@ const adapters = {
   },
 };
 
+/** CPU time (ms) of this process and of Prosody (from /proc; null where there is none). */
+const cpu = () => {
+  const own = process.cpuUsage();
+  let server = null;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second).
+    const fields = readFileSync(`/proc/${config.serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    server = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    server = null;
+  }
+  return { client: (own.user + own.system) / 1000, server };
+};
+const spent = (a, b) => ({
+  clientMs: b.client - a.client,
+  serverMs: a.server === null || b.server === null ? null : b.server - a.server,
+});
+
 const gc = () => {
   for (let i = 0; i < 3; i += 1) globalThis.gc?.();
 };
@@ -91,10 +109,15 @@ const baseRss = process.memoryUsage().rss;
 const sessions = new Array(accounts.length);
 const pending = new Map();
 const rtts = [];
+/** The first leg alone: the ping's send call → its body at the receiving session. */
+const forward = [];
 const onBody = (index) => (body) => {
   const [kind, from, seq] = body.split(' ');
-  if (kind === 'ping') sessions[index]?.send(accounts[Number(from)].jid, `pong ${index} ${seq}`);
-  else if (kind === 'pong') {
+  if (kind === 'ping') {
+    const sent = pending.get(seq);
+    if (sent !== undefined) forward.push(performance.now() - sent);
+    sessions[index]?.send(accounts[Number(from)].jid, `pong ${index} ${seq}`);
+  } else if (kind === 'pong') {
     const sent = pending.get(seq);
     if (sent !== undefined) {
       pending.delete(seq);
@@ -103,6 +126,7 @@ const onBody = (index) => (body) => {
   }
 };
 
+const cpuAtStart = cpu();
 const started = performance.now();
 let failed = 0;
 let firstError;
@@ -119,13 +143,33 @@ for (let i = 0; i < accounts.length; i += ramp) {
   await Promise.all(batch);
 }
 const allOnlineMs = performance.now() - started;
+const cpuOnline = cpu();
 await new Promise((r) => setTimeout(r, 500));
 gc();
 const heap = process.memoryUsage().heapUsed;
 const rss = process.memoryUsage().rss;
 const online = sessions.filter(Boolean).length;
 
+// A session is online when its login resolves, but what it asks the server for right after (its
+// set-up queries) may still be queued there: the echo measures the steady state, so it starts once
+// Prosody is quiet — under 10% of a core over a second, twice in a row (at most 120 s). How long
+// that took is reported: it is part of what a library costs.
+const settleStarted = performance.now();
+let settleMs = null;
+if (cpu().server !== null) {
+  let quiet = 0;
+  let last = cpu();
+  while (quiet < 2 && performance.now() - settleStarted < 120_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpu();
+    quiet = now.server - last.server < 100 ? quiet + 1 : 0;
+    last = now;
+  }
+  settleMs = performance.now() - settleStarted;
+}
+
 // Echo: session 2k pings session 2k+1, which answers; round robin over pairs at `rate` per second.
+const cpuEcho = cpu();
 const total = Math.round(rate * seconds);
 const pairs = Math.floor(online / 2);
 for (let n = 0; n < total && pairs > 0; n += 1) {
@@ -136,7 +180,9 @@ for (let n = 0; n < total && pairs > 0; n += 1) {
 }
 const deadline = Date.now() + 5000;
 while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+const cpuEchoEnd = cpu();
 rtts.sort((a, b) => a - b);
+forward.sort((a, b) => a - b);
 
 const result = {
   lib,
@@ -145,14 +191,19 @@ const result = {
   failed,
   firstError,
   allOnlineMs,
+  /** After all online: until the server was quiet (the sessions' set-up done), before the echo. */
+  settleMs,
   heapPerSessionBytes: online ? (heap - baseHeap) / online : null,
   rssPerSessionBytes: online ? (rss - baseRss) / online : null,
+  /** CPU time spent by this process (client) and by Prosody (server) while logging in and during the echo. */
+  cpu: { login: spent(cpuAtStart, cpuOnline), echo: spent(cpuEcho, cpuEchoEnd) },
   echo: {
     sent: total,
     answered: rtts.length,
     lost: pending.size,
     medianMs: rtts.length ? percentile(rtts, 50) : null,
     p99Ms: rtts.length ? percentile(rtts, 99) : null,
+    forwardMedianMs: forward.length ? percentile(forward, 50) : null,
   },
 };
 await Promise.allSettled(sessions.filter(Boolean).map((s) => s.close()));

@@ -1,6 +1,7 @@
 // The bench's XMPP side: a private Prosody (test/rig/prosody.mjs) with the same data for every
 // peer — a user with 21 contacts, a room with archiving switched on and 500 archived messages, a
-// 300-message one-to-one archive — plus bulk accounts for the Node sessions and the archive test.
+// 300-message one-to-one archive — plus bulk accounts for the Node sessions and the archive test
+// (an account whose personal archive gets the catch-up messages, and ten peers it writes to).
 import { createHash, createHmac, pbkdf2Sync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ export const CONTACTS = 21;
 /** The full data set; the smoke run seeds less (see `startSeededServer`). */
 export const ROOM_HISTORY = 500;
 export const DIRECT_HISTORY = 300;
+/**
+ * The archive test's messages go to this many conversations (round robin): 5,000 of them stay
+ * within the built-in stores' default limits (500 per conversation, 10,000 in all).
+ */
+export const ARCHIVE_PEERS = 10;
 /** SCRAM iterations of the bulk accounts (RFC 7677's minimum; Prosody's own default is 10,000). */
 const ITERATIONS = 4096;
 
@@ -100,7 +106,12 @@ export async function startSeededServer({
   directHistory = DIRECT_HISTORY,
   log = () => {},
 }) {
-  const prosody = await startProsody({ domain: 'mailbox.test' });
+  // BENCH_PROSODY_CONFIG: extra global Prosody settings for a side experiment, e.g.
+  // 'network_settings = { nagle = false }'.
+  const prosody = await startProsody({
+    domain: 'mailbox.test',
+    extraGlobal: process.env.BENCH_PROSODY_CONFIG ?? '',
+  });
   const jid = (user) => `${user}@${prosody.domain}`;
   const me = { user: 'bench', password: password() };
   const contacts = Array.from({ length: CONTACTS }, (_, i) => ({
@@ -113,8 +124,11 @@ export async function startSeededServer({
     password: password(),
   }));
   const archiver = { user: 'archiver', password: password() };
-  const archivePeer = { user: 'archivepeer', password: password() };
-  writeAccounts(prosody, [me, ...contacts, ...bulk, archiver, archivePeer]);
+  const archivePeers = Array.from({ length: ARCHIVE_PEERS }, (_, i) => ({
+    user: `archivepeer${pad(i + 1)}`,
+    password: password(),
+  }));
+  writeAccounts(prosody, [me, ...contacts, ...bulk, archiver, ...archivePeers]);
   writeRoster(
     prosody,
     me.user,
@@ -197,7 +211,8 @@ export async function startSeededServer({
     contacts: contacts.map((c) => ({ ...c, jid: jid(c.user) })),
     bulk: bulk.map((a) => ({ ...a, jid: jid(a.user) })),
     archiver: { ...archiver, jid: jid(archiver.user) },
-    archivePeer: { ...archivePeer, jid: jid(archivePeer.user) },
+    /** The archive test's conversations: `archiver` writes to each of them in turn. */
+    archivePeers: archivePeers.map((a) => ({ ...a, jid: jid(a.user) })),
     /** Live messages: into the room, and from the one-to-one peer to the bench user. */
     bots: { room: live(roomBot, room, 'groupchat'), direct: live(directBot, jid(me.user), 'chat') },
     connect,

@@ -18,6 +18,8 @@ const deep = (host, selector) => {
   return null;
 };
 chat.addEventListener('mc-status', async ({ detail }) => {
+  // Seen with BENCH_CONSOLE=1; an error status is also what the bench reports when "ready" never comes.
+  if (detail.status !== 'online') console.warn(`mailbox-chat status: ${JSON.stringify(detail)}`);
   if (detail.status !== 'online' || started) return;
   started = true;
   // The tabs render once the widget has taken the session in.
