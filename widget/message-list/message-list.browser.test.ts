@@ -185,7 +185,19 @@ describe('reading a conversation', () => {
       const jump = chat.getByRole('button', { name: 'Jump to the latest message' });
       await expect.poll(() => jump.isVisible()).toBe(true);
 
-      const before = await log.evaluate((el) => el.scrollTop);
+      // Where the reader is once the list has measured its rows (it anchors at the divider).
+      let before = -1;
+      await expect
+        .poll(
+          async () => {
+            const now = await log.evaluate((el) => el.scrollTop);
+            const settled = now === before;
+            before = now;
+            return settled;
+          },
+          { intervals: [250] },
+        )
+        .toBe(true);
       bob.send(anna!.jid, 'One more');
       await expect.poll(() => jump.getAttribute('aria-label')).toBe('Jump to the latest message, 1 new');
       expect(await log.evaluate((el) => el.scrollTop)).toBe(before);
