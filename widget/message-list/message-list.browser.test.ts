@@ -195,7 +195,7 @@ describe('reading a conversation', () => {
             before = now;
             return settled;
           },
-          { intervals: [250] },
+          { interval: 250 },
         )
         .toBe(true);
       bob.send(anna!.jid, 'One more');
