@@ -1,5 +1,22 @@
 import { css } from 'lit';
 
+/** An unread count on a row (the conversation, contact and room lists). */
+export const badgeStyles = css`
+  .badge {
+    flex: none;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 6px;
+    border-radius: 10px;
+    background: var(--mc-accent);
+    color: var(--mc-on-accent);
+    font-size: 12px;
+    font-weight: 700;
+    line-height: 20px;
+    text-align: center;
+  }
+`;
+
 /** The side lists' common look (contacts, rooms): head, rows, badges, empty state. */
 export const listStyles = css`
   :host {
@@ -74,19 +91,7 @@ export const listStyles = css`
     color: var(--mc-muted);
     font-size: 0.87em;
   }
-  .badge {
-    flex: none;
-    min-width: 20px;
-    height: 20px;
-    padding: 0 6px;
-    border-radius: 10px;
-    background: var(--mc-accent);
-    color: var(--mc-on-accent);
-    font-size: 12px;
-    font-weight: 700;
-    line-height: 20px;
-    text-align: center;
-  }
+  ${badgeStyles}
   .empty {
     display: flex;
     flex-direction: column;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { badgeStyles } from '../contact-list/contact-list.styles.js';
 
 export const styles = css`
   :host {
@@ -97,19 +98,7 @@ export const styles = css`
     color: var(--mc-accent-text);
     font-weight: 600;
   }
-  .badge {
-    flex: none;
-    min-width: 20px;
-    height: 20px;
-    padding: 0 6px;
-    border-radius: 10px;
-    background: var(--mc-accent);
-    color: var(--mc-on-accent);
-    font-size: 12px;
-    font-weight: 700;
-    line-height: 20px;
-    text-align: center;
-  }
+  ${badgeStyles}
   .empty {
     display: flex;
     flex-direction: column;
