@@ -62,6 +62,11 @@ describe('contacts', () => {
 
   it('aggregates resources: the higher priority wins, and every resource is listed', async () => {
     const { a, ben } = await friendsNow();
+    const fromPhone: string[] = [];
+    a.on('contact:updated', ({ contact }) => {
+      const res = contact.jid === ben.jid && contact.resources.find((r) => r.resource === 'phone');
+      if (res) fromPhone.push(res.show);
+    });
     const phone = client(ben, { resource: 'phone' });
     phone.presence.set({ show: 'xa', status: 'on the road', priority: 5 });
     await phone.connect();
@@ -76,6 +81,8 @@ describe('contacts', () => {
       resource: 'phone',
     });
     expect(contact.resources[1]).toMatchObject({ show: 'online', priority: 0 });
+    // The phone's first presence already carries its status: no plain "online" flickers by first.
+    expect(fromPhone[0]).toBe('xa');
     await phone.disconnect();
     await eventually(() => a.contacts.get(ben.jid)?.resources.length === 1);
     expect(a.contacts.get(ben.jid)?.presence.show).toBe('online');

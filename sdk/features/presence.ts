@@ -43,11 +43,9 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
     });
   };
 
-  // The transport announces a bare presence as soon as a fresh session is up; ours (with status
-  // and entity capabilities) follows at once and replaces it. A resumed session keeps its presence.
-  transport.on('online', ({ resumed }) => {
-    if (!resumed) send();
-  });
+  // A fresh session is announced with ours (status, priority, entity capabilities) as its first
+  // presence; a resumed session keeps the presence it had.
+  transport.announceWith(send);
 
   return {
     get current() {

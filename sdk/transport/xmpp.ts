@@ -85,6 +85,11 @@ export interface Transport {
   setClientState(state: ClientState): void;
   /** Whether the server offered XEP-0352 on the current stream. */
   readonly csi: boolean;
+  /**
+   * How a fresh session announces itself, before `online` is emitted (default: a bare available
+   * presence). The presence feature sends ours here, so contacts never see a plain "online" first.
+   */
+  announceWith(send: () => void): void;
   on: Emitter<TransportEvents>['on'];
 }
 
@@ -441,10 +446,13 @@ export function createTransport(options: TransportOptions): Transport {
     if (reportable) events.emit('offline', { error, fatal });
   });
 
+  let announce = (): void => {
+    agent.sendPresence();
+  };
   const up = (resumed: boolean): void => {
     online = true;
     facts = {};
-    if (!resumed) agent.sendPresence();
+    if (!resumed) announce();
     events.emit('online', { jid: agent.jid, resumed });
   };
 
@@ -563,6 +571,9 @@ export function createTransport(options: TransportOptions): Transport {
     },
     setClientState(state) {
       clientState.set(state);
+    },
+    announceWith(send) {
+      announce = send;
     },
     get csi() {
       return csiAvailable(agent);
