@@ -8,6 +8,7 @@ import { createDiscovery } from './features/discovery.js';
 import { createPresence, type PresenceApi } from './features/presence.js';
 import { createProfile, type ProfileApi } from './features/profile.js';
 import { createPush, type Push } from './features/push.js';
+import { createStartup } from './features/startup.js';
 import { createRooms, roomsControl, type Rooms, type RoomsOptions } from './features/rooms.js';
 import { createBookmarks, type Bookmarks } from './features/bookmarks.js';
 import { createArchive, createCatchUp, createTimeline, type Archive } from './features/archive.js';
@@ -332,11 +333,18 @@ export function createChat(options: ChatOptions): Chat {
   });
   const files = createFiles({ transport, discovery, ...(options.tls ? { tls: options.tls } : {}) });
   const transfers = createTransfers({ transport, discovery, emit: events.emit });
-  const blocking = createBlocking({ transport, emit: events.emit, discovery });
+  // A fresh session asks for the roster first; set-up no first screen needs goes after it.
+  const startup = createStartup(transport);
+  const blocking = createBlocking({ transport, emit: events.emit, discovery, startup });
   const presence = createPresence({ transport });
-  const profile = createProfile({ transport, emit: events.emit, onOwnPhoto: presence.setPhotoHash });
-  const contacts = createContacts({ transport, emit: events.emit, blocking, profile });
-  const push = createPush({ transport, emit: events.emit, discovery });
+  const profile = createProfile({
+    transport,
+    emit: events.emit,
+    onOwnPhoto: presence.setPhotoHash,
+    startup,
+  });
+  const contacts = createContacts({ transport, emit: events.emit, blocking, profile, startup });
+  const push = createPush({ transport, emit: events.emit, discovery, startup });
   const rooms = createRooms({
     transport,
     emit: timeline.emit,

@@ -2,6 +2,7 @@ import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { fetchBlocked, setBlocked, watchBlocking } from '../transport/blocking.js';
+import type { Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
@@ -65,10 +66,13 @@ export function createBlocking({
   transport,
   emit,
   discovery,
+  startup,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
+  /** Orders the fetch after the first screen's requests (see {@link Startup}). */
+  startup?: Startup;
 }): BlockingFeature {
   let blocked = new Set<Jid>();
   const listeners = new Set<() => void>();
@@ -102,8 +106,7 @@ export function createBlocking({
 
   // The server sends block-list pushes only to resources that fetched the list: fetch it at every
   // fresh session (a resumed one keeps its pushes).
-  transport.on('online', ({ resumed }) => {
-    if (resumed) return;
+  const fetchList = (): void => {
     discovery
       .ready()
       .then(
@@ -115,6 +118,12 @@ export function createBlocking({
           error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the block list failed'),
         }),
       );
+  };
+  // The server itself keeps blocked contacts' stanzas from us: the list can wait for the first screen.
+  transport.on('online', ({ resumed }) => {
+    if (resumed) return;
+    if (startup) startup.later(fetchList);
+    else fetchList();
   });
 
   const change = async (jid: Jid, block: boolean, options?: RequestOptions): Promise<void> => {

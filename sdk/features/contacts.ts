@@ -14,6 +14,7 @@ import type { Transport } from '../transport/xmpp.js';
 import type { Contact, Jid, Presence, PresenceShow, RequestOptions } from '../types.js';
 import type { BlockingFeature } from './blocking.js';
 import type { ProfileFeature } from './profile.js';
+import type { Startup } from './startup.js';
 import { limited } from '../request.js';
 
 /**
@@ -114,11 +115,13 @@ export function createContacts({
   emit,
   blocking,
   profile,
+  startup,
 }: {
   transport: Transport;
   emit: Emit;
   blocking: BlockingFeature;
   profile: ProfileFeature;
+  startup?: Startup;
 }): Contacts {
   const entries = new Map<Jid, Entry>();
   const pending = new Map<Jid, { jid: Jid; nickname?: string }>();
@@ -265,10 +268,10 @@ export function createContacts({
     for (const jid of [...pending.keys()]) if (blocking.isBlocked(jid)) pending.delete(jid);
   });
 
-  transport.on('online', ({ resumed }) => {
-    if (resumed) return;
-    // A fresh session: presence of the last one is stale (the server sends current presence after
-    // our initial one), and unanswered requests are delivered again by the server.
+  // A fresh session, before our presence goes out (so the roster answer comes first, not behind
+  // every contact's presence): presence of the last session is stale (the server sends current
+  // presence after our initial one), and unanswered requests are delivered again by the server.
+  transport.on('bound', () => {
     for (const [jid, e] of entries) {
       if (e.resources.size === 0) continue;
       e.resources.clear();
@@ -276,18 +279,20 @@ export function createContacts({
       if (contact) emit('presence', { jid, presence: contact.presence });
     }
     pending.clear();
-    fetchRoster(transport).then(
-      ({ items, unchanged }) => {
-        if (unchanged) return;
-        const now = new Set(items.map((i) => i.jid));
-        for (const [jid, e] of entries) if (e.roster && !now.has(jid)) removeRoster(jid);
-        items.forEach(applyRoster);
-      },
-      (error: unknown) =>
-        emit('error', {
-          error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the roster failed'),
-        }),
-    );
+    void fetchRoster(transport)
+      .then(
+        ({ items, unchanged }) => {
+          if (unchanged) return;
+          const now = new Set(items.map((i) => i.jid));
+          for (const [jid, e] of entries) if (e.roster && !now.has(jid)) removeRoster(jid);
+          items.forEach(applyRoster);
+        },
+        (error: unknown) =>
+          emit('error', {
+            error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the roster failed'),
+          }),
+      )
+      .finally(() => startup?.rosterIn());
   });
 
   const requireOnline = (): void => {

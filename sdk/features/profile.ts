@@ -10,6 +10,7 @@ import {
   type AvatarAnnouncement,
   type ImageData,
 } from '../transport/vcard.js';
+import type { Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, Profile, RequestOptions } from '../types.js';
 import { limited } from '../request.js';
@@ -85,9 +86,12 @@ export function createProfile({
   transport,
   emit,
   onOwnPhoto,
+  startup,
 }: {
   transport: Transport;
   emit: Emit;
+  /** Orders the vCard fetch after the first screen's requests (see {@link Startup}). */
+  startup?: Startup;
   /** Told the SHA-1 of our new vCard photo ('' when removed), for our presence (XEP-0153). */
   onOwnPhoto?: (hash: string) => void;
 }): ProfileFeature {
@@ -150,8 +154,7 @@ export function createProfile({
   });
 
   // Our nickname goes with subscription requests (XEP-0172): read it at every fresh session.
-  transport.on('online', ({ resumed }) => {
-    if (resumed) return;
+  const fetchOwn = (): void => {
     fetchVCard(transport).then(
       (vcard) => {
         nickname = vcard.nickname;
@@ -161,6 +164,11 @@ export function createProfile({
           error: asChatError(error, ErrorCodes.requestFailed, 'Reading our vCard failed'),
         }),
     );
+  };
+  transport.on('online', ({ resumed }) => {
+    if (resumed) return;
+    if (startup) startup.later(fetchOwn);
+    else fetchOwn();
   });
 
   const requireOnline = (): void => {

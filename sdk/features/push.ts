@@ -1,6 +1,7 @@
 import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { disablePush, enablePush } from '../transport/push.js';
+import type { Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, PushTarget, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
@@ -39,10 +40,13 @@ export function createPush({
   transport,
   emit,
   discovery,
+  startup,
 }: {
   transport: Transport;
   emit: Emit;
   discovery: Discovery;
+  /** Orders re-enabling after the first screen's requests (see {@link Startup}). */
+  startup?: Startup;
 }): Push {
   /** What is enabled, so that a fresh session can enable it again. */
   const enabled = new Map<string, PushTarget>();
@@ -59,8 +63,8 @@ export function createPush({
     }
   };
 
-  transport.on('online', ({ resumed }) => {
-    if (resumed || enabled.size === 0) return;
+  const reenable = (): void => {
+    if (enabled.size === 0) return;
     discovery
       .ready()
       .then(
@@ -73,6 +77,12 @@ export function createPush({
           error: asChatError(error, ErrorCodes.requestFailed, 'Re-enabling push failed'),
         }),
       );
+  };
+  // Push belongs to the session: a fresh one enables it again, after the first screen's requests.
+  transport.on('online', ({ resumed }) => {
+    if (resumed) return;
+    if (startup) startup.later(reenable);
+    else reenable();
   });
 
   return {

@@ -54,6 +54,11 @@ export type ConnectResult = { ok: true; resumed: boolean } | { ok: false; error:
 
 /** Events from the transport to the features. */
 export interface TransportEvents {
+  /**
+   * A fresh session is bound, before our presence goes out: the place for what must precede it —
+   * the roster query (RFC 6121 §2.2), so its answer is not queued behind the presence flood.
+   */
+  bound: (event: { jid: string }) => void;
   /** A session is up: `resumed` when XEP-0198 resumed the previous one (nothing was lost). */
   online: (event: { jid: string; resumed: boolean }) => void;
   /** The link is gone. `error` says why; `fatal` when retrying cannot help. */
@@ -452,7 +457,10 @@ export function createTransport(options: TransportOptions): Transport {
   const up = (resumed: boolean): void => {
     online = true;
     facts = {};
-    if (!resumed) announce();
+    if (!resumed) {
+      events.emit('bound', { jid: agent.jid });
+      announce();
+    }
     events.emit('online', { jid: agent.jid, resumed });
   };
 
