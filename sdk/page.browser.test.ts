@@ -55,7 +55,9 @@ describe('the SDK in a page', () => {
       await expect.poll(() => read<string[]>(page, 'typing')).toEqual(['composing']);
 
       await page.evaluate(() => (window as unknown as { setVisible(v: boolean): void }).setVisible(false));
-      await sleep(300);
+      // The server holds from about a second after <inactive/> on (csi_resume_inactive_delay in
+      // the rig; the SDK flushes once right after it, see sdk/transport/csi.ts).
+      await sleep(1600);
       peer.setTyping(anna!.jid, 'paused');
       await sleep(1500);
       expect(await read<string[]>(page, 'typing')).toEqual(['composing']); // held by the server

@@ -28,6 +28,11 @@ afterEach(async () => {
 
 /** How long a held stanza must stay held for the test to count it as held. */
 const HOLD_MS = 1500;
+/**
+ * How long after <inactive/> the server starts holding: the SDK flushes once right after it, and
+ * Prosody lets everything through for `csi_resume_inactive_delay` after a flush (1 s in the rig).
+ */
+const SETTLE_MS = 1600;
 
 interface Connected {
   agent: Agent;
@@ -105,7 +110,7 @@ describe('XEP-0352 CSI against Prosody', () => {
     const b = await connect(ben!);
     await b.csi;
     expect(setClientState(b.agent, 'inactive')).toBe(true);
-    await sleep(200);
+    await sleep(SETTLE_MS);
 
     typing(a.agent, b.agent.jid);
     await sleep(HOLD_MS);
@@ -127,7 +132,7 @@ describe('XEP-0352 CSI against Prosody', () => {
     const b = await connect(ben!);
     await b.csi;
     setClientState(b.agent, 'inactive');
-    await sleep(200);
+    await sleep(SETTLE_MS);
 
     typing(a.agent, b.agent.jid);
     await sleep(300);
@@ -142,6 +147,23 @@ describe('XEP-0352 CSI against Prosody', () => {
       'are you there?',
     ]);
     console.info(`message with a body reached the inactive client in ${latencyMs.toFixed(0)} ms`);
+  });
+
+  it('does not hold a message the server was about to send us as we went inactive', async () => {
+    // Prosody (mod_csi_simple) pauses writes at <inactive/>; a message queued for us in the same
+    // turn of its event loop was checked while we were still active, so nothing would flush it
+    // until something else came for us. Here the message (to ourselves) and the indication go out
+    // back to back, so the server handles both in one turn.
+    const [anna] = await createAccounts(1);
+    const a = await connect(anna!);
+    await a.csi;
+    for (let i = 0; i < 3; i += 1) {
+      a.agent.sendMessage({ to: a.agent.jid, type: 'chat', body: `note ${i}` });
+      setClientState(a.agent, 'inactive');
+      await waitFor(() => a.inbox.find((m) => m.message.body === `note ${i}`), 3000);
+      setClientState(a.agent, 'active');
+      await sleep(100);
+    }
   });
 
   it('without the plugin, markInactive() does nothing: typing notifications arrive at once', async () => {
@@ -193,7 +215,7 @@ describe('XEP-0352 CSI against Prosody', () => {
     expect(second.jid).toBe(fullJid);
     expect(csiAvailable(second)).toBe(true);
     expect(tracker.state).toBe('inactive');
-    await sleep(200);
+    await sleep(SETTLE_MS);
 
     // The resumed session is inactive again: typing is held, a message still goes through.
     typing(a.agent, fullJid);

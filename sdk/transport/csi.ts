@@ -93,6 +93,13 @@ export function setClientState(agent: Agent, state: ClientState): boolean {
     // The link died under the write. The state belongs to the stream: the next stream starts
     // active and {@link trackClientState} re-sends the wanted state there.
   });
+  if (state === 'inactive') {
+    // Prosody's mod_csi_simple pauses writes at <inactive/>, and what it had queued for us in the
+    // same turn (checked while we were still active, e.g. a message) stays held until something
+    // else comes for us. Its answer to an ack request (or a ping) counts as urgent and flushes it.
+    if (agent.sm.started) agent.sm.request();
+    else agent.ping().catch(() => undefined);
+  }
   return true;
 }
 
