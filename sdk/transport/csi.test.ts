@@ -5,14 +5,16 @@ import { csiAvailable, csiPlugin, onCsiAvailable, setClientState, trackClientSta
 const FEATURES = `<stream:features xmlns:stream='http://etherx.jabber.org/streams'>
   <csi xmlns='urn:xmpp:csi:0'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>`;
 
-function agentWithCsi(): { agent: Agent; sent: Array<[string, unknown]> } {
+/** An agent whose writes are recorded: CSI nonzas in `sent`, everything else in `other`. */
+function agentWithCsi(): { agent: Agent; sent: Array<[string, unknown]>; other: Array<[string, unknown]> } {
   const agent = createClient({ jid: 'anna@example.com' });
   agent.use(csiPlugin);
   const sent: Array<[string, unknown]> = [];
+  const other: Array<[string, unknown]> = [];
   vi.spyOn(agent, 'send').mockImplementation(async (kind: string, data: unknown) => {
-    sent.push([kind, data]);
+    (kind === 'csi' ? sent : other).push([kind, data]);
   });
-  return { agent, sent };
+  return { agent, sent, other };
 }
 
 /** Emits a stream's features as StanzaJS's parser would deliver them. */
@@ -119,6 +121,26 @@ describe('setClientState', () => {
       ['csi', { type: 'inactive' }],
       ['csi', { type: 'active' }],
     ]);
+  });
+
+  it('asks for an answer right after <inactive/>, which makes the server flush what it queued', async () => {
+    const withSm = agentWithCsi();
+    offer(withSm.agent, { clientStateIndication: true });
+    await settle();
+    Object.assign(withSm.agent.sm, { inboundStarted: true, outboundStarted: true }); // SM is on
+    setClientState(withSm.agent, 'inactive');
+    await settle();
+    expect(withSm.other).toEqual([['sm', { type: 'request' }]]);
+    setClientState(withSm.agent, 'active');
+    await settle();
+    expect(withSm.other).toHaveLength(1); // going active flushes by itself
+
+    const withoutSm = agentWithCsi();
+    offer(withoutSm.agent, { clientStateIndication: true });
+    await settle();
+    setClientState(withoutSm.agent, 'inactive');
+    await settle();
+    expect(withoutSm.other).toEqual([['iq', expect.objectContaining({ type: 'get', ping: true })]]);
   });
 
   it('lets no rejection escape when the link died under the write', async () => {
