@@ -67,7 +67,9 @@ const BROWSER_PLUGINS = [
   'roster',
   'sharing',
 ];
-const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection', 'hostmeta', 'sasl'];
+// StanzaJS's `sasl` plugin (SASL negotiation) is not among them: the SDK registers its own
+// (sdk/transport/scram.ts), on every platform.
+const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection', 'hostmeta'];
 
 const PROTOCOL = '\0stanza-browser-protocols';
 const PLUGINS = '\0stanza-browser-plugins';
@@ -115,11 +117,17 @@ export default function plugins(client) { ${use(BROWSER_PLUGINS)} }
  * are replaced by our own, smaller ones, which cover what StanzaJS's browser code uses of them
  * (see each file's header): `./stream` (readable-stream 2 with a string decoder) by an object-mode
  * Duplex and Transform, `./buffer` (feross' buffer with ieee754) by a Uint8Array-based Buffer.
+ * Its SASL library and the hash code only that uses go too, as the SDK logs in with SCRAM on
+ * WebCrypto (sdk/transport/scram.ts): `lib/sasl` by the mechanism factory and PLAIN,
+ * `./crypto/createHash` (MD5, SHA-1, SHA-256, SHA-512) by SHA-1 alone (XEP-0115 caps, avatar ids),
+ * `./crypto/Hmac` by a class that throws (HMAC below).
  */
 const PLATFORM_SHIMS = new Map(
   [
     [join(stanzaDir, 'platform/browser/stream'), '../sdk/transport/platform/stream.ts'],
     [join(stanzaDir, 'platform/browser/buffer'), '../sdk/transport/platform/buffer.ts'],
+    [join(stanzaDir, 'lib/sasl'), '../sdk/transport/platform/sasl.ts'],
+    [join(stanzaDir, 'platform/browser/crypto/createHash'), '../sdk/transport/platform/hash.ts'],
   ].map(([polyfill, shim]) => [polyfill, fileURLToPath(new URL(shim, import.meta.url))]),
 );
 
@@ -132,6 +140,11 @@ const PACKAGE_SHIMS = new Map(
   ].map(([name, shim]) => [name, fileURLToPath(new URL(shim, import.meta.url))]),
 );
 
+/** `./crypto/Hmac`, whose default export is the class: the `Hmac` of sdk/transport/platform/hash.ts. */
+const HMAC = '\0stanza-browser-hmac';
+const HMAC_POLYFILL = join(stanzaDir, 'platform/browser/crypto/Hmac');
+const HASH_SHIM = PLATFORM_SHIMS.get(join(stanzaDir, 'platform/browser/crypto/createHash'));
+
 export function stanzaBrowserShims() {
   return {
     name: 'stanza-browser-shims',
@@ -143,7 +156,12 @@ export function stanzaBrowserShims() {
         /(\/index)?\.js$/,
         '',
       );
+      if (target === HMAC_POLYFILL) return HMAC;
       return PLATFORM_SHIMS.get(target) ?? null;
+    },
+    load(id) {
+      if (id === HMAC) return `export { Hmac as default, __esModule } from ${JSON.stringify(HASH_SHIM)};\n`;
+      return null;
     },
   };
 }

@@ -1,7 +1,10 @@
 /* global fetch, window */
 // The floor: raw StanzaJS logging in and writing the same messages into bare lists, with nothing
 // else — no styling, no store, no components. What any chat UI on StanzaJS costs at least.
+// StanzaJS as the browser build carries it: its SASL comes from the SDK (SCRAM on WebCrypto, see
+// sdk/transport/scram.ts), as the build leaves out StanzaJS's own SCRAM and SASL negotiation.
 import * as XMPP from 'stanza';
+import { useWebCryptoScram } from '../../sdk/transport/scram.ts';
 
 const config = await (await fetch('/bench/config.json')).json();
 const socket = new URL('/xmpp-websocket', location.href);
@@ -11,6 +14,7 @@ const client = XMPP.createClient({
   password: config.password,
   transports: { websocket: socket.href, bosh: false },
 });
+useWebCryptoScram(client);
 const list = (id) => document.getElementById(id);
 const add = (id, text) => {
   const li = document.createElement('li');

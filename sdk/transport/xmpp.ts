@@ -11,6 +11,7 @@ import { discoverEndpoints } from './discovery.js';
 import { endpointsFor, type Endpoint } from './endpoints.js';
 import { listenForMessages, toStanza, type InboundMessage, type OutboundMessage } from './messages.js';
 import { platformTransport, type StanzaTransportClass } from './registry.js';
+import { useWebCryptoScram } from './scram.js';
 
 // --- Transport failures (the TCP transport, sdk/transport/tcp.ts) -----------------------------
 declare module 'stanza' {
@@ -333,15 +334,18 @@ export function createTransport(options: TransportOptions): Transport {
   }
   dedupeDisconnects(agent);
   trackResends(agent);
-  // Mechanisms we cannot complete must never be chosen (StanzaJS picks by priority alone).
-  for (const mechanism of ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'DIGEST-MD5', 'X-OAUTH2']) {
-    agent.sasl.disable(mechanism);
-  }
+  // Mechanisms we cannot complete must never be chosen (StanzaJS picks by priority alone), nor
+  // logging in anonymously or with a token: the account logs in with its password.
+  const unwanted = ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'DIGEST-MD5', 'X-OAUTH2'];
+  for (const mechanism of [...unwanted, 'OAUTHBEARER', 'ANONYMOUS']) agent.sasl.disable(mechanism);
   // PLAIN sends the password itself: only over TLS (wss, https, or TCP, which always has TLS;
   // discovery '' only yields wss/https). Plain ws:// and http:// keep SCRAM.
   if (!endpoints.every((e) => e.transport === 'tcp' || e.url === '' || /^(wss|https):/i.test(e.url))) {
     agent.sasl.disable('PLAIN');
   }
+  // SCRAM on WebCrypto (./scram.ts): replaces StanzaJS's SCRAM and SASL negotiation, checks the
+  // server's signature, and keeps the salted password in memory until disconnect().
+  useWebCryptoScram(agent);
   // Credentials are asked for once per login attempt (StanzaJS asks at every SASL step) and
   // dropped when the attempt ends; they are never kept on the agent's config.
   let attemptCredentials: Promise<{ password: string }> | undefined;

@@ -1,14 +1,17 @@
-// StanzaJS's own browser code, running on the browser build's stream and Buffer replacements the
-// way the bundle wires them (scripts/rollup-stanza-subset.mjs): its SHA/MD5/HMAC implementations,
-// its SCRAM client and its XML stream parser, checked against Node's crypto and the RFC's example.
-import { createHash, createHmac } from 'node:crypto';
+// StanzaJS's own browser code, running on the browser build's replacements the way the bundle wires
+// them (scripts/rollup-stanza-subset.mjs): its hashing (caps) on our SHA-1, its SASL mechanism
+// factory on ours, and its XML stream parser on our stream and Buffer, checked against Node's
+// crypto and StanzaJS's behaviour in Node.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as buffer from './buffer.js';
 import * as events from './events.js';
+import * as hash from './hash.js';
 import * as punycode from './punycode.js';
+import * as sasl from './sasl.js';
 import * as stream from './stream.js';
 
 const require = createRequire(import.meta.url);
@@ -16,13 +19,16 @@ const stanzaDir = dirname(require.resolve('stanza/package.json'));
 
 /**
  * Loads a StanzaJS module (CommonJS) with its relative requires loaded the same way, and the
- * browser platform's polyfills (and the platform itself), `events` and `punycode` replaced as in the browser
- * bundle.
+ * browser platform (its polyfills and crypto), the SASL library, `events` and `punycode` replaced
+ * as in the browser bundle.
  */
 function loadStanza(path: string): Record<string, unknown> {
   const overrides = new Map<string, unknown>([
     [join(stanzaDir, 'platform/browser/buffer'), buffer],
     [join(stanzaDir, 'platform/browser/stream'), stream],
+    [join(stanzaDir, 'platform/browser/crypto/createHash'), hash],
+    [join(stanzaDir, 'platform/browser/crypto/Hmac'), { __esModule: true, default: hash.Hmac }],
+    [join(stanzaDir, 'lib/sasl'), sasl],
   ]);
   const cache = new Map<string, { exports: Record<string, unknown> }>();
   const load = (file: string): Record<string, unknown> => {
@@ -55,30 +61,43 @@ const platform = loadStanza('platform/browser/index.js') as {
   randomBytes(size: number): Uint8Array;
 };
 
-describe("StanzaJS's browser crypto on the browser Buffer", () => {
+describe("the browser platform's crypto", () => {
   const inputs = ['', 'abc', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'Grüße 🎉'.repeat(40)];
 
-  it.each(['md5', 'sha-1', 'sha-256', 'sha-512'])('hashes with %s as Node does', (name) => {
-    const nodeName = name.replace('-', '');
+  it.each(['sha-1', 'sha1', 'SHA-1'])('hashes with %s as Node does', (name) => {
     for (const input of inputs) {
       const ours = platform.createHash(name).update(input).digest('hex');
-      expect(ours).toBe(createHash(nodeName).update(input).digest('hex'));
+      expect(ours).toBe(createHash('sha1').update(input).digest('hex'));
       const bytes = platform.createHash(name).update(platform.Buffer.from(input)).digest();
       expect(platform.Buffer.isBuffer(bytes)).toBe(true);
       expect((bytes as buffer.Buffer).toString('base64')).toBe(
-        createHash(nodeName).update(input).digest('base64'),
+        createHash('sha1').update(input).digest('base64'),
       );
     }
   });
 
-  it.each(['sha1', 'sha256', 'sha512'])('computes HMAC-%s as Node does, for short and long keys', (name) => {
-    for (const key of ['key', 'k'.repeat(200)]) {
-      const ours = platform
-        .createHmac(name, platform.Buffer.from(key))
-        .update('The quick brown fox')
-        .digest('hex');
-      expect(ours).toBe(createHmac(name, key).update('The quick brown fox').digest('hex'));
+  it("has no other hash and no HMAC: only StanzaJS's SCRAM and DIGEST-MD5 used them", () => {
+    for (const name of ['md5', 'sha-256', 'sha-512']) {
+      expect(() => platform.createHash(name)).toThrow(`Unsupported hash algorithm: ${name}`);
     }
+    expect(() => platform.createHmac('sha1', platform.Buffer.from('key'))).toThrow(/HMAC/);
+  });
+
+  it('computes XEP-0115 capabilities as StanzaJS in Node does', () => {
+    const { createClient } = loadStanza('index.js') as {
+      createClient(options: Record<string, unknown>): {
+        updateCaps(): void;
+        disco: { getNodeInfo(node: string): unknown; getCaps(): Array<{ algorithm: string; value: string }> };
+      };
+    };
+    const client = createClient({ jid: 'anna@example.com' });
+    client.updateCaps();
+    const { generate } = require('stanza/helpers/LegacyEntityCapabilities') as {
+      generate(info: unknown, algorithm: string): string;
+    };
+    const [caps] = client.disco.getCaps();
+    expect(caps?.algorithm).toBe('sha-1');
+    expect(caps?.value).toBe(generate(client.disco.getNodeInfo(''), 'sha-1'));
   });
 
   it('gives random bytes as a Buffer', () => {
@@ -88,28 +107,28 @@ describe("StanzaJS's browser crypto on the browser Buffer", () => {
   });
 });
 
-describe("StanzaJS's SCRAM client on the browser Buffer", () => {
-  it('produces the client proof of the RFC 5802 example and verifies the server', () => {
-    const { SCRAM } = loadStanza('lib/sasl/index.js') as {
-      SCRAM: new (name: string) => {
-        createResponse(credentials: Record<string, unknown>): buffer.Buffer;
-        processChallenge(challenge: buffer.Buffer): void;
-        processSuccess(success: buffer.Buffer): void;
-        finalize(): { authenticated: boolean; mutuallyAuthenticated?: boolean };
+describe("StanzaJS's client on the browser SASL library", () => {
+  const { createClient } = loadStanza('index.js') as {
+    createClient(options: Record<string, unknown>): {
+      sasl: {
+        createMechanism(names: string[]): {
+          name: string;
+          createResponse(credentials: Record<string, string>): buffer.Buffer;
+        } | null;
       };
     };
-    const { Buffer } = buffer;
-    const scram = new SCRAM('SCRAM-SHA-1');
-    const credentials = { username: 'user', password: 'pencil', clientNonce: 'fyko+d2lbbFgONRv9qkxdawL' };
-    expect(scram.createResponse(credentials).toString()).toBe('n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL');
-    scram.processChallenge(
-      Buffer.from('r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096'),
-    );
-    expect(scram.createResponse(credentials).toString()).toBe(
-      'c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=',
-    );
-    scram.processSuccess(Buffer.from('v=rmF9pqV8S7suAoZWja4dJRkFsKQ='));
-    expect(scram.finalize()).toEqual({ authenticated: true, mutuallyAuthenticated: true });
+  };
+  const client = createClient({ jid: 'anna@example.com' });
+
+  it('never chooses a mechanism the browser build does not carry', () => {
+    const missing = ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5'];
+    expect(client.sasl.createMechanism([...missing, 'OAUTHBEARER', 'ANONYMOUS'])).toBeNull();
+    expect(client.sasl.createMechanism([...missing, 'PLAIN'])?.name).toBe('PLAIN');
+  });
+
+  it('answers PLAIN with the authorization identity, username and password', () => {
+    const plain = client.sasl.createMechanism(['plain'])!;
+    expect(plain.createResponse({ username: 'anna', password: 'secret' }).toString()).toBe('\0anna\0secret');
   });
 });
 
