@@ -7,7 +7,7 @@ import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { eventually, until, useClients } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
 import { connectRawAgent, type RawAgent } from '../test/rig/raw-agent.js';
-import type { Chat, ChatEvents, Message } from './index.js';
+import { createMemoryStore, type Chat, type ChatEvents, type Message, type Store } from './index.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -180,6 +180,83 @@ describe('catch-up after a fresh session', () => {
       await Promise.all([again, roomAgain]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(seen).toHaveLength(2);
+    },
+  );
+});
+
+/** A store as written against the original interface: without `hasMany` and `write`. */
+function withoutBatches(store: Store): Store {
+  const { hasMany: _hasMany, write: _write, ...rest } = store;
+  return rest;
+}
+
+describe.each([
+  ['the built-in memory store', () => createMemoryStore()],
+  ['a store without the batch methods', () => withoutBatches(createMemoryStore())],
+])('catch-up into %s', (_name, makeStore) => {
+  it(
+    'stores every page and what was sent during it; a new client on that store repeats none of it, even from the archive start',
+    { timeout: 60_000 },
+    async () => {
+      const [anna, ben, carla] = await createAccounts(3);
+      const store = makeStore();
+      const a = client(anna!, { store });
+      const b = client(ben!);
+      await b.connect();
+      const first = caughtUp(a, anna!.jid);
+      await a.connect();
+      await first;
+      // Anna's other device stays online: only the archive has what comes next for this client.
+      const phone = await connectRawAgent(anna!, xmpp.websocketUrl);
+      cleanups.push(() => phone.close());
+      phone.sendPresence({});
+      await a.disconnect();
+
+      // Three pages (50, 50, 30) while anna is away, each taken by the server.
+      const sent = numbered('stored', 130);
+      const acked = new Set<string>();
+      b.on('message:state', ({ id, state }) => {
+        if (state === 'acked') acked.add(id);
+      });
+      const ids = sent.map((body) => b.send(anna!.jid, body).id);
+      await eventually(() => ids.every((id) => acked.has(id)), 30_000);
+
+      // Anna writes to carla (offline) while her catch-up runs: stored once, with its state.
+      let mine: Message | undefined;
+      a.on('archive:catch-up', ({ archive, phase }) => {
+        if (archive === anna!.jid && phase === 'started') mine = a.send(carla!.jid, 'sent during catch-up');
+      });
+      const seen: Message[] = [];
+      a.on('message', ({ message }) => seen.push(message));
+      const caught = caughtUp(a, anna!.jid);
+      await a.connect();
+      const done = await caught;
+      expect(done.pages).toBeGreaterThanOrEqual(3);
+      expect(seen.map((m) => m.body)).toEqual(['sent during catch-up', ...sent]);
+      const stored = async (chat: Chat, peer: string): Promise<Message[]> =>
+        chat.archive.stored(peer, { limit: 500 });
+      await expect
+        .poll(async () => (await stored(a, carla!.jid)).map((m) => [m.id, m.body, m.state]))
+        .toEqual([[mine?.id, 'sent during catch-up', 'acked']]);
+      const held = await stored(a, ben!.jid);
+      expect(held.map((m) => m.body)).toEqual(sent);
+      expect(new Set(held.map((m) => m.stanzaId)).size).toBe(sent.length);
+      await a.disconnect();
+
+      // A reload on the same store, whose cursor is put back to the archive's start: everything
+      // comes from the archive again, and the store knows every message (only 50 per conversation
+      // are read back at start, so most are recognized by the store's lookup).
+      await store.setCursor(anna!.jid, '');
+      const again = client(anna!, { store });
+      const repeated: Message[] = [];
+      again.on('message', ({ message }) => repeated.push(message));
+      const caughtAgain = caughtUp(again, anna!.jid);
+      await again.connect();
+      const doneAgain = await caughtAgain;
+      expect(doneAgain.messages).toBeGreaterThanOrEqual(131);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a late duplicate would show here
+      expect(repeated).toEqual([]);
+      expect(await stored(again, ben!.jid)).toEqual(held);
     },
   );
 });

@@ -56,4 +56,11 @@ export type {
 export type { Archive, ArchivePreferences, HistoryOptions, HistoryPage } from './features/archive.js';
 export type { Bookmark, BookmarkInput, Bookmarks } from './features/bookmarks.js';
 export { createIndexedDbStore, createMemoryStore, DEFAULT_STORE_LIMITS } from './store/index.js';
-export type { IndexedDbStoreOptions, Store, StoredConversation, StoreLimits } from './store/index.js';
+export type {
+  IndexedDbStoreOptions,
+  Store,
+  StoreChanges,
+  StoredConversation,
+  StoredMessageRef,
+  StoreLimits,
+} from './store/index.js';

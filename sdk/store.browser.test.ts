@@ -4,7 +4,13 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
 import { useSdkPage, waitReady } from '../test/rig/sdk-page.js';
-import { createChat, type Chat } from './index.js';
+import {
+  createChat,
+  type Chat,
+  type createIndexedDbStore,
+  type Message,
+  type StoredConversation,
+} from './index.js';
 
 const xmpp = inject('xmpp');
 
@@ -25,6 +31,7 @@ const chat = createChat({
   reconnect: { initialDelay: 100, maxDelay: 500 },
 });
 window.chat = chat;
+window.createIndexedDbStore = createIndexedDbStore;
 window.received = [];
 window.failures = [];
 chat.on('error', ({ error }) => window.failures.push(error.code + ': ' + error.message + ' ' + String(error.cause)));
@@ -54,6 +61,91 @@ type Shown = {
 };
 
 describe('the IndexedDB store', () => {
+  it('writes messages, conversations and cursors together, all or nothing, and answers for many messages at once', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors } = await sdkPage.open(anna!, xmpp.websocketUrl);
+    const result = await page.evaluate(async () => {
+      const create = (window as unknown as { createIndexedDbStore: typeof createIndexedDbStore })
+        .createIndexedDbStore;
+      const name = `batch-${crypto.randomUUID()}`;
+      const store = create({ jid: 'anna@x', name, maxPerConversation: 2 });
+      const m = (c: string, n: number, extra: Record<string, unknown> = {}): Message =>
+        ({
+          id: `${c}-${n}`,
+          stanzaId: `s-${c}-${n}`,
+          conversation: c,
+          from: `${c}/x`,
+          direction: 'in',
+          kind: 'chat',
+          body: `${c} ${n}`,
+          time: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
+          ...extra,
+        }) as Message;
+      const conversation = (jid: string, unread: number): StoredConversation => ({
+        jid,
+        kind: 'chat',
+        unread,
+        updated: new Date(unread),
+      });
+      await store.setCursor('team@x', 'old');
+      await store.write!({
+        messages: [m('ben@x', 1), m('ben@x', 3), m('carla@x', 1), m('ben@x', 2)],
+        conversations: [conversation('ben@x', 1), conversation('ben@x', 2)],
+        cursors: [
+          { archive: 'anna@x', cursor: 'a1' },
+          { archive: 'anna@x', cursor: 'a2' },
+          { archive: 'team@x', cursor: undefined },
+        ],
+      });
+      const written = {
+        ben: (await store.messages('ben@x')).map((x) => x.body),
+        carla: (await store.messages('carla@x')).map((x) => x.body),
+        conversations: (await store.conversations()).map((c) => [c.jid, c.unread]),
+        cursors: [await store.cursor('anna@x'), await store.cursor('team@x')],
+      };
+      const known = await store.hasMany!([
+        { conversation: 'ben@x', id: 'ben@x-1' }, // pruned: still known
+        { conversation: 'ben@x', stanzaId: 's-ben@x-3' },
+        { conversation: 'carla@x', stanzaId: 's-ben@x-3' }, // another conversation's
+        { conversation: 'carla@x', id: 'nope', stanzaId: 's-carla@x-1' }, // either id matches
+        { conversation: 'ben@x', stanzaId: 'nope' },
+      ]);
+      // A message that cannot be stored (a function in it): nothing of the batch is written.
+      let failure = '';
+      try {
+        await store.write!({
+          messages: [m('dora@x', 1), m('dora@x', 2, { body: () => 'not storable' })],
+          conversations: [conversation('dora@x', 3)],
+          cursors: [{ archive: 'anna@x', cursor: 'a3' }],
+        });
+      } catch (error) {
+        failure = (error as Error).name;
+      }
+      const afterFailure = {
+        dora: (await store.messages('dora@x')).length,
+        known: await store.has('dora@x', { id: 'dora@x-1' }),
+        conversations: (await store.conversations()).length,
+        cursor: await store.cursor('anna@x'),
+      };
+      await store.close!();
+      indexedDB.deleteDatabase(name);
+      return { written, known, failure, afterFailure };
+    });
+    expect(result).toEqual({
+      written: {
+        ben: ['ben@x 2', 'ben@x 3'],
+        carla: ['carla@x 1'],
+        conversations: [['ben@x', 2]],
+        cursors: ['a2', undefined],
+      },
+      known: [true, true, false, true, false],
+      failure: 'DataCloneError',
+      afterFailure: { dora: 0, known: false, conversations: 1, cursor: 'a2' },
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows the last messages after a reload before the network answers, and keeps only the newest', async () => {
     const [anna, ben] = await createAccounts(2);
     const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });

@@ -34,9 +34,11 @@ export async function measureCatchUp({ createChat, store, jid, password, service
     };
   const counting = new Proxy(store, {
     get(target, key) {
-      if (key === 'putMessages') {
-        return timed(key, async (messages) => {
-          await target.putMessages(messages);
+      // Messages reach the store through putMessages, or in batches through the optional write.
+      if (key === 'putMessages' || (key === 'write' && typeof target.write === 'function')) {
+        return timed(key, async (changes) => {
+          const messages = key === 'write' ? (changes.messages ?? []) : changes;
+          await target[key](changes);
           stored += messages.length;
           if (stored >= expected) allStored();
         });

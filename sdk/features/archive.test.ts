@@ -165,4 +165,39 @@ describe('the timeline in front of the listeners', () => {
     expect(await store.cursor('team@rooms.x')).toBe('s1');
     expect((await store.conversations())[0]).toMatchObject({ jid: 'team@rooms.x', kind: 'groupchat' });
   });
+
+  it('writes a caught-up page with what came live meanwhile to the store, each once, the newest last', async () => {
+    const { store, timeline, bodies } = setUp();
+    timeline.holdRooms(['team@rooms.x']);
+    timeline.emit('message', { message: roomMessage(4) }); // live, held during the catch-up
+    // A page from the archive, with our own message sent from here in the middle of taking it.
+    timeline.deliverRoom(roomMessage(1));
+    const mine = ownMessage(5);
+    timeline.emit('message', { message: mine });
+    timeline.emit('message:state', { id: mine.id, state: 'sent' });
+    for (const n of [2, 3, 4]) timeline.deliverRoom(roomMessage(n)); // the archive had #4 too
+    timeline.writes.setCursor('team@rooms.x', 's4');
+    timeline.releaseRoom('team@rooms.x');
+    await timeline.writes.settled();
+    timeline.emit('message:state', { id: mine.id, state: 'acked' }); // after the page is written
+    await timeline.writes.settled();
+    expect(bodies()).toEqual(['#1', 'mine', '#2', '#3', '#4']);
+    expect((await store.messages('team@rooms.x')).map((m) => [m.body, m.state])).toEqual([
+      ['#1', undefined],
+      ['#2', undefined],
+      ['#3', undefined],
+      ['#4', undefined],
+      ['mine', 'acked'],
+    ]);
+    expect(await store.cursor('team@rooms.x')).toBe('s4');
+    expect(await store.conversations()).toEqual([
+      {
+        jid: 'team@rooms.x',
+        kind: 'groupchat',
+        last: mine,
+        unread: 0,
+        updated: mine.time,
+      },
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
 import { ChatError, ErrorCodes, isChatError, asChatError } from '../errors.js';
 import type { ChatEvents, Emit } from '../events.js';
 import { bareJid } from '../jid.js';
-import type { Store } from '../store/store.js';
+import { hasMany, type Store, type StoredMessageRef } from '../store/store.js';
+import { createStoreWriter, type StoreWriter } from '../store/writer.js';
 import {
   getArchivePrefs,
   queryArchive,
@@ -15,7 +16,8 @@ import type { InboundMessage, Transport } from '../transport/xmpp.js';
 import type { Conversation, Jid, Message, MessageState } from '../types.js';
 import { attachmentOf, type Chats } from './chats.js';
 import type { Discovery } from './discovery.js';
-import type { Rooms } from './rooms.js';
+import type { RoomInfo, Rooms } from './rooms.js';
+import type { Startup } from './startup.js';
 
 /** Options for {@link Archive.history}. */
 export interface HistoryOptions {
@@ -353,6 +355,11 @@ export interface Timeline {
   seed(messages: readonly Message[]): void;
   /** Whether live one-to-one messages move the personal archive's cursor (after its catch-up). */
   personalLive: boolean;
+  /**
+   * The store writes, in order and batched: what the catch-up writes goes behind the messages
+   * it took (a page's cursor lands in the same batch as the page's messages).
+   */
+  readonly writes: StoreWriter;
 }
 
 /** Creates the {@link Timeline} in front of the client's real `emit`. */
@@ -366,15 +373,12 @@ export function createTimeline({
   /** Our bare JID (the key of the personal archive's cursor). */
   ownJid: () => Jid;
 }): Timeline {
-  let writes: Promise<void> = Promise.resolve();
-  /** Serializes store writes; a failure is reported on `error` and does not stop later writes. */
-  const write = (task: () => Promise<void>): void => {
-    writes = writes.then(task).catch((cause: unknown) => {
-      emit('error', {
-        error: asChatError(cause, ErrorCodes.requestFailed, 'Writing to the local store failed'),
-      });
+  /** Store writes in order, batched; a failure is reported on `error` and does not stop later writes. */
+  const writes = createStoreWriter(store, (cause: unknown) => {
+    emit('error', {
+      error: asChatError(cause, ErrorCodes.requestFailed, 'Writing to the local store failed'),
     });
-  };
+  });
   /** Rooms caught up in this session: their live messages pass at once. */
   const live = new Set<Jid>();
   /** Live messages of rooms not caught up yet, by room. */
@@ -399,28 +403,26 @@ export function createTimeline({
   const roomLast = new Map<Jid, Message>();
 
   const persist = (message: Message, moveCursor: boolean): void => {
-    write(() => store.putMessages([message]));
+    writes.putMessage(message);
     if (message.kind === 'groupchat') {
       const last = roomLast.get(message.conversation);
       if (!last || message.time.getTime() >= last.time.getTime()) {
         roomLast.set(message.conversation, message);
-        write(() =>
-          store.putConversation({
-            jid: message.conversation,
-            kind: 'groupchat',
-            last: message,
-            unread: 0,
-            updated: message.time,
-          }),
-        );
+        writes.putConversation({
+          jid: message.conversation,
+          kind: 'groupchat',
+          last: message,
+          unread: 0,
+          updated: message.time,
+        });
       }
     }
     // A live message with the archive's id moves the catch-up cursor (archived ones are counted
     // by the catch-up itself, released ones are older than where it got to).
     const { stanzaId } = message;
     if (!moveCursor || !stanzaId) return;
-    if (message.kind === 'groupchat') write(() => store.setCursor(message.conversation, stanzaId));
-    else if (timeline.personalLive) write(() => store.setCursor(ownJid(), stanzaId));
+    if (message.kind === 'groupchat') writes.setCursor(message.conversation, stanzaId);
+    else if (timeline.personalLive) writes.setCursor(ownJid(), stanzaId);
   };
 
   const pass = (message: Message, moveCursor: boolean): void => {
@@ -455,19 +457,14 @@ export function createTimeline({
     }
     if (event === 'message:updated') {
       const { message } = payload as { message: Message };
-      write(() => store.putMessages([message]));
+      writes.putMessage(message);
     } else if (event === 'message:state') {
       const { id, state } = payload as { id: string; state: MessageState };
       const conversation = sentIn.get(id);
-      if (conversation) {
-        write(async () => {
-          const stored = await store.findMessage(conversation, { id });
-          if (stored) await store.putMessages([{ ...stored, state }]);
-        });
-      }
+      if (conversation) writes.updateMessage(conversation, id, (stored) => ({ ...stored, state }));
     } else if (event === 'conversation:updated') {
       const { conversation } = payload as { conversation: Conversation };
-      write(() => store.putConversation({ ...conversation, kind: 'chat' }));
+      writes.putConversation({ ...conversation, kind: 'chat' });
     } else if (event === 'room:left') {
       // Gone: what came before leaving is shown; nothing is held for it any longer.
       const { room } = payload as { room: Jid };
@@ -480,6 +477,7 @@ export function createTimeline({
   const timeline: Timeline = {
     emit: gated,
     personalLive: false,
+    writes,
     holdRooms(rooms) {
       live.clear();
       for (const room of rooms) if (!held.has(room)) held.set(room, []);
@@ -502,6 +500,15 @@ export function createTimeline({
     },
   };
   return timeline;
+}
+
+/**
+ * What the catch-up does with one archive page: `refs` are the messages the store may hold already
+ * (asked all at once), `take` takes the page given the answers, synchronously.
+ */
+interface Delivery {
+  refs: StoredMessageRef[];
+  take(known: readonly boolean[]): void;
 }
 
 /** Catch-up from the archives. Internal; see {@link createCatchUp}. */
@@ -527,6 +534,8 @@ export function createCatchUp({
   store,
   emit,
   on,
+  startup,
+  joinInfo,
   timeout = 15,
 }: {
   transport: Transport;
@@ -537,6 +546,10 @@ export function createCatchUp({
   store: Store;
   emit: Emit;
   on: <K extends keyof ChatEvents>(event: K, listener: ChatEvents[K]) => () => void;
+  /** Orders the personal catch-up after the first screen's requests (see {@link Startup}). */
+  startup?: Startup;
+  /** A room's disco#info asked for with its join, when there is one (see `RoomsControl`). */
+  joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
   timeout?: number;
 }): CatchUp {
   const own = (): Jid => bareJid(transport.jid ?? '');
@@ -546,18 +559,20 @@ export function createCatchUp({
     return chatError;
   };
 
-  /** Whether the store holds a message already, by stanza id or (our own) by id. */
-  const known = async (conversation: Jid, stanzaId?: string, ownId?: string): Promise<boolean> =>
-    (stanzaId !== undefined && (await store.has(conversation, { stanzaId }))) ||
-    (ownId !== undefined && (await store.has(conversation, { id: ownId })));
+  const { writes } = timeline;
+  /** How the store would know a message: by stanza id or (our own) by our id. */
+  const refOf = (conversation: Jid, stanzaId?: string, ownId?: string): StoredMessageRef => ({
+    conversation,
+    ...(stanzaId !== undefined ? { stanzaId } : {}),
+    ...(ownId !== undefined ? { id: ownId } : {}),
+  });
 
   /** Whether a held live message is in the store already (a re-delivery after a reload). */
-  const isKnown = (inbound: InboundMessage, peer: Jid): Promise<boolean> =>
-    known(
-      peer,
-      inbound.stanzaId,
-      bareJid(inbound.from) === own() ? (inbound.originId ?? inbound.id) : undefined,
-    );
+  const isKnown = async (inbound: InboundMessage, peer: Jid): Promise<boolean> => {
+    const ownId = bareJid(inbound.from) === own() ? (inbound.originId ?? inbound.id) : undefined;
+    const [known] = await hasMany(store, [refOf(peer, inbound.stanzaId, ownId)]);
+    return known === true;
+  };
 
   // Nothing live is taken before the store's content is listed.
   chats.hold();
@@ -588,29 +603,32 @@ export function createCatchUp({
     .finally(() => void chats.release(isKnown));
 
   /**
-   * Fetches one archive from its cursor to its end, handing each page to `deliver`. Returns the
-   * pages fetched; undefined when `stale()` says a newer run took over.
+   * Fetches one archive from its cursor to its end, a page at a time: `deliver` says which of the
+   * page's messages the store may hold already (asked in one read), and takes the page with the
+   * answers; the page's messages and the new cursor are then written together, in one batch.
+   * Returns the pages fetched; undefined when `stale()` says a newer run took over.
    */
   const fetchAll = async (
     archive: Jid,
     room: boolean,
-    deliver: (page: ArchivePage) => Promise<void>,
+    deliver: (page: ArchivePage) => Delivery,
     stale: () => boolean,
   ): Promise<{ pages: number; fetched: number } | undefined> => {
     const ask = (query: Omit<ArchiveQuery, 'max'> & { max?: number }): Promise<ArchivePage> =>
       queryArchive(transport, { ...(room ? { archive } : {}), max: CATCH_UP_PAGE, ...query }, { timeout });
-    let cursor = await store.cursor(archive);
+    // Read and written behind the writes queued before (a live message may have moved it).
+    let cursor = await writes.after(() => store.cursor(archive));
     if (stale()) return undefined;
     if (cursor === undefined) {
       // Nothing held from this archive: note where it ends now ('' = its start, when it is empty).
       const newest = await ask({ before: '', max: 1 });
       if (stale()) return undefined;
-      await store.setCursor(archive, newest.last ?? '');
+      await writes.after(() => store.setCursor(archive, newest.last ?? ''));
       return { pages: 1, fetched: 0 };
     }
     // Until it is done, live messages must not move the cursor past what is still missing, also
     // not in another client that resumes this session (a reload).
-    await store.setCursor(pendingKey(archive), '1');
+    await writes.after(() => store.setCursor(pendingKey(archive), '1'));
     let pages = 0;
     let fetched = 0;
     let page: ArchivePage;
@@ -625,16 +643,25 @@ export function createCatchUp({
       if (stale()) return undefined;
       pages += 1;
       fetched += page.messages.length;
-      await deliver(page);
+      const after = !page.complete && page.messages.length > 0 ? page.last : undefined;
+      // The next page is asked for at once: the store's answer for this one comes meanwhile.
+      const next = after ? ask({ after }) : undefined;
+      // Awaited below; until then, or if a stale run drops it, its failure is not unhandled.
+      next?.catch(() => undefined);
+      const delivery = deliver(page);
+      const known = await hasMany(store, delivery.refs);
       if (stale()) return undefined;
+      // From here to the cursor nothing waits: the page's writes and its cursor form one batch.
+      delivery.take(known);
       if (page.last) {
         cursor = page.last;
-        await store.setCursor(archive, cursor);
+        writes.setCursor(archive, cursor);
       }
-      if (page.complete || !page.last || page.messages.length === 0) break;
-      page = await ask({ after: cursor });
+      if (!next) break;
+      page = await next;
     }
-    await store.setCursor(pendingKey(archive), undefined);
+    // Done once everything taken is written.
+    await writes.after(() => store.setCursor(pendingKey(archive), undefined));
     return { pages, fetched };
   };
 
@@ -642,7 +669,7 @@ export function createCatchUp({
   const run = async (
     archive: Jid,
     room: boolean,
-    deliver: (page: ArchivePage) => Promise<void>,
+    deliver: (page: ArchivePage) => Delivery,
     stale: () => boolean,
   ): Promise<'done' | 'stale' | 'offline'> => {
     emit('archive:catch-up', { archive, phase: 'started' });
@@ -675,17 +702,25 @@ export function createCatchUp({
       outcome = await run(
         own(),
         false,
-        async (page) => {
-          for (const { archiveId, message } of page.messages) {
-            // Already stored (from before a reload): not new. By stanza id; ours also by our id.
-            if (message.body !== undefined) {
-              const outgoing = bareJid(message.from) === own();
-              const peer = bareJid(outgoing ? message.to : message.from);
-              const ownId = outgoing ? (message.originId ?? message.id) : undefined;
-              if (await known(peer, archiveId, ownId)) continue;
-            }
-            chats.ingest(message);
-          }
+        (page) => {
+          // Already stored (from before a reload): not new. By stanza id; ours also by our id.
+          // Messages without a body (receipts, markers) are not stored: they are always taken.
+          const refs: StoredMessageRef[] = [];
+          const asked = page.messages.map(({ archiveId, message }) => {
+            if (message.body === undefined) return -1;
+            const outgoing = bareJid(message.from) === own();
+            const peer = bareJid(outgoing ? message.to : message.from);
+            refs.push(refOf(peer, archiveId, outgoing ? (message.originId ?? message.id) : undefined));
+            return refs.length - 1;
+          });
+          return {
+            refs,
+            take: (known) =>
+              page.messages.forEach(({ message }, i) => {
+                const at = asked[i]!;
+                if (at < 0 || !known[at]) chats.ingest(message);
+              }),
+          };
         },
         stale,
       );
@@ -722,18 +757,24 @@ export function createCatchUp({
     await restored;
     let outcome: 'done' | 'stale' | 'offline' = 'done';
     try {
-      const archived = (await rooms.info(jid)).archived;
+      const early = await joinInfo?.(jid);
+      if (stale()) return;
+      const archived = (early ?? (await rooms.info(jid))).archived;
       if (stale()) return;
       if (archived) {
         outcome = await run(
           jid,
           true,
-          async (page) => {
+          (page) => {
             const nick = rooms.get(jid)?.nick;
-            for (const m of toHistoryMessages(page.messages, own(), jid, nick ? { nick } : {})) {
-              if (await known(jid, m.stanzaId, m.direction === 'out' ? m.id : undefined)) continue;
-              timeline.deliverRoom(m);
-            }
+            const messages = toHistoryMessages(page.messages, own(), jid, nick ? { nick } : {});
+            return {
+              refs: messages.map((m) => refOf(jid, m.stanzaId, m.direction === 'out' ? m.id : undefined)),
+              take: (known) =>
+                messages.forEach((m, i) => {
+                  if (!known[i]) timeline.deliverRoom(m);
+                }),
+            };
           },
           stale,
         );
@@ -772,7 +813,10 @@ export function createCatchUp({
       timeline.holdRooms(rooms.list().map((room) => room.jid));
       for (const jid of roomRuns.keys()) roomRuns.set(jid, (roomRuns.get(jid) ?? 0) + 1);
       roomsPending.clear();
-      void catchUpPersonal();
+      // Live one-to-one messages wait for it (held above), but the roster and the host's first
+      // requests (a room's history, say) go first.
+      if (startup) startup.later(() => void catchUpPersonal());
+      else void catchUpPersonal();
       return;
     }
     // A resume: nothing was lost; only a catch-up the link cut short goes on.

@@ -1,6 +1,6 @@
 // A store in the browser's IndexedDB (through `idb`): conversations and recent messages survive a
 // reload, so a page shows the last messages at once, before the network answers.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { bareJid } from '../jid.js';
 import type { Jid, Message } from '../types.js';
@@ -8,7 +8,9 @@ import {
   DEFAULT_STORE_LIMITS,
   sequence,
   type Store,
+  type StoreChanges,
   type StoredConversation,
+  type StoredMessageRef,
   type StoreLimits,
 } from './store.js';
 
@@ -32,6 +34,25 @@ interface Schema extends DBSchema {
   cursors: { key: Jid; value: { archive: Jid; cursor: string } };
   /** Ids of pruned messages (`conversation`, newline, `i:`/`s:` id), to recognize them again. */
   pruned: { key: string; value: { k: string; at: number }; indexes: { at: number } };
+}
+
+type Names = Array<StoreNames<Schema>>;
+type WriteTx = IDBPTransaction<Schema, Names, 'readwrite'>;
+
+/**
+ * Issues one request per item, in order, and awaits them together. When issuing one throws
+ * (a value that cannot be stored), those issued are awaited first, so that none fails unheard
+ * when the transaction is then aborted.
+ */
+async function each<T, R>(items: readonly T[], request: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const issued: Array<Promise<R>> = [];
+  try {
+    items.forEach((item, i) => issued.push(request(item, i)));
+  } catch (error) {
+    await Promise.allSettled(issued);
+    throw error;
+  }
+  return Promise.all(issued);
 }
 
 /** Options for {@link createIndexedDbStore}. */
@@ -95,49 +116,42 @@ export function createIndexedDbStore(options: IndexedDbStoreOptions): Store {
       below !== undefined,
     );
 
-  return {
-    async putMessages(messages) {
-      if (messages.length === 0) return;
-      const tx = (await db()).transaction(['messages', 'pruned'], 'readwrite');
-      const store = tx.objectStore('messages');
-      const pruned = tx.objectStore('pruned');
-      const forget = async (record: MessageRecord): Promise<void> => {
-        const at = next();
-        await pruned.put({ k: `${record.c}\ni:${record.id}`, at });
-        if (record.s) await pruned.put({ k: `${record.c}\ns:${record.s}`, at });
-      };
-      const touched = new Set<Jid>();
-      for (const message of messages) {
-        const c = message.conversation;
-        touched.add(c);
-        const existing = await store.get([c, message.id]);
-        await store.put({
-          c,
-          id: message.id,
-          ...(message.stanzaId ? { s: message.stanzaId } : {}),
-          t: message.time.getTime(),
-          seq: existing?.seq ?? next(),
-          message,
-        });
-      }
-      // Oldest first: beyond the per-conversation limit, then beyond the total.
-      const order = store.index('order');
-      for (const c of touched) {
-        let extra =
-          (await order.count(IDBKeyRange.bound([c, -Infinity, -Infinity], [c, Infinity, Infinity]))) - maxPer;
-        for (
-          let cursor = extra > 0 ? await order.openCursor(range(c)) : null;
-          cursor && extra > 0;
-          extra -= 1
-        ) {
-          await forget(cursor.value);
-          await cursor.delete();
-          cursor = await cursor.continue();
-        }
-      }
-      let extra = (await store.count()) - maxAll;
+  /** Adds or replaces messages in `tx`, then prunes the oldest beyond the limits. */
+  const putIn = async (tx: WriteTx, messages: readonly Message[]): Promise<void> => {
+    const store = tx.objectStore('messages');
+    const pruned = tx.objectStore('pruned');
+    const forget = async (record: MessageRecord): Promise<void> => {
+      const at = next();
+      await pruned.put({ k: `${record.c}\ni:${record.id}`, at });
+      if (record.s) await pruned.put({ k: `${record.c}\ns:${record.s}`, at });
+    };
+    // A message held already keeps its place (its storing sequence); requests run in order, so
+    // they are issued together and awaited once.
+    const existing = await each(messages, (m) => store.get([m.conversation, m.id]));
+    const seqs = new Map<string, number>();
+    const touched = new Set<Jid>();
+    await each(messages, (message, i) => {
+      const c = message.conversation;
+      touched.add(c);
+      const key = `${c}\n${message.id}`;
+      const seq = seqs.get(key) ?? existing[i]?.seq ?? next();
+      seqs.set(key, seq);
+      return store.put({
+        c,
+        id: message.id,
+        ...(message.stanzaId ? { s: message.stanzaId } : {}),
+        t: message.time.getTime(),
+        seq,
+        message,
+      });
+    });
+    // Oldest first: beyond the per-conversation limit, then beyond the total.
+    const order = store.index('order');
+    for (const c of touched) {
+      let extra =
+        (await order.count(IDBKeyRange.bound([c, -Infinity, -Infinity], [c, Infinity, Infinity]))) - maxPer;
       for (
-        let cursor = extra > 0 ? await store.index('all').openCursor() : null;
+        let cursor = extra > 0 ? await order.openCursor(range(c)) : null;
         cursor && extra > 0;
         extra -= 1
       ) {
@@ -145,17 +159,86 @@ export function createIndexedDbStore(options: IndexedDbStoreOptions): Store {
         await cursor.delete();
         cursor = await cursor.continue();
       }
-      let over = (await pruned.count()) - maxAll * 2;
-      for (
-        let cursor = over > 0 ? await pruned.index('at').openCursor() : null;
-        cursor && over > 0;
-        over -= 1
-      ) {
-        await cursor.delete();
-        cursor = await cursor.continue();
+    }
+    let extra = (await store.count()) - maxAll;
+    for (
+      let cursor = extra > 0 ? await store.index('all').openCursor() : null;
+      cursor && extra > 0;
+      extra -= 1
+    ) {
+      await forget(cursor.value);
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    let over = (await pruned.count()) - maxAll * 2;
+    for (
+      let cursor = over > 0 ? await pruned.index('at').openCursor() : null;
+      cursor && over > 0;
+      over -= 1
+    ) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  };
+
+  /** Writes messages, conversations and cursors in one transaction: all or nothing. */
+  const write = async (changes: StoreChanges): Promise<void> => {
+    const { messages = [], conversations = [], cursors = [] } = changes;
+    const names: Names = [];
+    if (messages.length > 0) names.push('messages', 'pruned');
+    if (conversations.length > 0) names.push('conversations');
+    if (cursors.length > 0) names.push('cursors');
+    if (names.length === 0) return;
+    const tx = (await db()).transaction(names, 'readwrite');
+    const work = async (): Promise<void> => {
+      if (messages.length > 0) await putIn(tx, messages);
+      await each(conversations, (conversation) => tx.objectStore('conversations').put(conversation));
+      await each(cursors, ({ archive, cursor }): Promise<unknown> =>
+        cursor === undefined
+          ? tx.objectStore('cursors').delete(archive)
+          : tx.objectStore('cursors').put({ archive, cursor }),
+      );
+    };
+    const undo = (error: unknown): never => {
+      try {
+        tx.abort();
+      } catch {
+        // Aborted already by the request that failed: nothing is left to undo.
       }
-      await tx.done;
-    },
+      throw error;
+    };
+    // All or nothing: a failure (a request's, or a message that cannot be stored) aborts it all.
+    await Promise.all([work().catch(undo), tx.done]);
+  };
+
+  /** Whether each message is held, or was held before it was pruned: one read transaction. */
+  const hasMany = async (refs: readonly StoredMessageRef[]): Promise<boolean[]> => {
+    if (refs.length === 0) return [];
+    const tx = (await db()).transaction(['messages', 'pruned']);
+    const messages = tx.objectStore('messages');
+    const stanza = messages.index('stanza');
+    const pruned = tx.objectStore('pruned');
+    // Four lookups per message, all issued at once: held by id or stanza id, or pruned by either.
+    const keys = refs.flatMap(({ conversation: c, id, stanzaId }) => [
+      id !== undefined ? ([c, id] as [Jid, string]) : undefined,
+      stanzaId !== undefined ? ([c, stanzaId] as [Jid, string]) : undefined,
+      id !== undefined ? `${c}\ni:${id}` : undefined,
+      stanzaId !== undefined ? `${c}\ns:${stanzaId}` : undefined,
+    ]);
+    const [found] = await Promise.all([
+      each(keys, (key, i): Promise<unknown> => {
+        if (key === undefined) return Promise.resolve(undefined);
+        if (typeof key === 'string') return pruned.getKey(key);
+        return i % 4 === 0 ? messages.getKey(key) : stanza.getKey(key);
+      }),
+      tx.done,
+    ]);
+    return refs.map((_, i) => found.slice(i * 4, i * 4 + 4).some((key) => key !== undefined));
+  };
+
+  return {
+    putMessages: (messages) => write({ messages }),
+    write,
     async messages(conversation, options = {}) {
       const c = conversation;
       const limit = options.limit ?? 50;
@@ -185,37 +268,16 @@ export function createIndexedDbStore(options: IndexedDbStoreOptions): Store {
       }
       return undefined;
     },
-    async has(conversation, ref) {
-      const database = await db();
-      if (ref.id !== undefined && (await database.get('messages', [conversation, ref.id]))) return true;
-      if (
-        ref.stanzaId !== undefined &&
-        (await database.getFromIndex('messages', 'stanza', [conversation, ref.stanzaId]))
-      ) {
-        return true;
-      }
-      for (const key of [
-        ...(ref.id !== undefined ? [`${conversation}\ni:${ref.id}`] : []),
-        ...(ref.stanzaId !== undefined ? [`${conversation}\ns:${ref.stanzaId}`] : []),
-      ]) {
-        if (await database.get('pruned', key)) return true;
-      }
-      return false;
-    },
+    has: async (conversation, ref) => (await hasMany([{ conversation, ...ref }]))[0] === true,
+    hasMany,
     async conversations() {
       return (await db()).getAll('conversations');
     },
-    async putConversation(conversation) {
-      await (await db()).put('conversations', conversation);
-    },
+    putConversation: (conversation) => write({ conversations: [conversation] }),
     async cursor(archive) {
       return (await (await db()).get('cursors', archive))?.cursor;
     },
-    async setCursor(archive, cursor) {
-      const database = await db();
-      if (cursor === undefined) await database.delete('cursors', archive);
-      else await database.put('cursors', { archive: archive, cursor });
-    },
+    setCursor: (archive, cursor) => write({ cursors: [{ archive, cursor }] }),
     async clear() {
       const tx = (await db()).transaction(['messages', 'conversations', 'cursors', 'pruned'], 'readwrite');
       await Promise.all([

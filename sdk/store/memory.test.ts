@@ -63,3 +63,52 @@ describe('memory store', () => {
     expect(await store.messages('ben@x')).toEqual([]);
   });
 });
+
+describe('memory store, many at once', () => {
+  it('tells for many messages at once whether it holds them, or held them before pruning', async () => {
+    const store = createMemoryStore({ maxPerConversation: 2 });
+    await store.putMessages([1, 2, 3].map((n) => message('ben@x', n)));
+    expect(
+      await store.hasMany!([
+        { conversation: 'ben@x', stanzaId: 's-ben@x-3' }, // held
+        { conversation: 'ben@x', id: 'ben@x-1' }, // pruned: still known
+        { conversation: 'ben@x', stanzaId: 'nope', id: 'ben@x-2' }, // either id matches
+        { conversation: 'carla@x', stanzaId: 's-ben@x-3' }, // another conversation
+        { conversation: 'ben@x', stanzaId: 'nope' },
+      ]),
+    ).toEqual([true, true, true, false, false]);
+    expect(await store.hasMany!([])).toEqual([]);
+  });
+
+  it('writes messages, conversations and cursors together; later versions win', async () => {
+    const store = createMemoryStore();
+    await store.setCursor('team@rooms.x', 'old');
+    await store.write!({
+      messages: [message('ben@x', 2), message('carla@x', 1), message('ben@x', 1)],
+      conversations: [
+        { jid: 'ben@x', kind: 'chat', unread: 1, updated: new Date(1) },
+        { jid: 'ben@x', kind: 'chat', unread: 2, updated: new Date(2) },
+      ],
+      cursors: [
+        { archive: 'anna@x', cursor: 'a1' },
+        { archive: 'anna@x', cursor: 'a2' },
+        { archive: 'team@rooms.x', cursor: undefined },
+      ],
+    });
+    expect((await store.messages('ben@x')).map((m) => m.body)).toEqual(['ben@x 1', 'ben@x 2']);
+    expect(await store.messages('carla@x')).toHaveLength(1);
+    expect(await store.conversations()).toEqual([
+      { jid: 'ben@x', kind: 'chat', unread: 2, updated: new Date(2) },
+    ]);
+    expect(await store.cursor('anna@x')).toBe('a2');
+    expect(await store.cursor('team@rooms.x')).toBeUndefined();
+  });
+
+  it('forgets the ids of pruned messages on clear too', async () => {
+    const store = createMemoryStore({ maxPerConversation: 1 });
+    await store.putMessages([message('ben@x', 1), message('ben@x', 2)]);
+    expect(await store.has('ben@x', { id: 'ben@x-1' })).toBe(true);
+    await store.clear();
+    expect(await store.has('ben@x', { id: 'ben@x-1' })).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@ import {
   DEFAULT_STORE_LIMITS,
   sequence,
   type Store,
+  type StoreChanges,
   type StoredConversation,
   type StoreLimits,
 } from './store.js';
@@ -80,20 +81,36 @@ export function createMemoryStore(limits: StoreLimits = {}): Store {
     }
   };
 
+  /** Adds or replaces messages (pruning the oldest), then sets conversations and cursors. */
+  const write = async ({
+    messages = [],
+    conversations: changed = [],
+    cursors: moved = [],
+  }: StoreChanges): Promise<void> => {
+    for (const message of messages) {
+      const jid = message.conversation;
+      const list = lists.get(jid) ?? [];
+      lists.set(jid, list);
+      const at = list.findIndex((e) => e.message.id === message.id);
+      const seq = at >= 0 ? list[at]!.seq : next();
+      if (at >= 0) list.splice(at, 1);
+      else total += 1;
+      insert(list, { message, t: message.time.getTime(), seq });
+    }
+    if (messages.length > 0) prune();
+    for (const conversation of changed) conversations.set(conversation.jid, conversation);
+    for (const { archive, cursor } of moved) {
+      if (cursor === undefined) cursors.delete(archive);
+      else cursors.set(archive, cursor);
+    }
+  };
+  const has = (conversation: Jid, ref: { id?: string; stanzaId?: string }): boolean =>
+    find(conversation, ref) !== undefined ||
+    (ref.id !== undefined && pruned.has(`${conversation}\ni:${ref.id}`)) ||
+    (ref.stanzaId !== undefined && pruned.has(`${conversation}\ns:${ref.stanzaId}`));
+
   return {
-    async putMessages(messages) {
-      for (const message of messages) {
-        const jid = message.conversation;
-        const list = lists.get(jid) ?? [];
-        lists.set(jid, list);
-        const at = list.findIndex((e) => e.message.id === message.id);
-        const seq = at >= 0 ? list[at]!.seq : next();
-        if (at >= 0) list.splice(at, 1);
-        else total += 1;
-        insert(list, { message, t: message.time.getTime(), seq });
-      }
-      prune();
-    },
+    putMessages: (messages) => write({ messages }),
     async messages(conversation, options = {}) {
       const list = lists.get(conversation) ?? [];
       const limit = options.limit ?? 50;
@@ -102,30 +119,22 @@ export function createMemoryStore(limits: StoreLimits = {}): Store {
       return older.slice(Math.max(0, older.length - limit)).map((e) => e.message);
     },
     findMessage: async (conversation, ref) => find(conversation, ref),
-    async has(conversation, ref) {
-      if (find(conversation, ref)) return true;
-      return (
-        (ref.id !== undefined && pruned.has(`${conversation}\ni:${ref.id}`)) ||
-        (ref.stanzaId !== undefined && pruned.has(`${conversation}\ns:${ref.stanzaId}`))
-      );
-    },
+    has: async (conversation, ref) => has(conversation, ref),
+    hasMany: async (refs) => refs.map(({ conversation, ...ref }) => has(conversation, ref)),
     async conversations() {
       return [...conversations.values()];
     },
-    async putConversation(conversation) {
-      conversations.set(conversation.jid, conversation);
-    },
+    putConversation: (conversation) => write({ conversations: [conversation] }),
     async cursor(archive) {
       return cursors.get(archive);
     },
-    async setCursor(archive, cursor) {
-      if (cursor === undefined) cursors.delete(archive);
-      else cursors.set(archive, cursor);
-    },
+    setCursor: (archive, cursor) => write({ cursors: [{ archive, cursor }] }),
+    write,
     async clear() {
       lists.clear();
       conversations.clear();
       cursors.clear();
+      pruned.clear();
       total = 0;
     },
   };

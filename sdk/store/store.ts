@@ -23,6 +23,32 @@ export interface StoreLimits {
   maxMessages?: number;
 }
 
+/**
+ * A message of a conversation, named by our `id` or its XEP-0359 `stanzaId` (either may match).
+ */
+export interface StoredMessageRef {
+  /** Bare JID of the peer or room. */
+  readonly conversation: Jid;
+  readonly id?: string;
+  readonly stanzaId?: string;
+}
+
+/**
+ * Changes written together by {@link Store.write}: what `putMessages`, `putConversation` and
+ * `setCursor` would write, in that order.
+ */
+export interface StoreChanges {
+  /** Messages to add or replace, as {@link Store.putMessages}. */
+  readonly messages?: readonly Message[];
+  /** Conversations to add or replace, as {@link Store.putConversation}; a later one of a `jid` wins. */
+  readonly conversations?: readonly StoredConversation[];
+  /**
+   * Catch-up cursors to set (or, with `cursor` undefined, forget), as {@link Store.setCursor}; a
+   * later one of an `archive` wins.
+   */
+  readonly cursors?: ReadonlyArray<{ readonly archive: Jid; readonly cursor: string | undefined }>;
+}
+
 /** Default limits of the built-in stores. */
 export const DEFAULT_STORE_LIMITS = { maxPerConversation: 500, maxMessages: 10_000 } as const;
 
@@ -54,10 +80,25 @@ export interface Store {
   findMessage(conversation: Jid, ref: { id?: string; stanzaId?: string }): Promise<Message | undefined>;
   /**
    * Whether the store holds a message of a conversation — or held it: the ids of pruned messages
-   * are remembered a while longer (as many as `maxMessages`) — by `id` or `stanzaId`. This is how
-   * a message delivered again after a reload is recognized.
+   * are remembered a while longer (as many as `maxMessages`) — by `id` or `stanzaId` (given both,
+   * either matching is enough). This is how a message delivered again after a reload is
+   * recognized.
    */
   has(conversation: Jid, ref: { id?: string; stanzaId?: string }): Promise<boolean>;
+  /**
+   * Optional: {@link Store.has} for many messages at once — the answers in the order asked. The
+   * catch-up asks once per archive page; the built-in stores answer in one read (one IndexedDB
+   * transaction). Without it, the client calls `has()` for each message.
+   *
+   * @example
+   * ```ts
+   * const [first, second] = await store.hasMany([
+   *   { conversation: 'ben@example.com', stanzaId: 'a1' },
+   *   { conversation: 'ben@example.com', id: 'm2', stanzaId: 'a2' },
+   * ]);
+   * ```
+   */
+  hasMany?(refs: readonly StoredMessageRef[]): Promise<boolean[]>;
   /** Every conversation, in no particular order. */
   conversations(): Promise<StoredConversation[]>;
   /** Adds or replaces a conversation (by `jid`). */
@@ -69,6 +110,23 @@ export interface Store {
   cursor(archive: Jid): Promise<string | undefined>;
   /** Sets (or, with undefined, forgets) the catch-up cursor of an archive. */
   setCursor(archive: Jid, cursor: string | undefined): Promise<void>;
+  /**
+   * Optional: writes messages, conversations and cursors together, as `putMessages`,
+   * `putConversation` and `setCursor` would, in that order. The client writes what comes in
+   * batches: a catch-up page's messages, their conversations and the archive's cursor at once. The
+   * built-in IndexedDB store writes a batch in one transaction, so a reload never finds a cursor
+   * ahead of the messages it stands for. Without it, the client makes those calls one by one.
+   *
+   * @example
+   * ```ts
+   * await store.write({
+   *   messages: [message],
+   *   conversations: [{ jid: message.conversation, kind: 'chat', last: message, unread: 1, updated: message.time }],
+   *   cursors: [{ archive: 'anna@example.com', cursor: 'a1' }],
+   * });
+   * ```
+   */
+  write?(changes: StoreChanges): Promise<void>;
   /** Forgets everything (e.g. on logout). */
   clear(): Promise<void>;
   /** Closes the underlying storage, if any. The store must not be used afterwards. */
@@ -92,4 +150,33 @@ export function sequence(): () => number {
     last = Math.max(last + 1, Date.now() * 1000);
     return last;
   };
+}
+
+/**
+ * {@link Store.hasMany}; for a store without it, `has()` per message, asked once per id the way
+ * earlier versions asked (by stanza id, then by our id).
+ */
+export function hasMany(store: Store, refs: readonly StoredMessageRef[]): Promise<boolean[]> {
+  if (refs.length === 0) return Promise.resolve([]);
+  if (store.hasMany) return store.hasMany(refs);
+  return Promise.all(
+    refs.map(
+      async ({ conversation, id, stanzaId }) =>
+        (stanzaId !== undefined && (await store.has(conversation, { stanzaId }))) ||
+        (id !== undefined && (await store.has(conversation, { id }))),
+    ),
+  );
+}
+
+/** {@link Store.write}, or its parts one by one (in order) for a store without it. */
+export async function writeChanges(store: Store, changes: StoreChanges): Promise<void> {
+  const { messages = [], conversations = [], cursors = [] } = changes;
+  if (messages.length + conversations.length + cursors.length === 0) return;
+  if (store.write) {
+    await store.write(changes);
+    return;
+  }
+  if (messages.length > 0) await store.putMessages(messages);
+  for (const conversation of conversations) await store.putConversation(conversation);
+  for (const { archive, cursor } of cursors) await store.setCursor(archive, cursor);
 }
