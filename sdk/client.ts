@@ -372,6 +372,8 @@ export function createChat(options: ChatOptions): Chat {
     store,
     emit: events.emit,
     on: events.on,
+    startup,
+    joinInfo: (jid) => roomsControl(rooms).takeJoinInfo(jid),
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
 

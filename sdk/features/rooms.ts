@@ -652,6 +652,11 @@ export interface RoomsControl {
    * `jid` is not such a room: then it is a one-to-one conversation.
    */
   setTyping(jid: Jid, state: TypingState): boolean;
+  /**
+   * The room's disco#info as asked for together with the join (so the catch-up need not wait
+   * for another round trip), once; undefined when there is none (e.g. we created the room).
+   */
+  takeJoinInfo(jid: Jid): Promise<RoomInfo | undefined> | undefined;
 }
 
 const controls = new WeakMap<Rooms, RoomsControl>();
@@ -696,6 +701,8 @@ export function createRooms({
 }): Rooms {
   /** Rooms we are in (or rejoining), by bare JID. */
   const rooms = new Map<Jid, RoomState>();
+  /** Each room's disco#info asked for with its (re)join, until the catch-up takes it. */
+  const joinInfo = new Map<Jid, Promise<RoomInfo | undefined>>();
   /** Rooms a `join()` is under way for, by bare JID. */
   const joining = new Map<Jid, RoomState>();
   /** Outgoing room messages by id, for acks from the transport. */
@@ -1224,9 +1231,11 @@ export function createRooms({
   /** Joins a room we were in again, with its original options (and our current nickname). */
   function rejoin(state: RoomState): void {
     state.joined = false;
+    const early = info(state.jid).catch(() => undefined);
     enter(state, true).then(
       ({ created }) => {
         if (state.gone) return;
+        if (!created) joinInfo.set(state.jid, early);
         emit('room:joined', { room: state.api, created, rejoined: true });
         flush(state);
       },
@@ -1347,7 +1356,10 @@ export function createRooms({
         api: undefined as unknown as Room,
       };
       state.api = makeRoom(state);
+      const early = info(room).catch(() => undefined);
       const { created } = await enter(state, false);
+      // A room we just created was configured after that answer: it says nothing then.
+      if (!created) joinInfo.set(room, early);
       rooms.set(room, state);
       startSelfPing();
       emit('room:joined', { room: state.api, created, rejoined: false });
@@ -1393,6 +1405,11 @@ export function createRooms({
       return known.has(room) || room.split('@')[1] === discovery.server?.mucService;
     },
     stop: stopSelfPing,
+    takeJoinInfo(jid) {
+      const early = joinInfo.get(jid);
+      joinInfo.delete(jid);
+      return early;
+    },
     setTyping(jid, typing) {
       const state = rooms.get(bareJid(jid));
       if (!state || jid.includes('/')) return false;
