@@ -124,8 +124,17 @@ export const listStyles = css`
   }
 `;
 
-/** Styles of `<mc-contact-list>`: search, requests, avatars with presence, the contact menu. */
+/**
+ * Styles of `<mc-contact-list>`: search, requests, avatars with presence, the contact menu. A
+ * contact's row is its button (avatar | name over status | badge, a grid without wrappers) and
+ * its "more" button, whose three dots are drawn here; the presence dot is the avatar's `::after`.
+ * `.scroll` is the rows' offset parent (the list renders only the rows in view).
+ */
 export const styles = css`
+  .scroll {
+    position: relative;
+    overflow-anchor: none;
+  }
   .search {
     position: relative;
     padding: 0 12px 8px;
@@ -171,10 +180,20 @@ export const styles = css`
     gap: 6px;
     margin-inline-start: auto;
   }
-  .contact-row {
-    display: flex;
+  .contact {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
     align-items: center;
-    gap: 2px;
+    column-gap: 2px;
+  }
+  .contact .item {
+    display: grid;
+    grid-template: auto auto / auto minmax(0, 1fr);
+    grid-auto-flow: column;
+    row-gap: 2px;
+  }
+  .contact .item > :not(.name, .status) {
+    grid-row: span 2;
   }
   .is-blocked .name,
   .is-blocked .avatar {
@@ -186,12 +205,24 @@ export const styles = css`
   .more {
     opacity: 0.75;
   }
-  .contact-row:hover .more,
+  .more::before {
+    content: '';
+    width: 3px;
+    height: 3px;
+    border-radius: 50%;
+    background: currentColor;
+    box-shadow:
+      0 -5px,
+      0 5px;
+    forced-color-adjust: none;
+  }
+  .contact:hover .more,
   .more:focus-visible,
   .more[aria-expanded='true'] {
     opacity: 1;
   }
   .menu {
+    grid-column: 1 / -1;
     display: grid;
     margin: 2px 8px 8px 60px;
     padding: 4px;
@@ -232,7 +263,11 @@ export const styles = css`
     object-fit: cover;
     background: var(--mc-surface-alt);
   }
-  .presence-dot {
+  .presence {
+    position: relative;
+  }
+  .presence::after {
+    content: '';
     position: absolute;
     right: -1px;
     bottom: -1px;
@@ -240,20 +275,20 @@ export const styles = css`
     height: 13px;
     border: 2px solid var(--mc-surface);
     border-radius: 50%;
-    background: var(--mc-muted);
+    background: var(--dot, var(--mc-muted));
   }
-  .presence-dot.online,
-  .presence-dot.chat {
-    background: var(--mc-online);
+  .online,
+  .chat {
+    --dot: var(--mc-online);
   }
-  .presence-dot.away,
-  .presence-dot.xa {
-    background: var(--mc-away, #d98e04);
+  .away,
+  .xa {
+    --dot: var(--mc-away, #d98e04);
   }
-  .presence-dot.dnd {
-    background: var(--mc-busy, #d93025);
+  .dnd {
+    --dot: var(--mc-busy, #d93025);
   }
-  .presence-dot.offline {
+  .offline::after {
     background: transparent;
     box-shadow: inset 0 0 0 2px var(--mc-muted);
   }

@@ -1,11 +1,20 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Contact, Jid } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
-import { blockIcon, chatIcon, moreIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
-import { avatar, avatarStyles } from '../shared/people.js';
+import { blockIcon, chatIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
+import { tint } from '../shared/color.js';
+import { avatar, avatarStyles, initials } from '../shared/people.js';
+import { dropStrayMarkers, windowFor, type Span } from '../message-list/layout.js';
 import { base } from '../theme/base.js';
 import { listStyles, styles } from './contact-list.styles.js';
 import { contactName, matches, type ContactRequest } from './model.js';
+
+/**
+ * Contacts in the DOM: lists up to `min` render whole; longer ones the rows in view plus half a
+ * view above and below (at least `min`, at most `max`).
+ */
+const LIMITS = { min: 15, max: 60 } as const;
 
 /**
  * Initials of `name` on the XEP-0392 color of `key` (an address: the same person always gets the
@@ -15,19 +24,25 @@ export function initialsAvatar(key: string, name: string, size: 'small' | 'large
   return avatar(key, size, name);
 }
 
-/** A picture when the contact has one, else initials in the address's color; with a presence dot. */
+/**
+ * A picture when the contact has one, else initials in the address's color; with a presence dot
+ * (drawn by the styles: `presence` and the `show` as classes). Decorative: the name is next to it.
+ */
 export function contactAvatar(
   contact: Pick<Contact, 'jid' | 'avatar' | 'name' | 'nickname'>,
   show?: string,
 ): TemplateResult {
-  return html`<span class="avatar-wrap">
-    ${
-      contact.avatar
-        ? html`<img class="avatar photo" src=${contact.avatar} alt="" />`
-        : initialsAvatar(contact.jid, contactName(contact))
-    }
-    ${show ? html`<span class="presence-dot ${show}" aria-hidden="true"></span>` : nothing}
-  </span>`;
+  const presence = show ? `presence ${show}` : '';
+  return contact.avatar
+    ? html`<span class="avatar-wrap ${presence}"
+        ><img class="avatar photo" src=${contact.avatar} alt=""
+      /></span>`
+    : html`<span
+        class="avatar large ${presence}"
+        ${tint(contact.jid)}
+        aria-hidden="true"
+        .textContent=${initials(contactName(contact))}
+      ></span>`;
 }
 
 /**
@@ -35,6 +50,10 @@ export function contactAvatar(
  * search field, pending contact requests to accept or deny, and per contact a menu to block,
  * unblock or remove it. Internal to `<mailbox-chat>`, which it tells about choices with
  * `contact-open`, `contact-add-request`, `request-answer`, `contact-block` and `contact-remove`.
+ *
+ * A long list is windowed like the messages: only the rows around the viewport are in the DOM
+ * (each with its place in the list, `aria-posinset`/`aria-setsize`), the list keeps the height of
+ * all of them, and the window follows scrolling, focus moving through the list and resizes.
  */
 export class McContactList extends LitElement {
   static override styles = [base, avatarStyles, listStyles, styles];
@@ -46,6 +65,7 @@ export class McContactList extends LitElement {
     unread: { attribute: false },
     query: { state: true },
     menu: { state: true },
+    span: { state: true },
   };
 
   declare i18n: Localizer;
@@ -58,6 +78,12 @@ export class McContactList extends LitElement {
   declare private query: string;
   /** The contact whose menu is open. */
   declare private menu: Jid | undefined;
+  /** The contacts in the DOM, as indexes into the list shown. */
+  declare private span: Span;
+  /** A row's height (px): measured, estimated until then. */
+  private rowHeight = 62;
+  /** Places the rows again when the list's height changes. */
+  private resizes = new ResizeObserver(() => this.place());
 
   constructor() {
     super();
@@ -67,6 +93,61 @@ export class McContactList extends LitElement {
     this.unread = new Map();
     this.query = '';
     this.menu = undefined;
+    this.span = { start: 0, end: LIMITS.min };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the page: watch the height again (the first time, once rendered).
+    if (this.hasUpdated) this.watchHeight();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizes.disconnect();
+  }
+
+  protected override firstUpdated(): void {
+    this.watchHeight();
+  }
+
+  private watchHeight(): void {
+    this.resizes.observe(this.renderRoot.querySelector('.scroll')!);
+  }
+
+  protected override updated(): void {
+    this.place();
+  }
+
+  /** The contacts that match the search; blocked ones stay findable (to unblock them), last. */
+  private ordered(): Contact[] {
+    const shown = this.contacts.filter((c) => matches(c, this.query));
+    return [...shown.filter((c) => !this.blocked(c.jid)), ...shown.filter((c) => this.blocked(c.jid))];
+  }
+
+  /** Chooses the rows to render for where the list is scrolled; space stands for the others. */
+  private place(): void {
+    const scroll = this.renderRoot.querySelector<HTMLElement>('.scroll')!;
+    const list = this.renderRoot.querySelector<HTMLElement>('.contacts');
+    if (!list) return;
+    dropStrayMarkers(list, 'li');
+    // Rows are one height, but for the one with its menu open.
+    const row = [...list.children].find((li) => !li.querySelector('.menu'));
+    const h = (this.rowHeight = row?.getBoundingClientRect().height || this.rowHeight);
+    const count = this.ordered().length;
+    const height = scroll.clientHeight;
+    const span = windowFor(
+      Array.from({ length: count + 1 }, (_, k) => k * h),
+      scroll.scrollTop - list.offsetTop,
+      height,
+      { ...LIMITS, overscan: height / 2 },
+    );
+    // CSSOM, not a style attribute: allowed under a strict Content-Security-Policy. The height
+    // of the whole list holds while rows change (a layout in between, as when the row with focus
+    // goes, must not find the list shorter and move the scroll position).
+    list.style.paddingTop = `${span.start * h}px`;
+    list.style.minHeight = `${count * h}px`;
+    if (span.start !== this.span.start || span.end !== this.span.end) this.span = span;
   }
 
   /** Focuses the first contact, else the search field, else "add contact". */
@@ -156,46 +237,40 @@ export class McContactList extends LitElement {
     </li>`;
   }
 
-  private renderContact(contact: Contact, index: number) {
+  private renderContact(contact: Contact, index: number, count: number) {
     const i = this.i18n;
     const name = contactName(contact);
     const blocked = this.blocked(contact.jid);
     const unread = this.unread.get(contact.jid) ?? 0;
     const open = this.menu === contact.jid;
     const menuId = `menu-${index}`;
-    return html`<li class="contact ${blocked ? 'is-blocked' : ''}">
-      <div class="contact-row">
-        <button
-          class="item"
-          data-jid=${contact.jid}
-          title=${contact.jid}
-          @click=${() => this.emit('contact-open', { jid: contact.jid })}
-        >
-          ${contactAvatar(contact, blocked ? undefined : contact.presence.show)}
-          <span class="main">
-            <span class="name">${name}</span>
-            <span class="status">${this.statusText(contact, blocked)}</span>
-          </span>
-          ${
-            unread
-              ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span
-                  ><span class="sr-only">${i.plural('list.unread', unread)}</span>`
-              : nothing
-          }
-        </button>
-        <button
-          class="icon-button more"
-          data-jid=${contact.jid}
-          aria-label=${i.t('contacts.more', { name })}
-          title=${i.t('contacts.more', { name })}
-          aria-expanded=${open ? 'true' : 'false'}
-          aria-controls=${open ? menuId : nothing}
-          @click=${() => this.toggleMenu(contact.jid)}
-        >
-          ${moreIcon}
-        </button>
-      </div>
-      ${
+    // Line breaks only inside tags (Prettier would put whitespace text nodes between them).
+    // prettier-ignore
+    return html`<li class="contact ${blocked ? 'is-blocked' : ''}" aria-posinset=${index + 1} aria-setsize=${count}
+      ><button
+        class="item"
+        data-jid=${contact.jid}
+        title=${contact.jid}
+        @click=${() => this.emit('contact-open', { jid: contact.jid })}
+        >${contactAvatar(contact, blocked ? undefined : contact.presence.show)}<span
+          class="name" .textContent=${name}></span
+        ><span class="status" .textContent=${this.statusText(contact, blocked)}></span
+        >${
+          unread
+            ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span
+                ><span class="sr-only">${i.plural('list.unread', unread)}</span>`
+            : nothing
+        }</button
+      ><button
+        class="icon-button more"
+        data-jid=${contact.jid}
+        aria-label=${i.t('contacts.more', { name })}
+        title=${i.t('contacts.more', { name })}
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${open ? menuId : nothing}
+        @click=${() => this.toggleMenu(contact.jid)}
+      ></button
+      >${
         open
           ? html`<div class="menu" id=${menuId} @keydown=${this.closeMenu}>
               <button class="menu-item" @click=${() => this.emit('contact-open', { jid: contact.jid })}>
@@ -212,71 +287,62 @@ export class McContactList extends LitElement {
               </button>
             </div>`
           : nothing
-      }
-    </li>`;
+      }</li>`;
   }
 
   protected override render() {
     const i = this.i18n;
-    const shown = this.contacts.filter((c) => matches(c, this.query));
-    // Blocked contacts stay findable (to unblock them), marked and after the others.
-    const ordered = [
-      ...shown.filter((c) => !this.blocked(c.jid)),
-      ...shown.filter((c) => this.blocked(c.jid)),
-    ];
-    return html`<div class="head">
-        <h2>${i.t('contacts.title')}</h2>
-        <button
+    const ordered = this.ordered();
+    const { start, end } = this.span;
+    // Line breaks only inside tags (Prettier would put whitespace text nodes between them).
+    // prettier-ignore
+    return html`<div class="head"
+        ><h2 .textContent=${i.t('contacts.title')}></h2
+        ><button
           class="icon-button add"
           aria-label=${i.t('contacts.add')}
           title=${i.t('contacts.add')}
           @click=${() => this.emit('contact-add-request', {})}
-        >
-          ${userPlusIcon}
-        </button>
-      </div>
-      ${
+          >${userPlusIcon}</button
+        ></div
+      >${
         this.contacts.length
-          ? html`<div class="search">
-              ${searchIcon}
-              <input
+          ? html`<div class="search"
+              >${searchIcon}<input
                 class="field"
                 type="search"
                 aria-label=${i.t('contacts.search')}
                 placeholder=${i.t('contacts.search')}
                 .value=${this.query}
                 @input=${(event: InputEvent) => (this.query = (event.target as HTMLInputElement).value)}
-              />
-            </div>`
+            /></div>`
           : nothing
-      }
-      <div class="scroll">
-        ${
-          this.requests.length
-            ? html`<section class="requests" aria-labelledby="requests-title">
-                <h3 id="requests-title">${i.t('contacts.requests')}</h3>
-                <ul>
-                  ${this.requests.map((r) => this.renderRequest(r))}
-                </ul>
-              </section>`
-            : nothing
-        }
-        ${
-          ordered.length
-            ? html`<ul aria-label=${i.t('contacts.title')}>
-                ${ordered.map((c, index) => this.renderContact(c, index))}
-              </ul>`
-            : this.contacts.length
-              ? html`<p class="none" role="status">
-                  ${i.t('contacts.noMatch', { query: this.query.trim() })}
-                </p>`
-              : html`<div class="empty">
-                  <p><strong>${i.t('contacts.empty')}</strong>${i.t('contacts.emptyHint')}</p>
-                  <button class="button" @click=${() => this.emit('contact-add-request', {})}>
-                    ${userPlusIcon}${i.t('contacts.add')}
-                  </button>
-                </div>`
-        }
-      </div>`;
+      }<div class="scroll" @scroll=${this.place} @focusin=${this.place}>${
+        this.requests.length
+          ? html`<section class="requests" aria-labelledby="requests-title">
+              <h3 id="requests-title">${i.t('contacts.requests')}</h3>
+              <ul>
+                ${this.requests.map((r) => this.renderRequest(r))}
+              </ul>
+            </section>`
+          : nothing
+      }${
+        ordered.length
+          ? html`<ul class="contacts" aria-label=${i.t('contacts.title')}>${repeat(
+              ordered.slice(start, end),
+              (c) => c.jid,
+              (c, k) => this.renderContact(c, start + k, ordered.length),
+            )}</ul>`
+          : this.contacts.length
+            ? html`<p class="none" role="status">
+                ${i.t('contacts.noMatch', { query: this.query.trim() })}
+              </p>`
+            : html`<div class="empty">
+                <p><strong>${i.t('contacts.empty')}</strong>${i.t('contacts.emptyHint')}</p>
+                <button class="button" @click=${() => this.emit('contact-add-request', {})}>
+                  ${userPlusIcon}${i.t('contacts.add')}
+                </button>
+              </div>`
+      }</div>`;
   }
 }

@@ -158,7 +158,10 @@ describe('<mailbox-chat> contacts', () => {
     expect(await background(benRow.locator('.avatar'))).toBe(xep0392(benAccount.jid));
     ben.presence.set({ show: 'away', status: 'In a meeting' });
     await poll(() => benRow.textContent()).toContain('Away · In a meeting');
-    expect(await benRow.locator('.presence-dot.away').count()).toBe(1);
+    // The presence dot (drawn on the avatar by the styles) turns amber.
+    expect(
+      await benRow.locator('.avatar').evaluate((el) => getComputedStyle(el, '::after').backgroundColor),
+    ).toBe('rgb(217, 142, 4)');
     // A picture, once Ben publishes one, replaces his initials.
     const pixel = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -266,6 +269,52 @@ describe('<mailbox-chat> contacts', () => {
     expect(await chat.getByRole('tab', { name: 'Rooms' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Home');
     expect(await focused(page)).toBe('button#tab-chats');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a long list a screenful at a time and reaches every contact by scrolling, keyboard and search', async () => {
+    const [account] = await createAccounts(1);
+    const anna = client(account!);
+    await anna.connect();
+    const domain = account!.jid.split('@')[1]!;
+    const names = Array.from({ length: 60 }, (_, n) => `Person ${String(n + 1).padStart(2, '0')}`);
+    await Promise.all(names.map((name, n) => anna.contacts.add(`person${n + 1}@${domain}`, { name })));
+
+    const { page, errors, chat } = await open();
+    await logIn(chat, account!);
+    await chat.getByRole('tab', { name: 'Contacts' }).click();
+    const list = chat.locator('mc-contact-list');
+    const rows = list.locator('li.contact');
+    const person = (name: string) => list.locator('.item', { hasText: name });
+    await poll(() => person('Person 01').isVisible()).toBe(true);
+    // A window of rows, each telling its place in the whole list.
+    expect(await rows.count()).toBeLessThan(25);
+    expect(await person('Person 30').count()).toBe(0);
+    expect(await rows.first().getAttribute('aria-setsize')).toBe('60');
+    expect(await rows.first().getAttribute('aria-posinset')).toBe('1');
+
+    // Tab moves down the list (a contact and its "more" button per row), rows appearing ahead.
+    await person('Person 01').focus();
+    for (let n = 0; n < 2 * 29; n += 1) await page.keyboard.press('Tab');
+    expect(await list.evaluate((el) => el.shadowRoot!.activeElement?.textContent)).toContain('Person 30');
+    expect(await rows.count()).toBeLessThan(25);
+    expect(await person('Person 01').count()).toBe(0);
+
+    // Scrolled to the end (with the focus left behind): the last contacts, the list staying where
+    // it was scrolled to, and the DOM no bigger.
+    const scroller = list.locator('.scroll');
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await poll(() => person('Person 60').isVisible()).toBe(true);
+    expect(await scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
+    expect(await rows.count()).toBeLessThan(25);
+    expect(await rows.last().getAttribute('aria-posinset')).toBe('60');
+    await accessible(page);
+
+    // Search finds contacts wherever they are.
+    await chat.getByLabel('Search contacts').fill('Person 4');
+    await poll(() => rows.count()).toBe(10);
+    expect(await person('Person 42').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -107,6 +107,21 @@ export function flatten(rows: readonly Row[]): Item[] {
   return items;
 }
 
+/**
+ * Lit's `repeat` (3.3) leaves behind the end marker, an empty comment, of every item it removes
+ * (lit/lit#5010): in a window that slides over a long list they would pile up without end. This
+ * removes them from `parent`'s children; an item's own markers sit right before and after its
+ * element (`item`: a selector).
+ */
+export function dropStrayMarkers(parent: ParentNode, item: string): void {
+  const isItem = (node: Node | null) => node instanceof Element && node.matches(item);
+  for (const node of [...parent.childNodes]) {
+    if (node instanceof Comment && !node.data && !isItem(node.previousSibling) && !isItem(node.nextSibling)) {
+      node.remove();
+    }
+  }
+}
+
 /** The index of the first entry of `offsets` (ascending) that is greater than `value`. */
 export function firstAbove(offsets: readonly number[], value: number): number {
   let low = 0;

@@ -162,12 +162,13 @@ export const styles = css`
     max-width: 100%;
     overflow-wrap: anywhere;
     unicode-bidi: isolate;
+    /* Plain text is the element's own text: its line breaks and spaces kept, as in a paragraph. */
+    white-space: pre-wrap;
   }
   .text p,
   .text pre,
   .text blockquote {
     margin: 0;
-    white-space: pre-wrap;
   }
   .text > * + *,
   blockquote > * + * {
@@ -212,6 +213,7 @@ export const styles = css`
   }
   .more {
     display: block;
+    white-space: normal;
     margin-top: 6px;
     padding: 0;
     border: 0;
@@ -255,11 +257,11 @@ export const styles = css`
     width: 13px;
     height: 13px;
   }
-  .tick svg {
+  .tick {
     width: 15px;
     height: 15px;
   }
-  .tick.sent svg {
+  .tick.sent {
     opacity: 0.75;
   }
   .tick.displayed {

@@ -3,21 +3,12 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
 import type { Divider, HistoryState } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
-import {
-  alertIcon,
-  arrowDownIcon,
-  checkIcon,
-  clockIcon,
-  doubleCheckIcon,
-  fileIcon,
-  retryIcon,
-  spinnerIcon,
-} from '../icons/icons.js';
+import { alertIcon, arrowDownIcon, fileIcon, paths, retryIcon, spinnerIcon } from '../icons/icons.js';
 import { displayName } from '../shared/people.js';
-import { cutAt, renderBody } from '../text/render.js';
+import { cutAt, isPlain, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';
 import { expiryOf } from './expiry.js';
-import { flatten, layout, windowFor, type Item, type Span } from './layout.js';
+import { dropStrayMarkers, flatten, layout, windowFor, type Item, type Span } from './layout.js';
 import { styles } from './message-list.styles.js';
 
 /** Bodies longer than this show their beginning and a "show the whole message" button. */
@@ -28,8 +19,11 @@ const ORIGINAL = 200;
 const NEAR_END = 48;
 /** How close to the top (px) asks for older history. */
 const NEAR_TOP = 600;
-/** Rendered items: lists up to `min` render whole; longer ones a window of at most `max`. */
-const LIMITS = { overscan: 700, min: 60, max: 100 } as const;
+/**
+ * Rendered items: lists up to `min` render whole; longer ones the viewport plus half its height
+ * above and below (at least `min` items, at most `max`).
+ */
+const LIMITS = { min: 20, max: 50 } as const;
 /** Heights (px) assumed for items not measured yet. */
 const ESTIMATE = { day: 44, divider: 40, message: 46 } as const;
 /** How much of a new message a screen reader announces. */
@@ -45,13 +39,13 @@ const actorOf = (m: Message): string =>
 const typistName = (jid: Jid): string =>
   jid.includes('/') ? jid.slice(jid.indexOf('/') + 1) : displayName(jid);
 
-const TICKS: Record<MessageState, TemplateResult> = {
-  queued: clockIcon,
-  sent: checkIcon,
-  acked: checkIcon,
-  delivered: doubleCheckIcon,
-  displayed: doubleCheckIcon,
-  failed: alertIcon,
+const TICKS: Record<MessageState, string> = {
+  queued: paths.clock,
+  sent: paths.check,
+  acked: paths.check,
+  delivered: paths.doubleCheck,
+  displayed: paths.doubleCheck,
+  failed: paths.alert,
 };
 
 const keyOf = (m: Message): string => `${m.direction}:${m.id}`;
@@ -187,13 +181,18 @@ export class McMessageList extends LitElement {
     const log = this.log;
     const height = log?.clientHeight || 600;
     const total = this.offsets[this.offsets.length - 1]!;
-    return windowFor(this.offsets, Math.max(0, total - height), height, LIMITS);
+    return this.windowAt(Math.max(0, total - height), height);
+  }
+
+  /** The window for a viewport from `top` (list coordinates), `height` high. */
+  private windowAt(top: number, height: number): Span {
+    return windowFor(this.offsets, top, height, { ...LIMITS, overscan: height / 2 });
   }
 
   /** The window around item `at`, with it near the viewport's top. */
   private around(at: number): Span {
     const height = this.log?.clientHeight || 600;
-    return windowFor(this.offsets, Math.max(0, this.offsets[at]! - 8), height, LIMITS);
+    return this.windowAt(Math.max(0, this.offsets[at]! - 8), height);
   }
 
   private estimate(item: Item): number {
@@ -226,7 +225,7 @@ export class McMessageList extends LitElement {
     const log = this.log;
     const spacer = this.topSpacer;
     if (!log || !spacer) return this.span;
-    return windowFor(this.offsets, log.scrollTop - spacer.offsetTop, log.clientHeight, LIMITS);
+    return this.windowAt(log.scrollTop - spacer.offsetTop, log.clientHeight);
   }
 
   /**
@@ -421,6 +420,8 @@ export class McMessageList extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const log = this.log;
+    if (log) dropStrayMarkers(log, '.item');
     this.measureAll();
     this.reflow();
     if (changed.has('messages') || changed.has('expireAfter')) this.scheduleExpiry();
@@ -452,26 +453,26 @@ export class McMessageList extends LitElement {
     this.expanded = next;
   }
 
-  private renderTick(m: Message, state: MessageState): TemplateResult {
+  /**
+   * The delivery tick: one labelled SVG, two nodes (the line with the time around it has the
+   * label as its tooltip); for a message that could not be sent, a retry button too.
+   */
+  private renderTick(m: Message, state: MessageState, label: string): TemplateResult {
     const i = this.i18n;
-    const label = i.t(`state.${state}`);
-    return html`<span class="tick ${state}" role="img" aria-label=${label} title=${label}
-        >${TICKS[state]}</span
-      >${
-        state === 'failed'
-          ? html`<span aria-hidden="true">${label}</span
-              ><button
-                class="retry"
-                title=${i.t('message.retryLabel')}
-                @click=${() =>
-                  this.dispatchEvent(
-                    new CustomEvent<{ id: string }>('message-retry', { detail: { id: m.id } }),
-                  )}
-              >
-                ${retryIcon}${i.t('message.retry')}
-              </button>`
-          : nothing
-      }`;
+    // prettier-ignore
+    const tick = html`<svg class="tick ${state}" role="img" aria-label=${label} viewBox="0 0 24 24"
+      ><path d=${TICKS[state]}></path
+    ></svg>`;
+    if (state !== 'failed') return tick;
+    return html`${tick}<span aria-hidden="true">${label}</span
+      ><button
+        class="retry"
+        title=${i.t('message.retryLabel')}
+        @click=${() =>
+          this.dispatchEvent(new CustomEvent<{ id: string }>('message-retry', { detail: { id: m.id } }))}
+      >
+        ${retryIcon}${i.t('message.retry')}
+      </button>`;
   }
 
   private renderAttachment(m: Message, a: Attachment): TemplateResult | typeof nothing {
@@ -518,78 +519,92 @@ export class McMessageList extends LitElement {
     >`;
   }
 
-  private renderMessage(m: Message): TemplateResult {
+  /**
+   * One item of the list. Rows are the bulk of the DOM, so they are written for few nodes: no
+   * whitespace between tags, texts set as properties where nothing else shares the element, and a
+   * plain message (text only: no styling, link, attachment, correction or `/me`) in a template of
+   * its own without the slots the others need.
+   */
+  private renderItem(item: Item): TemplateResult {
     const i = this.i18n;
+    if (item.kind === 'day') {
+      return html`<div class="item day" data-key=${item.key} .textContent=${i.day(item.date)}></div>`;
+    }
+    if (item.kind === 'divider') {
+      return html`<div
+        class="item divider"
+        part="divider"
+        data-key=${item.key}
+        .textContent=${i.plural('conversation.newMessages', item.count)}
+      ></div>`;
+    }
+    const m = item.message;
+    const room = m.kind === 'groupchat';
+    const sender =
+      item.direction === 'out' ? i.t('conversation.you') : room ? actorOf(m) : displayName(item.from);
+    // In rooms, each group of someone else's messages starts with their name; elsewhere the first
+    // message of a group tells screen readers who wrote it.
+    const named = item.first && room && item.direction === 'in';
+    const head = item.first ? (named ? sender : `${sender}:`) : '';
+    const row = `item row ${item.direction} ${item.first ? 'first' : ''} ${item.last ? 'last' : ''}`;
     const action = m.action === true && m.body.startsWith('/me ');
     const full = action ? m.body.slice(4) : m.body;
     const long = full.length > LONG;
     const open = long && this.expanded.has(m.id);
-    const body = long && !open ? `${full.slice(0, cutAt(full, LONG))}…` : full;
+    const text = long && !open ? `${full.slice(0, cutAt(full, LONG))}…` : full;
+    const body = isPlain(text) ? text : renderBody(text);
+    const state = m.direction === 'out' ? m.state : undefined;
+    const label = state ? i.t(`state.${state}`) : undefined;
+    const tick = state && label ? this.renderTick(m, state, label) : nothing;
+    const iso = m.time.toISOString();
+    if (typeof body === 'string' && !action && !long && !m.attachment && !m.edited) {
+      // Line breaks only inside tags (Prettier would put whitespace text nodes between them).
+      // prettier-ignore
+      return html`<div class=${row} data-key=${item.key}
+        ><span class=${named ? 'sender' : 'sr-only'} dir="auto" .textContent=${head}></span
+        ><div class="msg ${m.state ?? ''}" part="message"
+          ><div class="text" dir="auto" .textContent=${text}></div
+          ><span class="meta" title=${label ?? nothing}
+            ><time datetime=${iso} title=${i.dateTime(m.time)} .textContent=${i.time(m.time)}></time
+            >${tick}</span
+          ></div
+      ></div>`;
+    }
     // A body that is just the attachment's URL shows as the attachment alone.
     const bare = m.attachment !== undefined && m.body.trim() === m.attachment.url;
     const original = m.correctedFrom ?? '';
-    return html`<div class="msg ${m.state ?? ''}" part="message">
-      ${m.attachment ? this.renderAttachment(m, m.attachment) : nothing}
-      <div class="text ${action ? 'action' : ''}" dir="auto" ?hidden=${bare}>
-        ${action ? html`<span class="actor">* ${actorOf(m)}</span> ` : nothing}${renderBody(body)}
-        ${
-          long
-            ? html`<button
-                class="more"
-                aria-expanded=${open ? 'true' : 'false'}
-                @click=${() => this.toggle(m.id)}
-              >
-                ${open ? i.t('conversation.showLess') : i.t('conversation.showMore')}
-              </button>`
-            : nothing
-        }
-      </div>
-      <span class="meta"
-        >${
-          m.edited
-            ? html`<span
-                class="edited"
-                title=${original ? i.t('conversation.editedFrom', { text: original.length > ORIGINAL ? `${original.slice(0, cutAt(original, ORIGINAL))}…` : original }) : nothing}
-                >${i.t('conversation.edited')}</span
-              >`
-            : nothing
-        }<time datetime=${m.time.toISOString()} title=${i.dateTime(m.time)}>${i.time(m.time)}</time>${
-          m.direction === 'out' && m.state ? this.renderTick(m, m.state) : nothing
-        }</span
-      >
-    </div>`;
-  }
-
-  private renderItem(item: Item): TemplateResult {
-    const i = this.i18n;
-    switch (item.kind) {
-      case 'day':
-        return html`<div class="item day" data-key=${item.key}>${i.day(item.date)}</div>`;
-      case 'divider':
-        return html`<div class="item divider" part="divider" data-key=${item.key}>
-          ${i.plural('conversation.newMessages', item.count)}
-        </div>`;
-      case 'message': {
-        const m = item.message;
-        const room = m.kind === 'groupchat';
-        const sender =
-          item.direction === 'out' ? i.t('conversation.you') : room ? actorOf(m) : displayName(item.from);
-        // In rooms, each group of someone else's messages starts with their name.
-        const named = item.first && room && item.direction === 'in';
-        return html`<div
-          class="item row ${item.direction} ${item.first ? 'first' : ''} ${item.last ? 'last' : ''}"
-          data-key=${item.key}
-        >
-          ${
-            named
-              ? html`<span class="sender" dir="auto">${sender}</span>`
-              : item.first
-                ? html`<span class="sr-only">${sender}:</span>`
-                : nothing
-          }${this.renderMessage(m)}
-        </div>`;
-      }
-    }
+    const content =
+      action || long
+        ? html`${action ? html`<span class="actor">* ${actorOf(m)}</span> ` : nothing}${body}${
+            long
+              ? html`<button
+                  class="more"
+                  aria-expanded=${open ? 'true' : 'false'}
+                  @click=${() => this.toggle(m.id)}
+                >
+                  ${open ? i.t('conversation.showLess') : i.t('conversation.showMore')}
+                </button>`
+              : nothing
+          }`
+        : body;
+    const edited = m.edited
+      ? html`<span
+          class="edited"
+          title=${original ? i.t('conversation.editedFrom', { text: original.length > ORIGINAL ? `${original.slice(0, cutAt(original, ORIGINAL))}…` : original }) : nothing}
+          >${i.t('conversation.edited')}</span
+        >`
+      : nothing;
+    // prettier-ignore
+    return html`<div class=${row} data-key=${item.key}
+      ><span class=${named ? 'sender' : 'sr-only'} dir="auto" .textContent=${head}></span
+      ><div class="msg ${m.state ?? ''}" part="message"
+        >${m.attachment ? this.renderAttachment(m, m.attachment) : nothing}<div
+          class="text ${action ? 'action' : ''}" dir="auto" ?hidden=${bare}>${content}</div
+        ><span class="meta" title=${label ?? nothing}
+          >${edited}<time datetime=${iso} title=${i.dateTime(m.time)} .textContent=${i.time(m.time)}></time
+          >${tick}</span
+        ></div
+    ></div>`;
   }
 
   /** The top of the list: loading older history, a failure with a retry, or the archive's horizon. */
@@ -633,6 +648,11 @@ export class McMessageList extends LitElement {
     const name = displayName(this.peer);
     const { start, end } = this.span;
     const shown = this.items.slice(start, end);
+    const typing = this.typing.length
+      ? i.t('conversation.typing', { name: this.typing.map(typistName).join(', ') })
+      : '';
+    // Line breaks only inside tags (Prettier would put whitespace text nodes between them).
+    // prettier-ignore
     return html`<div
         class="log"
         part="log"
@@ -644,31 +664,16 @@ export class McMessageList extends LitElement {
         @scroll=${this.onScroll}
         @dragover=${this.onDragOver}
         @drop=${this.onDrop}
-      >
-        ${this.renderHistory()}
-        <div class="spacer top" aria-hidden="true"></div>
-        ${
+        >${this.renderHistory()}<div class="spacer top" aria-hidden="true"></div>${
           this.items.length
-            ? repeat(
-                shown,
-                (item) => item.key,
-                (item) => this.renderItem(item),
-              )
+            ? repeat(shown, (item) => item.key, (item) => this.renderItem(item))
             : this.history?.loading
               ? nothing
               : html`<p class="empty">${i.t('conversation.empty')}</p>`
-        }
-        <div class="spacer bottom" aria-hidden="true"></div>
-      </div>
-      <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <div class="typing" part="typing" aria-live="polite">
-        ${
-          this.typing.length
-            ? i.t('conversation.typing', { name: this.typing.map(typistName).join(', ') })
-            : nothing
-        }
-      </div>
-      ${
+        }<div class="spacer bottom" aria-hidden="true"></div></div
+      ><div class="sr-only" aria-live="polite" aria-atomic="true" .textContent=${this.announcement}></div
+      ><div class="typing" part="typing" aria-live="polite" .textContent=${typing}></div
+      >${
         this.atEnd
           ? nothing
           : html`<button

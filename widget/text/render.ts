@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { parseStyling, type Block, type Span } from './styling.js';
 
 // Turns parsed message text into Lit templates. Every piece of the body lands in a text binding;
@@ -27,7 +27,7 @@ function span(s: Span): TemplateResult | string {
 function block(b: Block): TemplateResult {
   switch (b.kind) {
     case 'lines':
-      return html`<p>${b.lines.map((line, i) => html`${i ? '\n' : nothing}${line.map(span)}`)}</p>`;
+      return html`<p>${b.lines.flatMap((line, i) => (i ? ['\n', ...line.map(span)] : line.map(span)))}</p>`;
     case 'pre':
       return html`<pre>${b.text}</pre>`;
     case 'quote':
@@ -39,6 +39,13 @@ function block(b: Block): TemplateResult {
 export function renderBody(body: string): TemplateResult[] {
   return parseStyling(body).map(block);
 }
+
+/**
+ * Whether a body has nothing that styling (`*_~` and "`" spans, "```" blocks, `>` quotes) or
+ * link detection (`http(s)://`) would render as markup: it can be shown as one text node, in a
+ * container that keeps its line breaks (`white-space: pre-wrap`).
+ */
+export const isPlain = (body: string): boolean => !/[*_~`>]|https?:\/\//i.test(body);
 
 /** Where to cut a long body for its first view, without splitting a surrogate pair. */
 export function cutAt(body: string, limit: number): number {
