@@ -130,6 +130,30 @@ describe('history from the archive', () => {
     expect(store.get('dora@example.com')!.messages).toHaveLength(4);
   });
 
+  it("keeps the archive's order within a second, also for messages already shown", () => {
+    // The archive stamps whole seconds: a quick exchange shares one time. Ben's two messages came
+    // first (the catch-up after login); the page then brings the whole exchange in its order.
+    const store = new ConversationStore();
+    const at = 30_000;
+    const b1 = { ...incoming('ben@example.com', 'b1', at), stanzaId: 's1' };
+    const b3 = { ...incoming('ben@example.com', 'b3', at), stanzaId: 's3' };
+    store.add(b1);
+    store.add(b3);
+    const page = [
+      { ...outgoing('ben@example.com', 'a0', at), stanzaId: 's0' },
+      b1,
+      { ...outgoing('ben@example.com', 'a2', at), stanzaId: 's2' },
+      b3,
+      { ...outgoing('ben@example.com', 'a4', at), stanzaId: 's4' },
+    ];
+    expect(store.addHistory('ben@example.com', page)).toBe(3);
+    expect(store.get('ben@example.com')!.messages.map((m) => m.body)).toEqual(['a0', 'b1', 'a2', 'b3', 'a4']);
+    // An older page of the same second goes before it.
+    const older = [{ ...incoming('ben@example.com', 'older', at), stanzaId: 's-1' }];
+    expect(store.addHistory('ben@example.com', older)).toBe(1);
+    expect(store.get('ben@example.com')!.messages[0]!.body).toBe('older');
+  });
+
   it('takes a failed message of ours out, leaving the others', () => {
     const store = new ConversationStore();
     const failed = outgoing('ben@example.com', 'lost');

@@ -159,41 +159,50 @@ export class ConversationStore {
   }
 
   /**
-   * Adds messages from the archive (any order) to a conversation, as read, leaving out those
-   * already there: matched by stanza id, or by message id in the same direction (our own
-   * messages carry their origin id). Returns how many were new.
+   * Adds a page of messages from the archive (oldest first) to a conversation, as read, leaving
+   * out those already there: matched by stanza id, or by message id in the same direction (our
+   * own messages carry their origin id). The page's order is the archive's: messages of the same
+   * second (the archive's precision) keep it, including ones already shown (say, from the
+   * catch-up after login), which move to their place in the page. Returns how many were new.
    */
   addHistory(jid: Jid, history: readonly Message[]): number {
     const item = this.ensure(jid, 0);
-    const known = new Set<string>();
+    const shown = new Map<string, Message>();
     for (const m of item.messages) {
-      known.add(`${m.direction}:${m.id}`);
-      if (m.stanzaId) known.add(`id:${m.stanzaId}`);
+      shown.set(`${m.direction}:${m.id}`, m);
+      if (m.stanzaId) shown.set(`id:${m.stanzaId}`, m);
     }
-    const fresh: Message[] = [];
+    const page: Message[] = [];
+    const inPage = new Set<Message>();
+    let added = 0;
     for (const m of history) {
-      const k = key(m);
-      if (
-        this.seen.has(k) ||
-        known.has(`${m.direction}:${m.id}`) ||
-        (m.stanzaId && known.has(`id:${m.stanzaId}`))
-      ) {
+      const there =
+        shown.get(`${m.direction}:${m.id}`) ?? (m.stanzaId ? shown.get(`id:${m.stanzaId}`) : undefined);
+      if (there) {
+        if (!inPage.has(there)) page.push(there);
+        inPage.add(there);
         continue;
       }
+      const k = key(m);
+      if (this.seen.has(k)) continue;
       // Both keys: the same message may come live later with only one of its ids.
       this.seen.add(k);
       this.seen.add(`${m.direction}:${m.id}`);
-      known.add(`${m.direction}:${m.id}`);
-      if (m.stanzaId) known.add(`id:${m.stanzaId}`);
+      shown.set(`${m.direction}:${m.id}`, m);
+      if (m.stanzaId) shown.set(`id:${m.stanzaId}`, m);
       this.owners.set(m.id, jid);
-      fresh.push(m);
+      page.push(m);
+      inPage.add(m);
+      added += 1;
     }
-    if (!fresh.length) return 0;
-    // Stable sort: messages with the same time keep their order.
-    const messages = [...fresh, ...item.messages].sort((a, b) => a.time.getTime() - b.time.getTime());
+    if (!added) return 0;
+    // Stable sort, the page first: within a second, the page keeps the archive's order and comes
+    // before what was there (newer pages, live messages).
+    const rest = item.messages.filter((m) => !inPage.has(m));
+    const messages = [...page, ...rest].sort((a, b) => a.time.getTime() - b.time.getTime());
     const newest = messages[messages.length - 1]!.time.getTime();
     this.items.set(jid, { ...item, messages, updated: Math.max(item.updated, newest) });
-    return fresh.length;
+    return added;
   }
 
   /** Forgets everything (sign-out). */
