@@ -203,6 +203,10 @@ const WS_OPEN = 1;
  * - noise: socket errors were written to the console. They are reported as `--socket-error` on
  *   the agent instead, where the transport reads certificate failures from them.
  */
+/** How long an ack request waits, so that one covers what is written meanwhile (see `hardened`). */
+const ACK_REQUEST_DELAY_MS = 100;
+const DEFERRED_ACK_REQUEST = { type: 'request' } as Parameters<InstanceType<StanzaTransportClass>['send']>[1];
+
 function hardened(Base: StanzaTransportClass): StanzaTransportClass {
   const basePush = (
     Base.prototype as unknown as { push: (chunk: unknown, encoding?: BufferEncoding) => boolean }
@@ -212,9 +216,12 @@ function hardened(Base: StanzaTransportClass): StanzaTransportClass {
     #over: Promise<void> = new Promise<void>((resolve) => {
       const stream = this as unknown as { once?: (event: string, listener: () => void) => void };
       for (const event of ['end', 'close', 'error']) stream.once?.(event, () => resolve());
-    });
+    }).then(() => clearTimeout(this.#ackRequest));
 
     #eof = false;
+
+    /** A stream-management ack request waiting to go out (see `send`). */
+    #ackRequest: ReturnType<typeof setTimeout> | undefined;
 
     /**
      * StanzaJS's BOSH transport ends its stream on a terminate `<body>` and then pushes the body's
@@ -261,6 +268,19 @@ function hardened(Base: StanzaTransportClass): StanzaTransportClass {
         // The link is gone. Stanzas are tracked by stream management: replayed after a resume,
         // or reported unacked after a fresh login; the outbox resends those.
         return Promise.resolve();
+      }
+      if (name === 'sm' && (data as { type?: string } | undefined)?.type === 'request') {
+        // StanzaJS asks for an ack after every stanza. Prosody answers at once, alone in its own
+        // TCP segment, and with Nagle on (its default) its next write to us — the reply we are
+        // waiting for — is held until our delayed ACK of that segment: ~40 ms on every exchange.
+        // One request a moment later covers a whole exchange or burst, and costs the server less.
+        if (data !== DEFERRED_ACK_REQUEST) {
+          this.#ackRequest ??= setTimeout(() => {
+            this.#ackRequest = undefined;
+            void this.send(name, DEFERRED_ACK_REQUEST);
+          }, ACK_REQUEST_DELAY_MS);
+          return Promise.resolve();
+        }
       }
       const sending = super.send(name, data);
       sending.catch(() => {
