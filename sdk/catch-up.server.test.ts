@@ -259,4 +259,44 @@ describe.each([
       expect(await stored(again, ben!.jid)).toEqual(held);
     },
   );
+
+  it(
+    "gives a quick exchange the archive's times and order, the same as a history page does",
+    { timeout: 60_000 },
+    async () => {
+      const [anna, ben] = await createAccounts(2);
+      const store = createMemoryStore();
+      const first = client(anna!, { store });
+      const done = caughtUp(first, anna!.jid);
+      await first.connect();
+      await done;
+      await first.disconnect();
+
+      // Ben and Anna's phone talk quickly (the archive stamps whole seconds: many share one).
+      const b = client(ben!);
+      const phone = client(anna!, { resource: 'phone' });
+      await Promise.all([b.connect(), phone.connect()]);
+      const states = new Map<string, string>();
+      for (const c of [b, phone]) c.on('message:state', ({ id, state }) => states.set(id, state));
+      const exchange = numbered('quick', 24);
+      for (const [i, body] of exchange.entries()) {
+        const from = i % 2 ? phone : b;
+        const sent = from.send(i % 2 ? ben!.jid : anna!.jid, body);
+        await eventually(() => (states.get(sent.id) ?? 'sent') !== 'sent' || undefined);
+      }
+
+      const a = client(anna!, { store });
+      const seen: Message[] = [];
+      a.on('message', ({ message }) => seen.push(message));
+      const caught = caughtUp(a, anna!.jid);
+      await a.connect();
+      await caught;
+      await eventually(() => seen.length >= exchange.length || undefined);
+      expect(seen.map((m) => m.body)).toEqual(exchange);
+      const page = await a.archive.history(ben!.jid, { limit: 50 });
+      const timeOf = new Map(page.messages.map((m) => [m.body, m.time.getTime()]));
+      expect(seen.map((m) => m.time.getTime())).toEqual(exchange.map((body) => timeOf.get(body)));
+      expect((await a.archive.stored(ben!.jid)).map((m) => m.body)).toEqual(exchange);
+    },
+  );
 });
