@@ -90,6 +90,7 @@ describe('a session over WebSocket', () => {
     await a.connect();
     expect((await arriving).body).toBe('written while offline');
     await acked;
-    expect(states).toEqual(['queued', 'sent', 'acked']);
+    // (The receiver's receipt may follow at once: `delivered` next.)
+    expect(states.slice(0, 3)).toEqual(['queued', 'sent', 'acked']);
   });
 });

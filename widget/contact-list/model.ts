@@ -24,12 +24,14 @@ export function matches(contact: Pick<Contact, 'jid' | 'name' | 'nickname'>, que
 
 const RANK: Record<string, number> = { chat: 0, online: 0, away: 1, xa: 2, dnd: 1, offline: 3 };
 
+/** One collator for every sort: `localeCompare` builds one per call, which showed in profiles. */
+const byName = new Intl.Collator().compare;
+
 /** Contacts in list order: available first, then by name. Pure. */
 export function sortContacts(contacts: readonly Contact[]): Contact[] {
   return [...contacts].sort(
     (a, b) =>
-      (RANK[a.presence.show] ?? 3) - (RANK[b.presence.show] ?? 3) ||
-      contactName(a).localeCompare(contactName(b)),
+      (RANK[a.presence.show] ?? 3) - (RANK[b.presence.show] ?? 3) || byName(contactName(a), contactName(b)),
   );
 }
 
