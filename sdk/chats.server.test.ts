@@ -76,6 +76,31 @@ describe('one-to-one chat', () => {
     expect(states.get(sent.id)).toEqual(['queued', 'sent', 'acked', 'delivered', 'displayed']);
   });
 
+  it('asks for no receipt or marker when told so (a bot): the message stops at acked', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const a = createChat({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+      receipts: false,
+    });
+    cleanups.push(() => a.disconnect());
+    const [, b] = await Promise.all([a.connect(), online(ben!)]);
+    const states = statesOf(a);
+    const atAnna = record(a, 'message');
+    const atBen = record(b, 'message');
+    const sent = a.send(ben!.jid, 'No ticks needed');
+    await expect.poll(() => bodies(atBen)).toEqual(['No ticks needed']);
+    b.markRead(anna!.jid);
+    // Ben's stanzas reach Anna in order: an answer to a request would come before his reply.
+    b.send(anna!.jid, 'Noted');
+    await expect.poll(() => bodies(atAnna)).toEqual(['No ticks needed', 'Noted']);
+    await expect.poll(() => states.get(sent.id)).toContain('acked');
+    expect(states.get(sent.id)).not.toContain('delivered');
+    expect(states.get(sent.id)).not.toContain('displayed');
+  });
+
   it('reports a message to an account that does not exist as failed, with the reason', async () => {
     const [anna] = await createAccounts(1);
     const a = await online(anna!);

@@ -82,6 +82,14 @@ export interface ChatOptions {
    */
   files?: { expiresAfter?: number };
   /**
+   * Whether one-to-one messages ask the recipient for a delivery receipt and read markers
+   * (XEP-0184, XEP-0333), which move them to `delivered` and `displayed`. Default `true`. Bots that
+   * show no delivery ticks can turn it off: their messages then stop at `acked` (the server has
+   * them), and the server stores one stanza per message instead of three (Prosody archives the
+   * answers too). Messages from others that ask for receipts are answered either way.
+   */
+  receipts?: boolean;
+  /**
    * Group chat. `selfPingInterval`: seconds between XEP-0410 self-pings of quiet rooms, which
    * notice when the server silently dropped us from a room and rejoin it (default 300; `0`: off).
    */
@@ -330,6 +338,7 @@ export function createChat(options: ChatOptions): Chat {
     // Room private messages get the occupant JID as their conversation (see Message.conversation).
     isRoomOccupant: (jid) => roomsControl(rooms).isOccupantJid(jid),
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
+    ...(options.receipts === false ? { receipts: false } : {}),
   });
   const files = createFiles({ transport, discovery, ...(options.tls ? { tls: options.tls } : {}) });
   const transfers = createTransfers({ transport, discovery, emit: events.emit });

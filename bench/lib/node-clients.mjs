@@ -15,7 +15,14 @@ const adapters = {
     const { createChat } = await import(config.sdkPath);
     return {
       async connect(account, onBody) {
-        const chat = createChat({ jid: account.jid, password: account.password, service, reconnect: false });
+        // As a bot runs: no delivery receipts or read markers asked for (docs/bots.md).
+        const chat = createChat({
+          jid: account.jid,
+          password: account.password,
+          service,
+          reconnect: false,
+          receipts: false,
+        });
         chat.on('message', ({ message }) => {
           if (message.direction === 'in' && message.body) onBody(message.body);
         });

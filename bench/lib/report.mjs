@@ -347,7 +347,8 @@ export async function writeReport(results, dir) {
       `## SDK in Node — ${results.config.sessions} concurrent sessions per library, one process each`,
       '',
       `WebSocket to the same Prosody; logins 50 at a time; then, once Prosody is quiet (the sessions' set-up queries answered), ` +
-        `the echo: session pairs, ${results.config.rate} messages/s for ${results.config.seconds} s; answers later than 5 s after the last send count as lost.`,
+        `the echo: session pairs, ${results.config.rate} messages/s for ${results.config.seconds} s; answers later than 5 s after the last send count as lost. ` +
+        'The SDK sessions run as bots do, with `receipts: false` (no delivery receipts or read markers asked for; see bench/README.md).',
       '',
       nodeSection(results.node),
       '',

@@ -230,6 +230,7 @@ export function createChats({
   isBlocked = () => false,
   isRoomOccupant = () => false,
   expiresAfter,
+  receipts = true,
 }: {
   transport: Transport;
   emit: Emit;
@@ -239,6 +240,8 @@ export function createChats({
   isRoomOccupant?: (jid: Jid) => boolean;
   /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
   expiresAfter?: number;
+  /** Whether our messages ask for receipts and markers (see `ChatOptions.receipts`). */
+  receipts?: boolean;
 }): Chats {
   const seen = createSeenSet();
   /** Every outgoing message not yet acked by the server, in the order it was written. */
@@ -374,7 +377,7 @@ export function createChats({
       type: 'chat',
       body: message.body,
       chatState: 'active',
-      ...(replace ? { replace } : { requestReceipt: true, markable: true }),
+      ...(replace ? { replace } : receipts ? { requestReceipt: true, markable: true } : {}),
       ...(link && !replace ? { link } : {}),
     });
     conversationOf(message.conversation).typingSent = 'active';
