@@ -395,7 +395,8 @@ export function createTransport(options: TransportOptions): Transport {
   // Stream-management state changes with every stanza in or out, and writing it each time (JSON
   // of the unacknowledged queue into sessionStorage) took ~180 ms of a login's main thread in the
   // bench. A new session is written at once, its counters at most every 250 ms and at once when
-  // the page is hidden or left, so a reload resumes from the exact state.
+  // the client goes inactive (the page is hidden, which browsers also signal before leaving it),
+  // so a reload resumes from the exact state.
   let unsaved: { state: ResumeState | undefined } | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const saveNow = (): void => {
@@ -424,10 +425,6 @@ export function createTransport(options: TransportOptions): Transport {
       } else {
         saveTimer ??= setTimeout(saveNow, 250);
       }
-    });
-    globalThis.addEventListener?.('pagehide', saveNow);
-    globalThis.document?.addEventListener('visibilitychange', () => {
-      if (globalThis.document?.visibilityState === 'hidden') saveNow();
     });
   }
 
@@ -637,6 +634,7 @@ export function createTransport(options: TransportOptions): Transport {
       return result!;
     },
     setClientState(state) {
+      if (state === 'inactive') saveNow();
       clientState.set(state);
     },
     announceWith(send) {
