@@ -182,6 +182,9 @@ function nodeSection(n) {
   row('then until the server is quiet (s)', (r) =>
     typeof r.settleMs === 'number' ? (r.settleMs / 1000).toFixed(1) : '—',
   );
+  row('after the unmeasured warm-up exchange, until quiet (s)', (r) =>
+    typeof r.warmUpSettleMs === 'number' ? (r.warmUpSettleMs / 1000).toFixed(1) : '—',
+  );
   row('heap per session (KB)', (r) => (r.heapPerSessionBytes / KB).toFixed(1));
   row('RSS per session (KB)', (r) => (r.rssPerSessionBytes / KB).toFixed(1));
   row('echo round trip median (ms)', (r) => r.echo.medianMs?.toFixed(1) ?? '—');
