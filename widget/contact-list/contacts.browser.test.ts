@@ -493,6 +493,28 @@ describe('<mailbox-chat> rooms', () => {
 });
 
 describe('<mailbox-chat> notifications', () => {
+  it('follows the notification permission changed in the browser while the page is open', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open();
+    // The user turned notifications on in an earlier visit; this browser has not allowed them yet.
+    await page.evaluate(() => localStorage.setItem('mailbox-chat:notifications', 'on'));
+    await page.reload();
+    await logIn(chat, anna!);
+    const bell = chat.locator('button.bell');
+    const before = await bell.getAttribute('aria-label');
+    expect(before).not.toBe('Turn off desktop notifications');
+    // Allowed in the site settings: on, without a reload or a click.
+    await page.context().grantPermissions(['notifications']);
+    await poll(() => bell.getAttribute('aria-label')).toBe('Turn off desktop notifications');
+    expect(await bell.getAttribute('aria-pressed')).toBe('true');
+    // Taken back: off again.
+    await page.context().clearPermissions();
+    await poll(() => bell.getAttribute('aria-label')).toBe(before);
+    expect(await bell.getAttribute('aria-pressed')).toBe('false');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('badges the title and shows a desktop notification while the page is hidden', async () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);

@@ -58,18 +58,28 @@ export class Notifier implements ReactiveController {
     return typeof Notification === 'function';
   }
 
-  private permissionRead: { value: NotificationPermission; at: number } | undefined;
+  private permissionKnown: NotificationPermission | undefined;
+  private permissionWatch: { status: PermissionStatus; onChange: () => void } | undefined;
 
   /**
-   * The browser's notification permission, read at most once a second: each read is a synchronous
-   * call into the browser, and renders ask often (~45 ms over a sign-in in the bench).
+   * The browser's notification permission, read once and then kept: each read of
+   * `Notification.permission` is a synchronous call into the browser (about a millisecond of main
+   * thread in Chromium, and renders ask for it). It is read again when it can have changed: after
+   * {@link toggle} asked, when the browser reports a change (the Permissions API), and when the
+   * page comes back into view (for browsers without change events).
    */
   private get permission(): NotificationPermission {
-    const now = Date.now();
-    if (!this.permissionRead || now - this.permissionRead.at > 1000) {
-      this.permissionRead = { value: Notification.permission, at: now };
-    }
-    return this.permissionRead.value;
+    this.permissionKnown ??= Notification.permission;
+    return this.permissionKnown;
+  }
+
+  /** Reads the permission again; re-renders the host when it changed. */
+  private refreshPermission(): void {
+    if (!this.supported || this.permissionKnown === undefined) return;
+    const now = Notification.permission;
+    if (now === this.permissionKnown) return;
+    this.permissionKnown = now;
+    this.host.requestUpdate();
   }
 
   /** Desktop notifications are on: the user wants them and the browser allows them. */
@@ -85,12 +95,29 @@ export class Notifier implements ReactiveController {
   hostConnected(): void {
     this.host.addEventListener('mc-message', this.onMessage);
     document.addEventListener('visibilitychange', this.onVisibility);
+    this.watchPermission();
   }
 
   hostDisconnected(): void {
     this.host.removeEventListener('mc-message', this.onMessage);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.permissionWatch?.status.removeEventListener('change', this.permissionWatch.onChange);
+    this.permissionWatch = undefined;
     this.reset();
+  }
+
+  /** Follows changes the user makes in the browser's site settings while the page is open. */
+  private watchPermission(): void {
+    if (!this.supported || typeof navigator.permissions?.query !== 'function') return;
+    navigator.permissions.query({ name: 'notifications' }).then(
+      (status) => {
+        if (!this.host.isConnected || this.permissionWatch) return;
+        const onChange = () => this.refreshPermission();
+        status.addEventListener('change', onChange);
+        this.permissionWatch = { status, onChange };
+      },
+      () => undefined, // no such permission name in this browser: the visibility check remains
+    );
   }
 
   /**
@@ -106,7 +133,7 @@ export class Notifier implements ReactiveController {
         Notification.permission === 'default'
           ? await Notification.requestPermission()
           : Notification.permission;
-      this.permissionRead = { value: permission, at: Date.now() };
+      this.permissionKnown = permission;
       this.wanted = permission === 'granted';
     }
     try {
@@ -127,7 +154,9 @@ export class Notifier implements ReactiveController {
   };
 
   private onVisibility = (): void => {
-    if (document.visibilityState === 'visible') this.reset();
+    if (document.visibilityState !== 'visible') return;
+    this.reset();
+    this.refreshPermission();
   };
 
   private showCount(): void {
