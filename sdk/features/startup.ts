@@ -25,11 +25,19 @@ export function createStartup(transport: Transport): Startup {
     rosterIn: () => open(),
     later(task) {
       const mine = session;
-      void gate.then(() =>
-        setTimeout(() => {
-          if (mine === session && transport.online) task();
-        }, 0),
-      );
+      const run = (): void => {
+        if (mine !== session) return;
+        if (transport.online) {
+          task();
+          return;
+        }
+        // Bound but not declared up yet (stream management being enabled): once it is.
+        const off = transport.on('online', ({ resumed }) => {
+          off();
+          if (!resumed && mine === session) task();
+        });
+      };
+      void gate.then(() => setTimeout(run, 0));
     },
   };
 }

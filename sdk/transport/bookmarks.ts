@@ -206,7 +206,7 @@ export interface BookmarkHandlers {
 export function watchBookmarks(transport: Transport, handlers: BookmarkHandlers): void {
   const agent = prepare(transport);
   agent.disco.addFeature(`${NS_BOOKMARKS2}+notify`);
-  agent.updateCaps();
+  // Announced with our next presence (the capabilities hash is computed as it goes out).
   const own = (from: string | undefined): boolean =>
     !from || bareJid(from) === bareJid(agent.jid || transport.jid || '');
   agent.on('pubsub:published', (msg) => {

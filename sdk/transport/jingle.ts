@@ -244,7 +244,7 @@ function createChannel(agent: Agent): JingleChannel {
   const sessions = new Map<string, { peer: string; handler: (signal: JingleSignal) => void }>();
 
   for (const feature of FILE_TRANSFER_FEATURES) agent.disco.addFeature(feature);
-  agent.updateCaps();
+  // Announced with our next presence (the capabilities hash is computed as it goes out).
 
   const reply = (iq: Stanzas.IQ): void => {
     agent.sendIQResult(iq, {});
