@@ -29,6 +29,7 @@ export class Localizer {
   private plurals?: Intl.PluralRules;
   private numbers?: Intl.NumberFormat;
   private formats = new Map<string, Intl.DateTimeFormat>();
+  private relative?: Intl.RelativeTimeFormat;
 
   constructor(tag: string | null | undefined) {
     let canonical = 'en';
@@ -51,11 +52,33 @@ export class Localizer {
 
   /** A text with plural forms for `count`; `#` becomes the formatted count. */
   plural(key: PluralKey, count: number, params?: Params): string {
+    const { plurals, numbers } = this.counting();
+    const forms: PluralText = this.texts[key];
+    const form = forms[plurals.select(count) as keyof PluralText] ?? forms.other;
+    return fill(form.replace(/#/g, numbers.format(count)), params);
+  }
+
+  private counting(): { plurals: Intl.PluralRules; numbers: Intl.NumberFormat } {
     this.plurals ??= new Intl.PluralRules(this.lang);
     this.numbers ??= new Intl.NumberFormat(this.lang);
-    const forms: PluralText = this.texts[key];
-    const form = forms[this.plurals.select(count) as keyof PluralText] ?? forms.other;
-    return fill(form.replace(/#/g, this.numbers.format(count)), params);
+    return { plurals: this.plurals, numbers: this.numbers };
+  }
+
+  /**
+   * Creates the formatters a signed-in view uses, ahead of it. The first of each kind loads its
+   * locale data (tens of milliseconds in a fresh browser profile): called while the main thread
+   * would otherwise wait for the network, that is no longer spent on the way to the first screen.
+   */
+  warm(): void {
+    this.counting();
+    this.format('time', { timeStyle: 'short' });
+    this.format('dateTime', { dateStyle: 'full', timeStyle: 'short' });
+    this.relativeDays();
+  }
+
+  private relativeDays(): Intl.RelativeTimeFormat {
+    this.relative ??= new Intl.RelativeTimeFormat(this.lang, { numeric: 'auto' });
+    return this.relative;
   }
 
   /** The text for an SDK error code, or the generic one for codes this language does not know. */
@@ -110,7 +133,7 @@ export class Localizer {
   day(date: Date, now: Date = new Date()): string {
     const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY);
     if (days === 0 || days === 1) {
-      const word = new Intl.RelativeTimeFormat(this.lang, { numeric: 'auto' }).format(-days, 'day');
+      const word = this.relativeDays().format(-days, 'day');
       return word.charAt(0).toLocaleUpperCase(this.lang) + word.slice(1);
     }
     const sameYear = date.getFullYear() === now.getFullYear();

@@ -6,6 +6,7 @@
 // tell the difference from the single-file build.
 import { TOKENS_CSS } from '../theme/token-css.js';
 import { LAUNCHER_LABELS } from './labels.js';
+import { whenIdle } from '../shared/idle.js';
 
 /** What the shell uses of the loaded widget. */
 interface App extends HTMLElement {
@@ -130,13 +131,9 @@ export class MailboxChatShell extends HTMLElement {
       return;
     }
     this.#renderButton();
-    const idle = (callback: () => void) =>
-      typeof requestIdleCallback === 'function'
-        ? requestIdleCallback(callback, { timeout: 3000 })
-        : setTimeout(callback, 1500);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    idle(() => void this.#ensure());
+    whenIdle(() => void this.#ensure(), { timeout: 3000, fallback: 1500 });
   }
 
   #renderButton(): void {

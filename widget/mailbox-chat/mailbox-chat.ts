@@ -16,6 +16,7 @@ import {
   spinnerIcon,
 } from '../icons/icons.js';
 import type { LoginSubmit, McLogin } from '../login/login.js';
+import { whenIdle } from '../shared/idle.js';
 import { avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import { tokens } from '../theme/tokens.js';
@@ -210,6 +211,8 @@ export class MailboxChatElement extends LitElement {
   private langTag = 'en';
   private langObserver: MutationObserver | undefined;
   private triedCredentials: unknown;
+  /** The localizer whose formatters were made ready during a sign-in. */
+  private warmed: Localizer | undefined;
   private focusInside = false;
   private lastPhase = this.controller.phase;
 
@@ -321,6 +324,11 @@ export class MailboxChatElement extends LitElement {
     if (changed.has('credentials') && this.credentials && this.triedCredentials !== this.credentials) {
       this.triedCredentials = this.credentials;
       if (this.controller.phase === 'signed-out') void this.controller.signInWith(this.credentials);
+    }
+    // While the sign-in waits for the server, get the signed-in view's formatters ready.
+    if (this.controller.phase === 'signing-in' && this.warmed !== this.i18n) {
+      const i18n = (this.warmed = this.i18n);
+      whenIdle(() => i18n.warm());
     }
   }
 
