@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Contact, Jid } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
@@ -115,7 +115,26 @@ export class McContactList extends LitElement {
     this.resizes.observe(this.renderRoot.querySelector('.scroll')!);
   }
 
-  protected override updated(): void {
+  /** What the window was last placed for, besides scrolling and size (see `updated`). */
+  private placedFor = '';
+  /** Whether `rowHeight` comes from a rendered row. */
+  private measured = false;
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const list = this.renderRoot.querySelector<HTMLElement>('.contacts');
+    if (list) dropStrayMarkers(list, 'li');
+    // Placing reads the layout, which makes the browser lay the page out there and then. A
+    // presence or unread change (most updates: one per contact while presence arrives) changes
+    // neither the rows' number nor their height, so it leaves the window as it is.
+    const key = [
+      this.ordered().length,
+      this.requests.length,
+      this.menu ?? '',
+      this.query,
+      this.measured,
+    ].join('|');
+    if (key === this.placedFor && !changed.has('i18n')) return;
+    this.placedFor = key;
     this.place();
   }
 
@@ -133,7 +152,9 @@ export class McContactList extends LitElement {
     dropStrayMarkers(list, 'li');
     // Rows are one height, but for the one with its menu open.
     const row = [...list.children].find((li) => !li.querySelector('.menu'));
-    const h = (this.rowHeight = row?.getBoundingClientRect().height || this.rowHeight);
+    const measured = row?.getBoundingClientRect().height;
+    if (measured) this.measured = true;
+    const h = (this.rowHeight = measured || this.rowHeight);
     const count = this.ordered().length;
     const height = scroll.clientHeight;
     const span = windowFor(
