@@ -32,21 +32,24 @@ interface Conference2 {
   password?: string;
 }
 
+/** The XEP-0402 `<conference/>` element as PEP item content (one object: registries may be shared). */
+const BOOKMARKS2_DEFINITION: JXT.DefinitionOptions = {
+  aliases: JXT.pubsubItemContentAliases(),
+  element: 'conference',
+  namespace: NS_BOOKMARKS2,
+  type: NS_BOOKMARKS2,
+  typeField: 'itemType',
+  fields: {
+    autoJoin: JXT.booleanAttribute('autojoin'),
+    name: JXT.attribute('name'),
+    nick: JXT.childText(null, 'nick'),
+    password: JXT.childText(null, 'password'),
+  },
+};
+
 /** Teaches StanzaJS the XEP-0402 `<conference/>` element as PEP item content. */
 function bookmarks2Plugin(_agent: Agent, registry: JXT.Registry): void {
-  registry.define({
-    aliases: JXT.pubsubItemContentAliases(),
-    element: 'conference',
-    namespace: NS_BOOKMARKS2,
-    type: NS_BOOKMARKS2,
-    typeField: 'itemType',
-    fields: {
-      autoJoin: JXT.booleanAttribute('autojoin'),
-      name: JXT.attribute('name'),
-      nick: JXT.childText(null, 'nick'),
-      password: JXT.childText(null, 'password'),
-    },
-  });
+  registry.define(BOOKMARKS2_DEFINITION);
 }
 
 const plugged = new WeakSet<Agent>();

@@ -178,20 +178,23 @@ export function toMucMessage(msg: Stanzas.ReceivedMessage): MucMessage | undefin
  * definition (`message.muc.declineTo` …); StanzaJS's own `decline` is left alone.
  */
 function declinePlugin(_agent: Agent, registry: JXT.Registry): void {
-  registry.define({
-    element: 'x',
-    namespace: Namespaces.NS_MUC_USER,
-    type: 'info',
-    fields: {
-      declineFrom: JXT.childAttribute(null, 'decline', 'from'),
-      declineTo: JXT.childAttribute(null, 'decline', 'to'),
-      declineReason: JXT.deepChildText([
-        { namespace: null, element: 'decline' },
-        { namespace: null, element: 'reason' },
-      ]),
-    },
-  });
+  registry.define(DECLINE_DEFINITION);
 }
+
+/** {@link declinePlugin}'s definition (one object: registries may be shared). */
+const DECLINE_DEFINITION: JXT.DefinitionOptions = {
+  element: 'x',
+  namespace: Namespaces.NS_MUC_USER,
+  type: 'info',
+  fields: {
+    declineFrom: JXT.childAttribute(null, 'decline', 'from'),
+    declineTo: JXT.childAttribute(null, 'decline', 'to'),
+    declineReason: JXT.deepChildText([
+      { namespace: null, element: 'decline' },
+      { namespace: null, element: 'reason' },
+    ]),
+  },
+};
 
 /** The decline fields {@link declinePlugin} adds. */
 interface DeclineFields {

@@ -29,3 +29,21 @@ export function registerTransport(name: string, factory: PlatformTransportFactor
 export function platformTransport(name: string): PlatformTransportFactory | undefined {
   return factories.get(name);
 }
+
+/** What StanzaJS's `createClient` takes. */
+export type AgentOptions = Parameters<typeof import('stanza').createClient>[0];
+
+/** Creates a StanzaJS client (a platform may do it its own way). */
+export type AgentFactory = (options: AgentOptions) => Agent;
+
+let agentFactory: AgentFactory | undefined;
+
+/** Registers the platform's way of creating StanzaJS clients (Node: with one shared registry). */
+export function registerAgentFactory(factory: AgentFactory): void {
+  agentFactory = factory;
+}
+
+/** The registered client factory, if this platform has one. */
+export function platformAgentFactory(): AgentFactory | undefined {
+  return agentFactory;
+}

@@ -10,7 +10,7 @@ import { csiAvailable, csiPlugin, trackClientState, type ClientState } from './c
 import { discoverEndpoints } from './discovery.js';
 import { endpointsFor, type Endpoint } from './endpoints.js';
 import { listenForMessages, toStanza, type InboundMessage, type OutboundMessage } from './messages.js';
-import { platformTransport, type StanzaTransportClass } from './registry.js';
+import { platformAgentFactory, platformTransport, type StanzaTransportClass } from './registry.js';
 import { useWebCryptoScram } from './scram.js';
 
 // --- Transport failures (the TCP transport, sdk/transport/tcp.ts) -----------------------------
@@ -363,7 +363,7 @@ export function createTransport(options: TransportOptions): Transport {
     throw new ChatError(ErrorCodes.invalidArgument, `Unsupported service URL: ${String(options.service)}`);
   }
 
-  const agent = createClient({
+  const agent = (platformAgentFactory() ?? createClient)({
     jid: options.jid,
     ...(options.resource ? { resource: options.resource } : {}),
     transports: Object.fromEntries(endpoints.map((e) => [e.transport, e.url || true])),

@@ -1,6 +1,8 @@
 // SDK clients for server tests: created against the tier's Prosody, disconnected after each test.
+// Through the SDK's Node entry, as `mailbox-chat/sdk` resolves in Node: its clients share one
+// StanzaJS protocol registry (sdk/transport/shared-registry.ts), as a bot process's do.
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
-import { createChat, type Chat, type ChatOptions, type Status } from '../../sdk/index.js';
+import { createChat, type Chat, type ChatOptions, type Status } from '../../sdk/node.js';
 import { createAccounts, type TestAccount } from './accounts.js';
 import { startProsody, type Prosody } from './prosody.mjs';
 
