@@ -17,7 +17,7 @@ import type { Conversation, Jid, Message, MessageState } from '../types.js';
 import { attachmentOf, type Chats } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { RoomInfo, Rooms } from './rooms.js';
-import type { Startup } from './startup.js';
+import { IMMEDIATE, type Startup } from './startup.js';
 
 /** Options for {@link Archive.history}. */
 export interface HistoryOptions {
@@ -534,7 +534,7 @@ export function createCatchUp({
   store,
   emit,
   on,
-  startup,
+  startup = IMMEDIATE,
   joinInfo,
   timeout = 15,
 }: {
@@ -815,8 +815,7 @@ export function createCatchUp({
       roomsPending.clear();
       // Live one-to-one messages wait for it (held above), but the roster and the host's first
       // requests (a room's history, say) go first.
-      if (startup) startup.later(() => void catchUpPersonal());
-      else void catchUpPersonal();
+      startup.later(() => void catchUpPersonal());
       return;
     }
     // A resume: nothing was lost; only a catch-up the link cut short goes on.

@@ -2,7 +2,7 @@ import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { bareJid } from '../jid.js';
 import { fetchBlocked, setBlocked, watchBlocking } from '../transport/blocking.js';
-import type { Startup } from './startup.js';
+import { IMMEDIATE, type Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
@@ -66,7 +66,7 @@ export function createBlocking({
   transport,
   emit,
   discovery,
-  startup,
+  startup = IMMEDIATE,
 }: {
   transport: Transport;
   emit: Emit;
@@ -122,8 +122,7 @@ export function createBlocking({
   // The server itself keeps blocked contacts' stanzas from us: the list can wait for the first screen.
   transport.on('online', ({ resumed }) => {
     if (resumed) return;
-    if (startup) startup.later(fetchList);
-    else fetchList();
+    startup.later(fetchList);
   });
 
   const change = async (jid: Jid, block: boolean, options?: RequestOptions): Promise<void> => {

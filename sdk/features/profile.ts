@@ -10,7 +10,7 @@ import {
   type AvatarAnnouncement,
   type ImageData,
 } from '../transport/vcard.js';
-import type { Startup } from './startup.js';
+import { IMMEDIATE, type Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, Profile, RequestOptions } from '../types.js';
 import { limited } from '../request.js';
@@ -86,7 +86,7 @@ export function createProfile({
   transport,
   emit,
   onOwnPhoto,
-  startup,
+  startup = IMMEDIATE,
 }: {
   transport: Transport;
   emit: Emit;
@@ -167,8 +167,7 @@ export function createProfile({
   };
   transport.on('online', ({ resumed }) => {
     if (resumed) return;
-    if (startup) startup.later(fetchOwn);
-    else fetchOwn();
+    startup.later(fetchOwn);
   });
 
   const requireOnline = (): void => {

@@ -1,7 +1,7 @@
 import { ChatError, ErrorCodes, asChatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { disablePush, enablePush } from '../transport/push.js';
-import type { Startup } from './startup.js';
+import { IMMEDIATE, type Startup } from './startup.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Jid, PushTarget, RequestOptions } from '../types.js';
 import type { Discovery } from './discovery.js';
@@ -40,7 +40,7 @@ export function createPush({
   transport,
   emit,
   discovery,
-  startup,
+  startup = IMMEDIATE,
 }: {
   transport: Transport;
   emit: Emit;
@@ -81,8 +81,7 @@ export function createPush({
   // Push belongs to the session: a fresh one enables it again, after the first screen's requests.
   transport.on('online', ({ resumed }) => {
     if (resumed) return;
-    if (startup) startup.later(reenable);
-    else reenable();
+    startup.later(reenable);
   });
 
   return {

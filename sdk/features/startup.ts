@@ -13,6 +13,12 @@ export interface Startup {
   later(task: () => void): void;
 }
 
+/** For features used without a client's start-up order (tests, other hosts): everything at once. */
+export const IMMEDIATE: Startup = {
+  rosterIn() {},
+  later: (task) => task(),
+};
+
 export function createStartup(transport: Transport): Startup {
   let session = 0;
   let gate: Promise<void> = Promise.resolve();
