@@ -14,6 +14,14 @@ export interface RawAgent {
   onPresence(listener: (presence: Stanzas.ReceivedPresence) => void): void;
   /** The features `jid` advertises (XEP-0030 disco#info). */
   discoFeatures(jid: string): Promise<string[]>;
+  /** Identities and features `jid` lists for `node` (XEP-0030 disco#info with a node). */
+  discoInfo(
+    jid: string,
+    node: string,
+  ): Promise<{
+    identities: Array<{ category: string; type: string; name?: string; lang?: string }>;
+    features: string[];
+  }>;
   /** Reads the account's XEP-0048 bookmarks from private storage, as a client that knows only those. */
   legacyBookmarks(): Promise<Array<{ jid: string; name?: string; autojoin: boolean }>>;
   close(): Promise<void>;
@@ -52,6 +60,10 @@ export async function connectRawAgent(
     },
     async discoFeatures(jid) {
       return (await agent.getDiscoInfo(jid)).features ?? [];
+    },
+    async discoInfo(jid, node) {
+      const info = await agent.getDiscoInfo(jid, node);
+      return { identities: info.identities ?? [], features: info.features ?? [] };
     },
     async legacyBookmarks() {
       return (await agent.getBookmarks()).map((b) => ({
