@@ -259,14 +259,7 @@ export class McMessageList extends LitElement {
     const log = this.log;
     if (!log) return;
     this.computeOffsets();
-    const { start, end } = this.span;
-    const total = this.offsets[this.offsets.length - 1]!;
-    const top = this.topSpacer;
-    const bottom = this.renderRoot.querySelector<HTMLElement>('.spacer.bottom');
-    // CSSOM, not a style attribute: allowed under a strict Content-Security-Policy.
-    if (top) top.style.height = `${this.offsets[Math.min(start, this.items.length)] ?? 0}px`;
-    if (bottom)
-      bottom.style.height = `${Math.max(0, total - (this.offsets[Math.min(end, this.items.length)] ?? total))}px`;
+    this.sizeSpacers();
     if (this.stick) {
       log.scrollTop = log.scrollHeight;
     } else if (this.anchor) {
@@ -281,6 +274,25 @@ export class McMessageList extends LitElement {
     const next = this.visibleSpan();
     if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
     this.maybeAskForMore();
+  }
+
+  /**
+   * Gives the spacers the heights of the items outside the window (from the offsets). A height
+   * is written only when it changed: a write makes the next layout read lay the page out again.
+   */
+  private sizeSpacers(): void {
+    const { start, end } = this.span;
+    const total = this.offsets[this.offsets.length - 1]!;
+    const set = (el: HTMLElement | null, px: number): void => {
+      const height = `${px}px`;
+      // CSSOM, not a style attribute: allowed under a strict Content-Security-Policy.
+      if (el && el.style.height !== height) el.style.height = height;
+    };
+    set(this.topSpacer, this.offsets[Math.min(start, this.items.length)] ?? 0);
+    set(
+      this.renderRoot.querySelector<HTMLElement>('.spacer.bottom'),
+      Math.max(0, total - (this.offsets[Math.min(end, this.items.length)] ?? total)),
+    );
   }
 
   /** Near the top with more history to load: ask for it (once per request). */
@@ -422,6 +434,11 @@ export class McMessageList extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const log = this.log;
     if (log) dropStrayMarkers(log, '.item');
+    // Spacers first, from the heights known so far: measuring then costs the one layout the new
+    // rows need, and the spacers usually keep their heights (a new message at the end is inside
+    // the window), so keeping the scroll position reads that layout instead of making another.
+    this.computeOffsets();
+    this.sizeSpacers();
     this.measureAll();
     this.reflow();
     if (changed.has('messages') || changed.has('expireAfter')) this.scheduleExpiry();
