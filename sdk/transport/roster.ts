@@ -113,17 +113,16 @@ export function sendSubscription(
   agentOf(transport).sendPresence({ to, type, ...(nick && type === 'subscribe' ? { nick } : {}) });
 }
 
-/** Sends our broadcast presence, with our entity capabilities (so PEP notifications reach us). */
+/**
+ * Sends our broadcast presence; the transport adds our entity capabilities to every broadcast
+ * presence (so PEP notifications reach us).
+ */
 export function sendOwnPresence(transport: Transport, presence: OutboundPresence): void {
-  const agent = agentOf(transport);
-  agent.updateCaps();
-  const caps = agent.getCurrentCaps();
-  agent.sendPresence({
+  agentOf(transport).sendPresence({
     ...(presence.show ? { show: presence.show } : {}),
     ...(presence.status ? { status: presence.status } : {}),
     ...(presence.priority !== undefined ? { priority: presence.priority } : {}),
     ...(presence.nick ? { nick: presence.nick } : {}),
-    ...(caps ? { legacyCapabilities: caps.legacyCapabilities } : {}),
     // XEP-0153: the hash of our vCard photo ('' = no photo); omitted while we do not know it.
     ...(presence.photoHash !== undefined ? { vcardAvatar: presence.photoHash } : {}),
   });

@@ -149,7 +149,6 @@ export class McContactList extends LitElement {
     const scroll = this.renderRoot.querySelector<HTMLElement>('.scroll')!;
     const list = this.renderRoot.querySelector<HTMLElement>('.contacts');
     if (!list) return;
-    dropStrayMarkers(list, 'li');
     // Rows are one height, but for the one with its menu open.
     const row = [...list.children].find((li) => !li.querySelector('.menu'));
     const measured = row?.getBoundingClientRect().height;
