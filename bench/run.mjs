@@ -289,6 +289,12 @@ async function benchBrowser() {
           screenshot: process.env.BENCH_SCREENSHOTS
             ? join(process.env.BENCH_SCREENSHOTS, `${name}-${run}.png`)
             : undefined,
+          // BENCH_FRAMES=folder: each load's timeline of XMPP frames and marks; BENCH_PROFILE=folder:
+          // its CPU profile (the profiler's own cost is in the numbers then: for looking, not measuring).
+          frames: process.env.BENCH_FRAMES ? join(process.env.BENCH_FRAMES, `${name}-${run}.txt`) : undefined,
+          profile: process.env.BENCH_PROFILE
+            ? join(process.env.BENCH_PROFILE, `${name}-${run}.cpuprofile`)
+            : undefined,
         });
         loads[name].push(load);
         for (const step of load.missing) never[name].add(step);

@@ -1,6 +1,7 @@
 /* global performance, window, MutationObserver, Element -- page functions run in Chromium */
 // One cold load of a chat page in headless system Chromium (a fresh context — its own empty
 // profile — per load, 1280×800), driven through the steps a user goes through, with what it cost.
+import { writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +32,7 @@ export function launch() {
  * the bench's clock. Only added nodes and changed text are looked at, never the whole tree, so the
  * watching costs little next to the rendering it watches.
  */
-function watcher(targets) {
+function watcher([targets, logFrames]) {
   const pending = new Map(Object.entries(targets));
   const seen = {};
   const check = (text) => {
@@ -76,6 +77,12 @@ function watcher(targets) {
     seen[name] = performance.timeOrigin + performance.now();
     window.__benchReport?.(name, seen[name]);
   };
+  // `frames` (BENCH_FRAMES): every frame as the page's code handles it (ms since navigation, first
+  // 400 characters), to set against when the network had it.
+  const frames = (window.__benchFrames = []);
+  const log = (dir, data) => {
+    if (logFrames) frames.push([performance.now(), dir, String(data).slice(0, 400)]);
+  };
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
@@ -83,9 +90,15 @@ function watcher(targets) {
       phase('socketCreated');
       this.addEventListener('open', () => phase('socketOpen'));
       this.addEventListener('message', ({ data }) => {
+        log('in', data);
         if (typeof data !== 'string') return;
         for (const [name, needle] of phases) if (seen[name] === undefined && needle.test(data)) phase(name);
       });
+    }
+
+    send(data) {
+      log('out', data);
+      super.send(data);
     }
   };
 }
@@ -125,6 +138,9 @@ async function countNodes(cdp) {
  * and the one-to-one conversation's newest archived message). `bots` send the live messages.
  * `patience`: ms to wait for a step before calling it "not shown" (a step that never came in an
  * earlier run of the same page is given `patience.short`). `screenshot`: a PNG path for the end state.
+ * `frames`: a text file for the load's timeline — the XMPP frames when the network had them and
+ * when the page's code got them, and the marks, in ms since navigation. `profile`: a file for the
+ * page's CPU profile (`.cpuprofile`; `navOffsetMs` added to its times gives ms since navigation).
  */
 export async function coldLoad({
   browser,
@@ -136,6 +152,8 @@ export async function coldLoad({
   patience,
   skip = new Set(),
   screenshot,
+  frames,
+  profile,
 }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -184,11 +202,30 @@ export async function coldLoad({
         });
   const wait = (name) => seen(name, skip.has(name) ? patience.short : patience.long);
   // `direct` is watched only once the chat is opened (below).
-  await page.addInitScript(
-    watcher,
+  const frameLog = frames ? [] : undefined;
+  // CDP stamps frames and profiles on a monotonic clock; the handshake's event also has the wall time.
+  let wallOffset = 0;
+  cdp.on('Network.webSocketWillSendHandshakeRequest', ({ timestamp, wallTime }) => {
+    wallOffset = wallTime * 1000 - timestamp * 1000;
+  });
+  if (frameLog) {
+    const at =
+      (dir) =>
+      ({ timestamp, response }) =>
+        frameLog.push([timestamp * 1000 + wallOffset, dir, (response.payloadData ?? '').slice(0, 400)]);
+    cdp.on('Network.webSocketFrameReceived', at('net in'));
+    cdp.on('Network.webSocketFrameSent', at('net out'));
+  }
+  await page.addInitScript(watcher, [
     Object.fromEntries(Object.entries(targets).filter(([k]) => k !== 'direct')),
-  );
+    Boolean(frameLog),
+  ]);
 
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.goto(url, { waitUntil: 'commit' });
   const origin = await page.evaluate(() => performance.timeOrigin);
   const since = (name, start = origin) => (marks[name] ? marks[name].at - start : null);
@@ -249,6 +286,22 @@ export async function coldLoad({
     PHASES.map((name) => [name, typeof inPage[name] === 'number' ? inPage[name] - origin : null]),
   );
   result.bytesTotal = bytes.http + bytes.ws;
+  if (profile) {
+    const taken = (await cdp.send('Profiler.stop')).profile;
+    taken.navOffsetMs = wallOffset - origin;
+    await writeFile(profile, JSON.stringify(taken));
+  }
+  if (frameLog) {
+    const rows = [
+      ...frameLog.map(([at, dir, text]) => [at - origin, dir, text]),
+      ...(await page.evaluate(() => window.__benchFrames)),
+      ...Object.entries(marks).map(([name, { at }]) => [at - origin, 'mark', name]),
+    ].sort((a, b) => a[0] - b[0]);
+    await writeFile(
+      frames,
+      rows.map(([t, dir, text]) => `${t.toFixed(1).padStart(8)} ${dir.padEnd(7)} ${text}`).join('\n'),
+    );
+  }
   result.missing = ['ready', 'direct', ...Object.keys(bots).map((b) => `live_${b}`)].filter((n) => !marks[n]);
   result.resources = [...resources.values()].filter((r) =>
     /^(Script|Stylesheet|Font|Fetch|XHR|Other)$/.test(r.type),

@@ -22,12 +22,15 @@ chat.addEventListener('mc-status', async ({ detail }) => {
   if (detail.status !== 'online') console.warn(`mailbox-chat status: ${JSON.stringify(detail)}`);
   if (detail.status !== 'online' || started) return;
   started = true;
+  // The room is joined at once; the contact list is shown as soon as its tab is there.
+  const joined = chat.chat.rooms.join(config.room, { nick: 'bench' });
+  joined.catch(() => undefined); // awaited below; a failure shows there
   // The tabs render once the widget has taken the session in.
   for (let i = 0; i < 250 && !deep(chat, '#tab-contacts'); i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   deep(chat, '#tab-contacts')?.click();
-  await chat.chat.rooms.join(config.room, { nick: 'bench' });
+  await joined;
   await chat.openConversation(config.room);
 });
 chat.credentials = async () => ({ jid: config.jid, password: config.password });
