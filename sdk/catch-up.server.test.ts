@@ -7,7 +7,9 @@ import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { eventually, until, useClients } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
 import { connectRawAgent, type RawAgent } from '../test/rig/raw-agent.js';
+import { transportOf } from './client.js';
 import { createMemoryStore, type Chat, type ChatEvents, type Message, type Store } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -180,6 +182,65 @@ describe('catch-up after a fresh session', () => {
       await Promise.all([again, roomAgain]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(seen).toHaveLength(2);
+    },
+  );
+
+  it(
+    "takes where a room's archive ends from the first history page asked for at its join: one archive query, no second disco#info",
+    { timeout: 60_000 },
+    async () => {
+      const [anna, carla] = await createAccounts(2);
+      const room = roomJid('handover');
+      const c = client(carla!);
+      await c.connect();
+      const owner = await c.rooms.join(room, { nick: 'carla', config: { archive: true, persistent: true } });
+      const acked = new Set<string>();
+      c.on('message:state', ({ id, state }) => {
+        if (state === 'acked') acked.add(id);
+      });
+      const ids = ['one', 'two', 'three'].map((body) => owner.send(body).id);
+      await eventually(() => ids.every((id) => acked.has(id)));
+
+      // What anna's client sends to the room, from its first connect on.
+      const a = client(anna!);
+      const toRoom: string[] = [];
+      agentOf(transportOf(a)!).on('raw:outgoing', (data: string) => {
+        if (data.includes(`to="${room}"`) || data.includes(`to='${room}'`)) toRoom.push(data);
+      });
+      await a.connect();
+      const events: CatchUpEvent[] = [];
+      a.on('archive:catch-up', (event) => {
+        if (event.archive === room) events.push(event);
+      });
+      const roomDone = caughtUp(a, room);
+      // As a chat window does: join, then show the newest page at once.
+      await a.rooms.join(room, { nick: 'anna' });
+      const page = await a.archive.history(room);
+      expect(page.messages.map((m) => m.body)).toEqual(['one', 'two', 'three']);
+      const done = await roomDone;
+      expect(done.pages).toBe(0);
+      const queries = toRoom.filter((s) => s.includes('urn:xmpp:mam:2'));
+      const infos = toRoom.filter((s) => s.includes('disco#info'));
+      expect(queries).toHaveLength(1);
+      expect(queries[0]).toContain('<max>50</max>');
+      expect(infos).toHaveLength(1); // the join's own
+
+      // Where the archive ended was noted right: what comes while anna is away arrives once,
+      // nothing from before it again.
+      await a.disconnect();
+      const later = owner.send('four').id;
+      await eventually(() => acked.has(later));
+      const seen: string[] = [];
+      a.on('message', ({ message }) => {
+        if (message.conversation === room) seen.push(message.body);
+      });
+      const again = caughtUp(a, room);
+      await a.connect();
+      await again;
+      await eventually(() => seen.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a late duplicate would show here
+      expect(seen).toEqual(['four']);
+      expect(events.filter((e) => e.phase === 'done')).toHaveLength(2);
     },
   );
 });

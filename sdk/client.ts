@@ -11,13 +11,19 @@ import { createPush, type Push } from './features/push.js';
 import { createStartup } from './features/startup.js';
 import { createRooms, roomsControl, type Rooms, type RoomsOptions } from './features/rooms.js';
 import { createBookmarks, type Bookmarks } from './features/bookmarks.js';
-import { createArchive, createCatchUp, createTimeline, type Archive } from './features/archive.js';
+import {
+  createArchive,
+  createCatchUp,
+  createTimeline,
+  type Archive,
+  type NewestPages,
+} from './features/archive.js';
 import { createMemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
 import { bareJid } from './jid.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
-import { createTransport } from './transport/xmpp.js';
+import { createTransport, type Transport } from './transport/xmpp.js';
 import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
 import type { Conversations } from './features/chats.js';
 import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
@@ -278,6 +284,13 @@ function watchPage(retryNow: () => void, setActive: (active: boolean) => void): 
   });
 }
 
+const transports = new WeakMap<Chat, Transport>();
+
+/** The transport under a chat, for tests that watch the wire. Not part of the public API. */
+export function transportOf(chat: Chat): Transport | undefined {
+  return transports.get(chat);
+}
+
 /**
  * Creates a chat client for one account. Nothing goes on the wire until `connect()`.
  *
@@ -364,10 +377,14 @@ export function createChat(options: ChatOptions): Chat {
     privateSent: (message) => chats.adopt(message),
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
+  // A room's newest page fetched for `history()` tells the catch-up where that archive ends.
+  const newestPages: NewestPages = new Map();
   const archive = createArchive({
     transport,
     discovery,
     rooms,
+    joinInfo: (jid) => roomsControl(rooms).joinInfo(jid),
+    newestPages,
     store,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
@@ -382,11 +399,12 @@ export function createChat(options: ChatOptions): Chat {
     emit: events.emit,
     on: events.on,
     startup,
-    joinInfo: (jid) => roomsControl(rooms).takeJoinInfo(jid),
+    joinInfo: (jid) => roomsControl(rooms).joinInfo(jid),
+    newestPages,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
 
-  return {
+  const chat: Chat = {
     get status() {
       return session.status;
     },
@@ -436,4 +454,6 @@ export function createChat(options: ChatOptions): Chat {
     },
     on: events.on,
   };
+  transports.set(chat, transport);
+  return chat;
 }

@@ -94,10 +94,10 @@ export interface ChatEvents {
   'transfer:offer': (event: { offer: TransferOffer }) => void;
   /**
    * Catch-up from an archive after a fresh session (never after a resume): `started`, then
-   * `done` with the pages fetched and the archived messages they held (those not seen before are
-   * emitted as `message` in order, before live messages that came meanwhile), or `failed` with
-   * `error`. `archive` is our own bare JID for the personal archive, or a room's JID. A UI can
-   * show "updating…" in between.
+   * `done` with the pages it fetched (0 when a history page just asked for told it all) and the
+   * archived messages they held (those not seen before are emitted as `message` in order, before
+   * live messages that came meanwhile), or `failed` with `error`. `archive` is our own bare JID
+   * for the personal archive, or a room's JID. A UI can show "updating…" in between.
    */
   'archive:catch-up': (event: {
     archive: Jid;

@@ -16,7 +16,7 @@ import type { InboundMessage, Transport } from '../transport/xmpp.js';
 import type { Conversation, Jid, Message, MessageState } from '../types.js';
 import { attachmentOf, type Chats } from './chats.js';
 import type { Discovery } from './discovery.js';
-import type { RoomInfo, Rooms } from './rooms.js';
+import type { Room, RoomInfo, Rooms } from './rooms.js';
 import { IMMEDIATE, type Startup } from './startup.js';
 
 /** Options for {@link Archive.history}. */
@@ -214,12 +214,18 @@ export function createArchive({
   transport,
   discovery,
   rooms,
+  joinInfo,
+  newestPages,
   store,
   timeout = 15,
 }: {
   transport: Transport;
   discovery: Discovery;
   rooms: Pick<Rooms, 'get' | 'info'>;
+  /** A room's disco#info as asked for with its join, when there is one (see `RoomsControl`). */
+  joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
+  /** Shared with the catch-up: see {@link NewestPages}. */
+  newestPages?: NewestPages;
   store: Store;
   timeout?: number;
 }): Archive {
@@ -233,6 +239,54 @@ export function createArchive({
     }
   };
 
+  /** One page of a conversation's history (see `history`), its arguments checked. */
+  const roomOrPersonalPage = async (
+    jid: Jid,
+    joined: Room | undefined,
+    limit: number,
+    options: HistoryOptions,
+  ): Promise<HistoryPage> => {
+    const isRoom = joined !== undefined || jid.split('@')[1] === (await discovery.ready()).mucService;
+    if (isRoom) {
+      let info = await joinInfo?.(jid);
+      // Not archived when it was joined: ask again, it may be now.
+      if (!info?.archived) info = await rooms.info(jid);
+      if (!info.archived) {
+        throw new ChatError(ErrorCodes.serviceUnavailable, `The room ${jid} keeps no message archive`);
+      }
+    } else {
+      await requirePersonalArchive();
+    }
+    const after = options.after !== undefined && options.after !== '' ? options.after : undefined;
+    const forwards = after !== undefined;
+    const page = await queryArchive(
+      transport,
+      {
+        ...(isRoom ? { archive: jid } : { with: jid }),
+        ...(after !== undefined ? { after } : { before: options.before ?? '' }),
+        max: limit,
+        ...(options.start ? { start: options.start } : {}),
+        ...(options.end ? { end: options.end } : {}),
+      },
+      { timeout: options.timeout ?? timeout, ...(options.signal ? { signal: options.signal } : {}) },
+    );
+    const own = bareJid(transport.jid ?? '');
+    const messages = toHistoryMessages(
+      page.messages,
+      own,
+      jid,
+      isRoom ? (joined ? { nick: joined.nick } : {}) : undefined,
+    );
+    const oldest = page.messages[0]?.message.delay;
+    return {
+      messages,
+      ...(page.first !== undefined ? { before: page.first } : {}),
+      ...(page.last !== undefined ? { after: page.last } : {}),
+      complete: page.complete,
+      ...(page.complete && !forwards && oldest ? { horizon: oldest } : {}),
+    };
+  };
+
   return {
     async history(conversation, options = {}) {
       requireOnline();
@@ -241,47 +295,25 @@ export function createArchive({
       if (!jid.includes('@') || !Number.isInteger(limit) || limit < 1) {
         throw new ChatError(ErrorCodes.invalidArgument, 'history needs a bare JID and a positive limit');
       }
-      const server = await discovery.ready();
-      const domain = jid.split('@')[1];
+      // A room we are in is known without waiting for the server's discovery, and whether it
+      // keeps an archive came with its join: the first page goes out at once.
       const joined = rooms.get(jid);
-      const isRoom =
-        joined !== undefined || (server.mucService !== undefined && domain === server.mucService);
-      if (isRoom) {
-        const info = await rooms.info(jid);
-        if (!info.archived) {
-          throw new ChatError(ErrorCodes.serviceUnavailable, `The room ${jid} keeps no message archive`);
-        }
-      } else {
-        await requirePersonalArchive();
+      const newest =
+        joined !== undefined &&
+        newestPages &&
+        !options.before &&
+        options.after === undefined &&
+        !options.start &&
+        !options.end
+          ? handOver(newestPages, jid)
+          : undefined;
+      try {
+        const page = await roomOrPersonalPage(jid, joined, limit, options);
+        newest?.(page.after ?? '');
+        return page;
+      } finally {
+        newest?.(undefined);
       }
-      const after = options.after !== undefined && options.after !== '' ? options.after : undefined;
-      const forwards = after !== undefined;
-      const page = await queryArchive(
-        transport,
-        {
-          ...(isRoom ? { archive: jid } : { with: jid }),
-          ...(after !== undefined ? { after } : { before: options.before ?? '' }),
-          max: limit,
-          ...(options.start ? { start: options.start } : {}),
-          ...(options.end ? { end: options.end } : {}),
-        },
-        { timeout: options.timeout ?? timeout, ...(options.signal ? { signal: options.signal } : {}) },
-      );
-      const own = bareJid(transport.jid ?? '');
-      const messages = toHistoryMessages(
-        page.messages,
-        own,
-        jid,
-        isRoom ? (joined ? { nick: joined.nick } : {}) : undefined,
-      );
-      const oldest = page.messages[0]?.message.delay;
-      return {
-        messages,
-        ...(page.first !== undefined ? { before: page.first } : {}),
-        ...(page.last !== undefined ? { after: page.last } : {}),
-        complete: page.complete,
-        ...(page.complete && !forwards && oldest ? { horizon: oldest } : {}),
-      };
     },
 
     stored: (conversation, options = {}) => store.messages(conversation, options),
@@ -329,6 +361,31 @@ const pendingKey = (archive: Jid): string => `${archive} catch-up`;
 
 /** Messages asked for per catch-up page (servers cap it at 50). */
 const CATCH_UP_PAGE = 50;
+
+/**
+ * The newest page of a room's archive, while one is being fetched for `history()`: where that
+ * archive ends now (`''` when it is empty; `undefined` when the page failed). A fresh session's
+ * catch-up that holds nothing from the room needs just that, and takes it instead of asking the
+ * server the same (on file storage, each archive query reads the room's whole archive).
+ */
+export type NewestPages = Map<Jid, Promise<string | undefined>>;
+
+/** Resolves after the tasks queued so far (a turn for the host's own first requests). */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Announces a newest page of `archive` being fetched; the returned function tells its end, once. */
+function handOver(pages: NewestPages, archive: Jid): (end: string | undefined) => void {
+  let settle!: (end: string | undefined) => void;
+  const end = new Promise<string | undefined>((resolve) => (settle = resolve));
+  pages.set(archive, end);
+  let done = false;
+  return (value) => {
+    if (done) return;
+    done = true;
+    settle(value);
+    if (pages.get(archive) === end) pages.delete(archive);
+  };
+}
 
 /** Recent messages per conversation read back from the store at start, to recognize repeats. */
 const RESTORE_PER_CONVERSATION = 50;
@@ -536,6 +593,7 @@ export function createCatchUp({
   on,
   startup = IMMEDIATE,
   joinInfo,
+  newestPages,
   timeout = 15,
 }: {
   transport: Transport;
@@ -550,6 +608,8 @@ export function createCatchUp({
   startup?: Startup;
   /** A room's disco#info asked for with its join, when there is one (see `RoomsControl`). */
   joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
+  /** Shared with `history()`: see {@link NewestPages}. */
+  newestPages?: NewestPages;
   timeout?: number;
 }): CatchUp {
   const own = (): Jid => bareJid(transport.jid ?? '');
@@ -621,10 +681,16 @@ export function createCatchUp({
     if (stale()) return undefined;
     if (cursor === undefined) {
       // Nothing held from this archive: note where it ends now ('' = its start, when it is empty).
-      const newest = await ask({ before: '', max: 1 });
+      // A room's newest page asked for by the host meanwhile (its history, opened with the join)
+      // says that too: after a turn for the host's own first requests, that is taken if there is
+      // one, so the server reads the archive once.
+      const handed = room && newestPages ? await nextTask().then(() => newestPages.get(archive)) : undefined;
+      let end = handed ? await handed : undefined;
+      const asked = end === undefined;
+      if (asked) end = (await ask({ before: '', max: 1 })).last ?? '';
       if (stale()) return undefined;
-      await writes.after(() => store.setCursor(archive, newest.last ?? ''));
-      return { pages: 1, fetched: 0 };
+      await writes.after(() => store.setCursor(archive, end));
+      return { pages: asked ? 1 : 0, fetched: 0 };
     }
     // Until it is done, live messages must not move the cursor past what is still missing, also
     // not in another client that resumes this session (a reload).

@@ -653,10 +653,11 @@ export interface RoomsControl {
    */
   setTyping(jid: Jid, state: TypingState): boolean;
   /**
-   * The room's disco#info as asked for together with the join (so the catch-up need not wait
-   * for another round trip), once; undefined when there is none (e.g. we created the room).
+   * The room's disco#info as asked for together with its latest join (so the catch-up and the
+   * first history page need not wait for another round trip); undefined when there is none (we
+   * created the room, or are not in it).
    */
-  takeJoinInfo(jid: Jid): Promise<RoomInfo | undefined> | undefined;
+  joinInfo(jid: Jid): Promise<RoomInfo | undefined> | undefined;
 }
 
 const controls = new WeakMap<Rooms, RoomsControl>();
@@ -776,6 +777,7 @@ export function createRooms({
     state.gone = true;
     state.joined = false;
     rooms.delete(state.jid);
+    joinInfo.delete(state.jid);
     // Whatever is still in the outbox never reached the room (acked messages left it).
     for (const id of state.outbox.keys()) {
       pending.delete(id);
@@ -1181,6 +1183,7 @@ export function createRooms({
       requireJoined(state);
       const form = await getRoomConfig(transport, state.jid);
       await submitRoomConfig(transport, state.jid, configFields(form, config));
+      joinInfo.delete(state.jid); // it may say otherwise now (archiving, for one)
       if (config.password !== undefined) state.password = config.password || undefined;
     },
     async kick(nick, reason) {
@@ -1235,7 +1238,8 @@ export function createRooms({
     enter(state, true).then(
       ({ created }) => {
         if (state.gone) return;
-        if (!created) joinInfo.set(state.jid, early);
+        if (created) joinInfo.delete(state.jid);
+        else joinInfo.set(state.jid, early);
         emit('room:joined', { room: state.api, created, rejoined: true });
         flush(state);
       },
@@ -1359,7 +1363,8 @@ export function createRooms({
       const early = info(room).catch(() => undefined);
       const { created } = await enter(state, false);
       // A room we just created was configured after that answer: it says nothing then.
-      if (!created) joinInfo.set(room, early);
+      if (created) joinInfo.delete(room);
+      else joinInfo.set(room, early);
       rooms.set(room, state);
       startSelfPing();
       emit('room:joined', { room: state.api, created, rejoined: false });
@@ -1405,11 +1410,7 @@ export function createRooms({
       return known.has(room) || room.split('@')[1] === discovery.server?.mucService;
     },
     stop: stopSelfPing,
-    takeJoinInfo(jid) {
-      const early = joinInfo.get(jid);
-      joinInfo.delete(jid);
-      return early;
-    },
+    joinInfo: (jid) => joinInfo.get(bareJid(jid)),
     setTyping(jid, typing) {
       const state = rooms.get(bareJid(jid));
       if (!state || jid.includes('/')) return false;
