@@ -65,9 +65,10 @@ export class Localizer {
   }
 
   /**
-   * Creates the formatters a signed-in view uses, ahead of it. The first of each kind loads its
-   * locale data (tens of milliseconds in a fresh browser profile): called while the main thread
-   * would otherwise wait for the network, that is no longer spent on the way to the first screen.
+   * Creates the formatters a conversation view uses, ahead of it. The first of each kind loads
+   * its locale data (tens of milliseconds in a fresh browser profile): called while the main
+   * thread would otherwise wait for the network, that is no longer spent on the way to the
+   * first conversation.
    */
   warm(): void {
     this.counting();

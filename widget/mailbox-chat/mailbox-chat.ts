@@ -211,7 +211,7 @@ export class MailboxChatElement extends LitElement {
   private langTag = 'en';
   private langObserver: MutationObserver | undefined;
   private triedCredentials: unknown;
-  /** The localizer whose formatters were made ready during a sign-in. */
+  /** The localizer whose formatters were made ready after a sign-in. */
   private warmed: Localizer | undefined;
   private focusInside = false;
   private lastPhase = this.controller.phase;
@@ -325,8 +325,9 @@ export class MailboxChatElement extends LitElement {
       this.triedCredentials = this.credentials;
       if (this.controller.phase === 'signed-out') void this.controller.signInWith(this.credentials);
     }
-    // While the sign-in waits for the server, get the signed-in view's formatters ready.
-    if (this.controller.phase === 'signing-in' && this.warmed !== this.i18n) {
+    // Once signed in, while the first room or chat waits for the server, get the formatters of
+    // the conversation view ready (not during the sign-in: there, it held up the SASL exchange).
+    if (this.controller.phase === 'signed-in' && this.warmed !== this.i18n) {
       const i18n = (this.warmed = this.i18n);
       whenIdle(() => i18n.warm());
     }
