@@ -403,6 +403,9 @@ export function createChat(options: ChatOptions): Chat {
     newestPages,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
+  // Last of the transport's `online` listeners: the features are set up for the new session when
+  // the host hears of it.
+  transport.on('online', () => session.up());
 
   const chat: Chat = {
     get status() {

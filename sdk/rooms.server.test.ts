@@ -15,6 +15,8 @@ import {
   type MessageState,
   type Room,
 } from './index.js';
+import { transportOf } from './client.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const cleanups: Array<() => Promise<void>> = [];
@@ -205,6 +207,30 @@ describe('joining a room and talking in it', () => {
     expect(benRoom.joined).toBe(false);
     expect(annaRoom.occupants.map((o) => o.nick)).toEqual(['anna']);
     expect(() => benRoom.send('noch da?')).toThrow(expect.objectContaining({ code: 'not-connected' }));
+  });
+  it('sends a join asked for as the session comes up ahead of our presence, which follows in the same burst', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const room = roomJid();
+    const b = client(ben!);
+    await b.connect();
+    await b.rooms.join(room, { nick: 'ben' });
+    const a = client(anna!);
+    const sent: string[] = [];
+    agentOf(transportOf(a)!).on('raw:outgoing', (data: string) => {
+      if (data.startsWith('<presence')) sent.push(data);
+    });
+    // What a page does when it hears that the session is up.
+    let joining: Promise<Room> | undefined;
+    a.on('status', ({ status }) => {
+      if (status === 'online') joining ??= a.rooms.join(room, { nick: 'anna' });
+    });
+    await a.connect();
+    const joined = await joining!;
+    expect(joined.occupants.map((o) => o.nick).sort()).toEqual(['anna', 'ben']);
+    const join = sent.findIndex((p) => p.includes(`to="${room}/anna"`));
+    const ours = sent.findIndex((p) => !p.includes(' to='));
+    expect(join).toBe(0);
+    expect(ours).toBe(1);
   });
 });
 

@@ -18,6 +18,12 @@ export interface Session {
   disconnect(): Promise<void>;
   /** Retries at once if a retry is scheduled (the network came back, the page became visible). */
   retryNow(): void;
+  /**
+   * The transport is up: `online` is said at once, in the same task, so that what the host asks
+   * for on hearing it (joining a room) goes out with the session's first stanzas, ahead of our
+   * presence (see `Transport.announceWith`). Called after every feature's own `online` listener.
+   */
+  up(): void;
 }
 
 /**
@@ -92,6 +98,11 @@ export function createSession({
   return {
     get status() {
       return status;
+    },
+    up() {
+      if (status !== 'connecting' && status !== 'reconnecting') return;
+      attempts = 0;
+      setStatus('online');
     },
     connect() {
       if (status === 'online') return Promise.resolve();

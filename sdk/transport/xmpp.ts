@@ -93,8 +93,12 @@ export interface Transport {
   /** Whether the server offered XEP-0352 on the current stream. */
   readonly csi: boolean;
   /**
-   * How a fresh session announces itself, before `online` is emitted (default: a bare available
-   * presence). The presence feature sends ours here, so contacts never see a plain "online" first.
+   * How a fresh session announces itself (default: a bare available presence). The presence
+   * feature sends ours here, so contacts never see a plain "online" first. It is sent right after
+   * the listeners of `online` ran, in the same task: what they ask for at once (rejoining rooms,
+   * the host joining one) reaches the server ahead of the work our broadcast presence makes there
+   * (probes, and for entity capabilities every contact's PEP service), with no gap in which the
+   * server would not count this resource as available.
    */
   announceWith(send: () => void): void;
   on: Emitter<TransportEvents>['on'];
@@ -539,8 +543,8 @@ export function createTransport(options: TransportOptions): Transport {
   const up = (resumed: boolean): void => {
     online = true;
     facts = {};
-    if (!resumed) announce();
     events.emit('online', { jid: agent.jid, resumed });
+    if (!resumed && online) announce();
   };
 
   /** One attempt on the endpoint currently configured on the agent. Never rejects. */
