@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { de } from './de.js';
 import { en } from './en.js';
 import { ErrorCodes } from '../../sdk/index.js';
@@ -29,6 +29,28 @@ describe('widget texts', () => {
     expect(en.plural('list.unread', 1200)).toBe('1,200 unread messages');
     expect(de.plural('list.unread', 1)).toBe('1 ungelesene Nachricht');
     expect(de.plural('list.unread', 1200)).toBe('1.200 ungelesene Nachrichten');
+  });
+
+  it('says counts below 1,000 as Intl does, without loading Intl plural or number data', () => {
+    for (const tag of ['en', 'de', 'de-AT', 'en-GB']) {
+      const rules = new Intl.PluralRules(tag);
+      const numbers = new Intl.NumberFormat(tag);
+      const created = vi.spyOn(Intl, 'PluralRules');
+      const formatted = vi.spyOn(Intl, 'NumberFormat');
+      const fresh = localizer(tag);
+      const forms = tag.startsWith('de')
+        ? ['ungelesene Nachricht', 'ungelesene Nachrichten']
+        : ['unread message', 'unread messages'];
+      for (let n = 0; n < 1000; n += 1) {
+        const form = rules.select(n) === 'one' ? forms[0] : forms[1];
+        expect(fresh.plural('list.unread', n)).toBe(`${numbers.format(n)} ${form}`);
+      }
+      expect(created).not.toHaveBeenCalled();
+      expect(formatted).not.toHaveBeenCalled();
+      vi.restoreAllMocks();
+    }
+    // Beyond, and for fractions, Intl as before.
+    expect(localizer('de').plural('list.unread', 1000)).toBe('1.000 ungelesene Nachrichten');
   });
 
   it('maps SDK error codes to text, and unknown codes to a generic one', () => {
