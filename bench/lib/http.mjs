@@ -78,7 +78,11 @@ export async function startBenchServer({ mounts, files = {}, csp, config, upstre
       socket.destroy();
       return;
     }
-    const up = connect(upstream.port, upstream.host, () => {
+    // Small frames go out as written, both ways, as from a reverse proxy in production (nginx
+    // sets TCP_NODELAY on such connections): with Nagle's algorithm a burst of stanzas waits for
+    // the acknowledgement of the first, up to the peer's delayed ACK (~40 ms).
+    socket.setNoDelay(true);
+    const up = connect({ port: upstream.port, host: upstream.host, noDelay: true }, () => {
       const lines = Object.entries(req.headers).map(
         ([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`,
       );
