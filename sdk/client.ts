@@ -9,7 +9,7 @@ import { createPresence, type PresenceApi } from './features/presence.js';
 import { createProfile, type ProfileApi } from './features/profile.js';
 import { createPush, type Push } from './features/push.js';
 import { createStartup } from './features/startup.js';
-import { createRooms, roomsControl, type Rooms, type RoomsOptions } from './features/rooms.js';
+import { createRooms, roomsControl, type RoomInfo, type Rooms, type RoomsOptions } from './features/rooms.js';
 import { createBookmarks, type Bookmarks } from './features/bookmarks.js';
 import {
   createArchive,
@@ -377,13 +377,15 @@ export function createChat(options: ChatOptions): Chat {
     privateSent: (message) => chats.adopt(message),
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
-  // A room's newest page fetched for `history()` tells the catch-up where that archive ends.
+  // What the history and the catch-up share: a room's disco#info from its join, and a room's
+  // newest page fetched for `history()` (it tells the catch-up where that archive ends).
+  const joinInfo = (jid: Jid): Promise<RoomInfo | undefined> | undefined => roomsControl(rooms).joinInfo(jid);
   const newestPages: NewestPages = new Map();
   const archive = createArchive({
     transport,
     discovery,
     rooms,
-    joinInfo: (jid) => roomsControl(rooms).joinInfo(jid),
+    joinInfo,
     newestPages,
     store,
     ...(options.timeout ? { timeout: options.timeout } : {}),
@@ -399,7 +401,7 @@ export function createChat(options: ChatOptions): Chat {
     emit: events.emit,
     on: events.on,
     startup,
-    joinInfo: (jid) => roomsControl(rooms).joinInfo(jid),
+    joinInfo,
     newestPages,
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
