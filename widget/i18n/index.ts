@@ -53,7 +53,7 @@ export class Localizer {
     const texts = languages[base];
     this.texts = texts ?? en;
     this.lang = texts ? canonical : 'en';
-    this.simpleCounting = SIMPLE_COUNTING.has(this.lang.split('-')[0]!.toLowerCase());
+    this.simpleCounting = SIMPLE_COUNTING.has(texts ? base : 'en');
   }
 
   /** A plain text, with `{name}` placeholders filled from `params`. */
