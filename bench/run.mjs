@@ -295,6 +295,12 @@ async function benchBrowser() {
           profile: process.env.BENCH_PROFILE
             ? join(process.env.BENCH_PROFILE, `${name}-${run}.cpuprofile`)
             : undefined,
+          // BENCH_HEAP=folder: a heap snapshot of each page after its measurements; BENCH_TRACE=folder:
+          // a performance trace of each load (tasks, layouts, paints).
+          heap: process.env.BENCH_HEAP
+            ? join(process.env.BENCH_HEAP, `${name}-${run}.heapsnapshot`)
+            : undefined,
+          trace: process.env.BENCH_TRACE ? join(process.env.BENCH_TRACE, `${name}-${run}.json`) : undefined,
         });
         loads[name].push(load);
         for (const step of load.missing) never[name].add(step);

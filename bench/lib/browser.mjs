@@ -8,6 +8,32 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Waits until Chromium is quiet after opening a window. A new context is a new browser window, and
+ * Chromium loads the web UI of its top bar with it (the omnibox popups, chrome://omnibox-popup.
+ * top-chrome, in renderers of their own): measured, 0.8 s of both cores right after `newPage()`.
+ * A page loaded meanwhile competes with that for the CPU, by chance more or less; a user's
+ * browser has its window open already. So a load starts once all of Chromium's processes together
+ * used less than 20 ms of CPU in each of two 100 ms windows in a row (at most 5 s).
+ */
+async function settle(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const cpu = async () =>
+      (await cdp.send('SystemInfo.getProcessInfo')).processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+    let last = await cpu();
+    let quiet = 0;
+    for (let waited = 0; waited < 5000 && quiet < 2; waited += 100) {
+      await sleep(100);
+      const now = await cpu();
+      quiet = now - last < 0.02 ? quiet + 1 : 0;
+      last = now;
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
 export function launch() {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -141,6 +167,9 @@ async function countNodes(cdp) {
  * `frames`: a text file for the load's timeline — the XMPP frames when the network had them and
  * when the page's code got them, and the marks, in ms since navigation. `profile`: a file for the
  * page's CPU profile (`.cpuprofile`; `navOffsetMs` added to its times gives ms since navigation).
+ * `heap`: a file for a heap snapshot taken after the measurements (`.heapsnapshot`, for DevTools).
+ * `trace`: a file for the load's performance trace (tasks, layouts, paints; DevTools' Performance
+ * panel opens it; times are on the same monotonic clock as the profile's).
  */
 export async function coldLoad({
   browser,
@@ -154,9 +183,12 @@ export async function coldLoad({
   screenshot,
   frames,
   profile,
+  heap,
+  trace,
 }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  await settle(browser);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // What the page logged as errors (e.g. why a widget shows "Something went wrong").
@@ -221,6 +253,17 @@ export async function coldLoad({
     Boolean(frameLog),
   ]);
 
+  if (trace) {
+    const categories = [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8.execute',
+      'v8',
+      'disabled-by-default-v8.gc',
+      'disabled-by-default-v8.compile',
+    ];
+    await browser.startTracing(page, { path: trace, categories });
+  }
   if (profile) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -286,6 +329,15 @@ export async function coldLoad({
     PHASES.map((name) => [name, typeof inPage[name] === 'number' ? inPage[name] - origin : null]),
   );
   result.bytesTotal = bytes.http + bytes.ws;
+  if (trace) await browser.stopTracing();
+  if (heap) {
+    const chunks = [];
+    const onChunk = ({ chunk }) => chunks.push(chunk);
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await writeFile(heap, chunks.join(''));
+  }
   if (profile) {
     const taken = (await cdp.send('Profiler.stop')).profile;
     taken.navOffsetMs = wallOffset - origin;

@@ -304,7 +304,7 @@ export async function writeReport(results, dir) {
       `## Widget vs Converse.js vs the floor page — ${runs} cold loads each`,
       '',
       `Same Prosody, same data: ${results.data.contacts} contacts, a room with ${results.data.roomHistory} archived messages, a ${results.data.directHistory}-message one-to-one archive. ` +
-        'Headless system Chromium, a fresh context (empty profile) per load, 1280×800, loads interleaved. Cells: median [min–max].',
+        'Headless system Chromium, a fresh context (empty profile) per load, loaded once Chromium is quiet after opening its window, 1280×800, loads interleaved. Cells: median [min–max].',
       '',
       browserSection(b),
       '',
