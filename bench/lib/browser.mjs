@@ -1,4 +1,4 @@
-/* global performance, window, MutationObserver, Element -- page functions run in Chromium */
+/* global performance, window, MutationObserver, Element, WebSocket -- page functions run in Chromium */
 // One cold load of a chat page in headless system Chromium (a fresh context — its own empty
 // profile — per load, 1280×800), driven through the steps a user goes through, with what it cost.
 import { writeFile } from 'node:fs/promises';
@@ -110,9 +110,11 @@ function watcher([targets, logFrames]) {
     if (logFrames) frames.push([performance.now(), dir, String(data).slice(0, 400)]);
   };
   const NativeSocket = window.WebSocket;
+  const sockets = (window.__benchSockets = []);
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args);
+      sockets.push(this);
       phase('socketCreated');
       this.addEventListener('open', () => phase('socketOpen'));
       this.addEventListener('message', ({ data }) => {
@@ -358,6 +360,18 @@ export async function coldLoad({
   result.resources = [...resources.values()].filter((r) =>
     /^(Script|Stylesheet|Font|Fetch|XHR|Other)$/.test(r.type),
   );
+  // The page's XMPP stream ends as at a sign-out (RFC 7395 <close/>), not by the socket dropping:
+  // a dropped stream-management session stays on the server, resumable, for two minutes, and
+  // every later load of the same account would find a growing crowd of its own old resources
+  // there (each getting a copy of its presence, its probes' answers, …).
+  await page
+    .evaluate(async () => {
+      const open = window.__benchSockets.filter((s) => s.readyState === WebSocket.OPEN);
+      const closed = open.map((s) => new Promise((resolve) => s.addEventListener('close', resolve)));
+      for (const s of open) s.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    })
+    .catch(() => undefined);
   await context.close();
   return result;
 }
