@@ -302,6 +302,12 @@ export class MailboxChatElement extends LitElement {
     this.langObserver?.disconnect();
   }
 
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this.controller.renderAfterHistoryRequest()) return super.scheduleUpdate();
+    // A history request has just started: it leaves before this render (see the controller).
+    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
+  }
+
   protected override willUpdate(): void {
     this.controller.filesExpireAfter = this.fileExpiry > 0 ? this.fileExpiry * 1000 : undefined;
     const tag = this.lang || document.documentElement.lang || 'en';
