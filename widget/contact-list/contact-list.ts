@@ -134,8 +134,12 @@ export class McContactList extends LitElement {
       this.measured,
     ].join('|');
     if (key === this.placedFor && !changed.has('i18n')) return;
+    const first = this.placedFor === '';
     this.placedFor = key;
-    this.place();
+    // The first time, the height watch places the rows (`watchHeight`): a resize observer's first
+    // report comes after the browser's own layout, before the paint, where reading the layout
+    // here would make the browser lay the page out once more, first, before the rows even show.
+    if (!first) this.place();
   }
 
   /** The contacts that match the search; blocked ones stay findable (to unblock them), last. */

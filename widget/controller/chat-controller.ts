@@ -86,7 +86,7 @@ export class ChatController implements ReactiveController {
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Forgets a password held for the login under way; called when a login attempt ends. */
   private settle: (() => void) | undefined;
-  /** Whether a conversation opened since the last render asked the server for its history. */
+  /** Whether a history request started since the host last scheduled a render. */
   private historyAsked = false;
 
   constructor(host: ReactiveControllerHost & HTMLElement, service: () => string) {
