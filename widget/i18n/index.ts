@@ -37,6 +37,8 @@ export class Localizer {
   private plurals?: Intl.PluralRules;
   private numbers?: Intl.NumberFormat;
   private formats = new Map<string, Intl.DateTimeFormat>();
+  /** File sizes, one format per unit (`byte`, `kilobyte`, `megabyte`). */
+  private sizes = new Map<string, Intl.NumberFormat>();
   private relative?: Intl.RelativeTimeFormat;
   /** Whether counts below 1,000 can skip `Intl` (see {@link SIMPLE_COUNTING}). */
   private readonly simpleCounting: boolean;
@@ -111,14 +113,19 @@ export class Localizer {
         : size >= 1_000
           ? (['kilobyte', size / 1_000] as const)
           : (['byte', size] as const);
-    // Bytes spelled out (`820 bytes`): the short form is `820 byte` in English.
-    const unitDisplay = unit === 'byte' ? 'long' : 'short';
-    return new Intl.NumberFormat(this.lang, {
-      style: 'unit',
-      unit,
-      unitDisplay,
-      maximumFractionDigits: 1,
-    }).format(value);
+    let format = this.sizes.get(unit);
+    if (!format) {
+      // Bytes spelled out (`820 bytes`): the short form is `820 byte` in English.
+      const unitDisplay = unit === 'byte' ? 'long' : 'short';
+      format = new Intl.NumberFormat(this.lang, {
+        style: 'unit',
+        unit,
+        unitDisplay,
+        maximumFractionDigits: 1,
+      });
+      this.sizes.set(unit, format);
+    }
+    return format.format(value);
   }
 
   /** Whether a key exists (for codes that come from the SDK at run time). */
