@@ -1,7 +1,11 @@
 // Contacts, presence and subscriptions between real accounts on the test Prosody.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { eventually, friends, useClients } from '../test/rig/clients.js';
+import { eventually, friends, until, useClients } from '../test/rig/clients.js';
+import { startFaultProxy } from '../test/rig/fault-proxy.js';
+import { transportOf } from './client.js';
+import type { ChatError } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const client = useClients();
 const friendsNow = () => friends(client, 'Ben');
@@ -150,5 +154,43 @@ describe('contacts', () => {
     const contact = await eventually(() => later.contacts.get(ben.jid));
     expect(contact).toMatchObject({ name: 'Ben', subscription: 'both' });
     await eventually(() => later.contacts.get(ben.jid)?.presence.show === 'online');
+  });
+
+  it('reports no error for a roster request lost with a link that dropped before the session was up', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const setup = client(anna!);
+    await setup.connect();
+    await setup.contacts.add(ben!.jid, { name: 'Ben' });
+    await setup.disconnect();
+
+    const xmpp = inject('xmpp');
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    try {
+      // Answers wait 2 s at most: the lost request fails by then.
+      const a = client(anna!, {
+        service: link.url('ws', '/xmpp-websocket'),
+        timeout: 2,
+        reconnect: { initialDelay: 50, maxDelay: 200 },
+      });
+      const errors: ChatError[] = [];
+      a.on('error', ({ error }) => errors.push(error));
+      // The link drops as the first roster request leaves: stream management is not on yet, so
+      // the next login is a fresh session, which asks for the roster itself.
+      let cut = false;
+      agentOf(transportOf(a)!).on('raw:outgoing', (data: string) => {
+        if (cut || !data.includes('jabber:iq:roster')) return;
+        cut = true;
+        link.cutAll();
+      });
+      await a.connect().catch(() => a.connect());
+      await until(a, 'online');
+      expect(cut).toBe(true);
+      expect((await eventually(() => a.contacts.get(ben!.jid))).name).toBe('Ben');
+      // Past the lost request's 2 s: the host heard nothing about it.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(errors).toEqual([]);
+    } finally {
+      await link.close();
+    }
   });
 });

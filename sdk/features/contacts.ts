@@ -268,10 +268,48 @@ export function createContacts({
     for (const jid of [...pending.keys()]) if (blocking.isBlocked(jid)) pending.delete(jid);
   });
 
+  // The roster request of each fresh session, and whether the link is down now. A request whose
+  // session ended unanswered is not the host's concern: after a fresh login the new session asks
+  // for itself; after a resume (the request may have timed out meanwhile) it is asked again.
+  // Either way no error is reported for it, and it must not open a later session's start-up gate.
+  let session = 0;
+  let down = false;
+  transport.on('offline', () => (down = true));
+  transport.on('online', () => (down = false));
+  const askRoster = (mine: number): void => {
+    void fetchRoster(transport)
+      .then(
+        ({ items, unchanged }) => {
+          if (unchanged || mine !== session) return;
+          const now = new Set(items.map((i) => i.jid));
+          for (const [jid, e] of entries) if (e.roster && !now.has(jid)) removeRoster(jid);
+          items.forEach(applyRoster);
+        },
+        (error: unknown) => {
+          if (mine !== session) return;
+          if (down) {
+            const off = transport.on('online', ({ resumed }) => {
+              off();
+              if (resumed && mine === session) askRoster(mine);
+            });
+            return;
+          }
+          emit('error', {
+            error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the roster failed'),
+          });
+        },
+      )
+      .finally(() => {
+        if (mine === session) startup?.rosterIn();
+      });
+  };
+
   // A fresh session, before our presence goes out (so the roster answer comes first, not behind
   // every contact's presence): presence of the last session is stale (the server sends current
   // presence after our initial one), and unanswered requests are delivered again by the server.
   transport.on('bound', () => {
+    session += 1;
+    down = false;
     for (const [jid, e] of entries) {
       if (e.resources.size === 0) continue;
       e.resources.clear();
@@ -279,20 +317,7 @@ export function createContacts({
       if (contact) emit('presence', { jid, presence: contact.presence });
     }
     pending.clear();
-    void fetchRoster(transport)
-      .then(
-        ({ items, unchanged }) => {
-          if (unchanged) return;
-          const now = new Set(items.map((i) => i.jid));
-          for (const [jid, e] of entries) if (e.roster && !now.has(jid)) removeRoster(jid);
-          items.forEach(applyRoster);
-        },
-        (error: unknown) =>
-          emit('error', {
-            error: asChatError(error, ErrorCodes.requestFailed, 'Fetching the roster failed'),
-          }),
-      )
-      .finally(() => startup?.rosterIn());
+    askRoster(session);
   });
 
   const requireOnline = (): void => {
