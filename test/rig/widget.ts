@@ -5,7 +5,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startPortal } from '../../scripts/portal-server.mjs';
+import { launchBrowser } from './browser.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -111,4 +114,62 @@ export function writeScriptPage(script: string): { dir: string; dispose(): void 
   const html = join(pages.dir, 'sdk.html');
   writeFileSync(html, readFileSync(html, 'utf8').replace('src="mailbox-chat.js"', 'src="sdk-page.js"'));
   return pages;
+}
+
+/** What {@link useWidgetRig} sets up for a test file; read its fields in tests (after `beforeAll`). */
+export interface WidgetRig {
+  readonly browser: Browser;
+  readonly portal: Awaited<ReturnType<typeof startPortal>>;
+  /** The folder of the test pages. */
+  readonly dir: string;
+}
+
+/**
+ * The set-up of a widget browser test file, done before its tests and undone after them: the
+ * test `pages` (see {@link writePages}), the system Chromium, and the portal server, which serves
+ * the pages with the single-file build under its strict CSP and passes `/xmpp-websocket` on to
+ * the test Prosody — or to `upstream()` (a fault proxy started by the file's own earlier
+ * `beforeAll`). `prepare` adds to the pages' folder before the portal starts.
+ */
+export function useWidgetRig(
+  pages: Record<string, { body: string; lang?: string }>,
+  options: {
+    upstream?: () => { host: string; port: number };
+    prepare?: (dir: string) => void;
+  } = {},
+): WidgetRig {
+  let written: ReturnType<typeof writePages> | undefined;
+  let browser: Browser | undefined;
+  let portal: WidgetRig['portal'] | undefined;
+  beforeAll(async () => {
+    written = writePages(pages);
+    options.prepare?.(written.dir);
+    browser = await launchBrowser();
+    const xmpp = inject('xmpp');
+    portal = await startPortal({
+      bundle: inject('bundle'),
+      upstream: options.upstream?.() ?? { host: xmpp.host, port: xmpp.ports.http },
+      pages: written.dir,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+    written?.dispose();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useWidgetRig: read in a test, after beforeAll');
+    return value;
+  };
+  return {
+    get browser() {
+      return ready(browser);
+    },
+    get portal() {
+      return ready(portal);
+    },
+    get dir() {
+      return ready(written).dir;
+    },
+  };
 }

@@ -1,46 +1,27 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
-import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { watchPage } from '../../test/rig/browser.js';
+import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
-
 const frame = (attributes = '') =>
   `<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded" ${attributes}></mailbox-chat></div>`;
 
-beforeAll(async () => {
-  pages = writePages({
-    embedded: { body: frame() },
-    // Shared files expire after three seconds here (one hour on mailbox).
-    expiring: { body: frame('file-expiry="3"') },
-  });
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
+const rig = useWidgetRig({
+  embedded: { body: frame() },
+  // Shared files expire after three seconds here (one hour on mailbox).
+  expiring: { body: frame('file-expiry="3"') },
 });
 
 async function signedIn(
   account: TestAccount,
   name = 'embedded',
 ): Promise<{ page: Page; chat: Locator; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
   const { errors } = watchPage(page);
-  await page.goto(`${portal.url}${name}.html`);
+  await page.goto(`${rig.portal.url}${name}.html`);
   const chat = page.locator('mailbox-chat');
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);

@@ -1,11 +1,10 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import type { Message, RoomInvite } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { watchPage } from '../../test/rig/browser.js';
 import { eventually, friends, useClients } from '../../test/rig/clients.js';
-import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 import { consistentColor } from '../shared/color.js';
 
 // The widget's contacts, rooms and notifications, in Chromium against the real Prosody, with
@@ -13,29 +12,11 @@ import { consistentColor } from '../shared/color.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
-
-beforeAll(async () => {
-  pages = writePages({
-    people: {
-      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
-    },
-    phone: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>' },
-  });
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
+const rig = useWidgetRig({
+  people: {
+    body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+  },
+  phone: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>' },
 });
 
 /** Records every `new Notification(…)` the page makes (the real one is still shown). */
@@ -52,13 +33,13 @@ const RECORD_NOTIFICATIONS = () => {
 };
 
 async function open(options: { notifications?: boolean; phone?: boolean } = {}) {
-  const page = await browser.newPage({
+  const page = await rig.browser.newPage({
     viewport: options.phone ? { width: 360, height: 640 } : { width: 480, height: 680 },
     ...(options.notifications ? { permissions: ['notifications'] } : {}),
   });
   if (options.notifications) await page.addInitScript(RECORD_NOTIFICATIONS);
   const { errors } = watchPage(page);
-  await page.goto(`${portal.url}${options.phone ? 'phone' : 'people'}.html`);
+  await page.goto(`${rig.portal.url}${options.phone ? 'phone' : 'people'}.html`);
   await page.waitForFunction(() => customElements.get('mailbox-chat'));
   return { page, errors, chat: page.locator('mailbox-chat') };
 }

@@ -3,53 +3,39 @@
 // single-file build: attributes, properties, methods, events, parts and custom properties.
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
-import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { watchPage } from '../../test/rig/browser.js';
+import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
-const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
-
-beforeAll(async () => {
-  pages = writePages({
+const rig = useWidgetRig(
+  {
     launcher: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>' },
     german: { body: '<mailbox-chat service="/xmpp-websocket"></mailbox-chat>', lang: 'de' },
     embedded: {
       body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
     },
-  });
-  // Every page loads the lazy build instead of the single-file one.
-  for (const name of ['launcher', 'german', 'embedded']) {
-    const file = join(pages.dir, `${name}.html`);
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('src="mailbox-chat.js"', 'src="lazy/mailbox-chat.js"'),
-    );
-  }
-  cpSync(inject('lazyBundle'), join(pages.dir, 'lazy'), { recursive: true });
-  // The host page re-brands the widget from outside (a stylesheet: the CSP allows no inline CSS).
-  appendFileSync(
-    join(pages.dir, 'page.css'),
-    'mailbox-chat { --mc-accent: rgb(120, 40, 160); } mailbox-chat::part(launcher) { border-radius: 6px; }\n',
-  );
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
-});
+  },
+  {
+    prepare(dir) {
+      // Every page loads the lazy build instead of the single-file one.
+      for (const name of ['launcher', 'german', 'embedded']) {
+        const file = join(dir, `${name}.html`);
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replace('src="mailbox-chat.js"', 'src="lazy/mailbox-chat.js"'),
+        );
+      }
+      cpSync(inject('lazyBundle'), join(dir, 'lazy'), { recursive: true });
+      // The host page re-brands the widget from outside (a stylesheet: the CSP allows no inline CSS).
+      appendFileSync(
+        join(dir, 'page.css'),
+        'mailbox-chat { --mc-accent: rgb(120, 40, 160); } mailbox-chat::part(launcher) { border-radius: 6px; }\n',
+      );
+    },
+  },
+);
 
 /**
  * Opens a page with the widget's second file held back until `release()`; `requested` tells
@@ -61,7 +47,7 @@ async function openHeld(name: string): Promise<{
   release(): void;
   requested(): boolean;
 }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const { errors } = watchPage(page);
   let held: Route | undefined;
   let released = false;
@@ -69,7 +55,7 @@ async function openHeld(name: string): Promise<{
     if (released) void route.continue();
     else held = route;
   });
-  await page.goto(`${portal.url}${name}.html`);
+  await page.goto(`${rig.portal.url}${name}.html`);
   await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { mcEvents: string[] }).mcEvents = seen;

@@ -1,24 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { watchPage } from '../../test/rig/browser.js';
 import { registerAccount } from '../../test/rig/prosody.mjs';
-import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
-
 const widget = (attributes: string) =>
   `<mailbox-chat service="/xmpp-websocket" ${attributes}></mailbox-chat>`;
 
-beforeAll(async () => {
-  pages = writePages({
+const rig = useWidgetRig(
+  {
     launcher: { body: widget('') },
     'launcher-dark': { body: widget('theme="dark"') },
     'launcher-auto': { body: widget('theme="auto"') },
@@ -26,34 +21,25 @@ beforeAll(async () => {
     'embedded-wide': { body: `<div class="wide">${widget('mode="embedded"')}</div>` },
     fullscreen: { body: widget('mode="fullscreen"') },
     german: { body: widget(''), lang: 'de' },
-  });
-  // A picture for the inline-image test, served (like the pages) from the portal's own origin.
-  writeFileSync(
-    join(pages.dir, 'photo.svg'),
-    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">' +
-      '<rect width="240" height="120" fill="#0b6bcb"/><circle cx="60" cy="60" r="36" fill="#f4f1ea"/></svg>',
-  );
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
-});
+  },
+  {
+    // A picture for the inline-image test, served (like the pages) from the portal's own origin.
+    prepare: (dir) =>
+      writeFileSync(
+        join(dir, 'photo.svg'),
+        '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">' +
+          '<rect width="240" height="120" fill="#0b6bcb"/><circle cx="60" cy="60" r="36" fill="#f4f1ea"/></svg>',
+      ),
+  },
+);
 
 async function open(name: string, options: { width?: number; height?: number; dark?: boolean } = {}) {
-  const page = await browser.newPage({
+  const page = await rig.browser.newPage({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.dark ? 'dark' : 'light',
   });
   const { errors } = watchPage(page);
-  await page.goto(`${portal.url}${name}.html`);
+  await page.goto(`${rig.portal.url}${name}.html`);
   await page.waitForFunction(() => customElements.get('mailbox-chat'));
   // Record the widget's DOM events for assertions.
   await page.evaluate(() => {
@@ -517,13 +503,13 @@ describe('<mailbox-chat> corrections, typing and read markers', () => {
       expect(await card.textContent()).toContain('report.pdf');
       expect(await card.textContent()).toContain('application/pdf');
       // An image shows inline; one that is gone (expired) shows a placeholder instead.
-      bob.send(anna!.jid, `${portal.url}photo.svg`);
+      bob.send(anna!.jid, `${rig.portal.url}photo.svg`);
       const image = log.locator('a.image img');
       await expect.poll(() => image.count()).toBe(1);
       await expect
         .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
         .toBe(true);
-      bob.send(anna!.jid, `${portal.url}expired.png`);
+      bob.send(anna!.jid, `${rig.portal.url}expired.png`);
       await expect
         .poll(() => log.locator('.file.expired').textContent())
         .toContain('expired.png is no longer available.');
@@ -592,7 +578,7 @@ describe('<mailbox-chat> failed messages', () => {
 describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
   it('is served with the strict policy and causes no violation while in use', async () => {
     const [anna, ben] = await createAccounts(2);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const { errors } = watchPage(page);
     // Every violation the page reports, recorded before any of the page's own scripts run.
     await page.addInitScript(() => {
@@ -605,11 +591,11 @@ describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
       );
     });
     const violations = () => page.evaluate(() => (window as unknown as { violations: string[] }).violations);
-    const response = await page.goto(`${portal.url}embedded-wide.html`);
+    const response = await page.goto(`${rig.portal.url}embedded-wide.html`);
     expect(response!.headers()['content-security-policy']).toBe(
       "default-src 'self'; connect-src 'self' ws: wss: http: https:; img-src 'self' blob: data: https: http:",
     );
-    const script = await page.request.get(`${portal.url}mailbox-chat.js`);
+    const script = await page.request.get(`${rig.portal.url}mailbox-chat.js`);
     expect(script.headers()['content-security-policy']).toBeDefined();
     await page.waitForFunction(() => customElements.get('mailbox-chat'));
 
@@ -629,7 +615,7 @@ describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
     const bob = await peer(ben!);
     try {
       bob.send(anna!.jid, 'Hello under a strict policy, with *styling* and https://example.com/a-link');
-      bob.send(anna!.jid, `${portal.url}photo.svg`);
+      bob.send(anna!.jid, `${rig.portal.url}photo.svg`);
       await chat.getByRole('button', { name: /2 unread messages/ }).click();
       const log = chat.getByRole('log');
       await expect

@@ -1,40 +1,31 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { watchPage } from '../../test/rig/browser.js';
 import { startFaultProxy, type FaultProxy } from '../../test/rig/fault-proxy.js';
-import { screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
 let proxy: FaultProxy;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
 
+// The portal reaches Prosody's WebSocket through the fault proxy, which can cut the link.
 beforeAll(async () => {
-  pages = writePages({
-    embedded: {
-      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
-    },
-  });
-  browser = await launchBrowser();
-  // The portal reaches Prosody's WebSocket through the fault proxy, which can cut the link.
   proxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: proxy.host, port: proxy.port },
-    pages: pages.dir,
-  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
   await proxy?.close();
-  pages?.dispose();
 });
+
+const rig = useWidgetRig(
+  {
+    embedded: {
+      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    },
+  },
+  { upstream: () => ({ host: proxy.host, port: proxy.port }) },
+);
 
 const status = (chat: Locator) => chat.getByRole('status').textContent();
 
@@ -70,9 +61,9 @@ async function send(chat: Locator, text: string): Promise<void> {
 describe('a lost connection', () => {
   it('shows the reconnecting state; messages written meanwhile are sent once it is back, once', async () => {
     const [anna, ben] = await createAccounts(2);
-    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
     const { errors } = watchPage(page);
-    await page.goto(`${portal.url}embedded.html`);
+    await page.goto(`${rig.portal.url}embedded.html`);
     const chat = await signIn(page, anna!);
     const bob = await peer(ben!);
     try {
@@ -121,8 +112,8 @@ describe('a lost connection', () => {
 describe('a reload', () => {
   it('finds the conversation intact after signing in again', async () => {
     const [anna, ben] = await createAccounts(2);
-    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
-    await page.goto(`${portal.url}embedded.html`);
+    const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
+    await page.goto(`${rig.portal.url}embedded.html`);
     let chat = await signIn(page, anna!);
     const bob = await peer(ben!);
     try {

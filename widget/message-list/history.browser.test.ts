@@ -1,44 +1,25 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { createChat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { watchPage } from '../../test/rig/browser.js';
 import { connectRawAgent } from '../../test/rig/raw-agent.js';
-import { axeViolations, screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
-
-beforeAll(async () => {
-  pages = writePages({
-    embedded: {
-      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
-    },
-    german: {
-      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
-      lang: 'de',
-    },
-  });
-  browser = await launchBrowser();
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
+const rig = useWidgetRig({
+  embedded: {
+    body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+  },
+  german: {
+    body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+    lang: 'de',
+  },
 });
 
 async function signedIn(account: TestAccount, name = 'embedded'): Promise<{ page: Page; chat: Locator }> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-  await page.goto(`${portal.url}${name}.html`);
+  const page = await rig.browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await page.goto(`${rig.portal.url}${name}.html`);
   const chat = page.locator('mailbox-chat');
   const german = name === 'german';
   await chat.getByLabel(german ? 'E-Mail-Adresse' : 'E-mail address').fill(account.jid);

@@ -1,44 +1,32 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { launchBrowser, watchPage } from '../../test/rig/browser.js';
-import { screenshot, writePages } from '../../test/rig/widget.js';
-import { startPortal } from '../../scripts/portal-server.mjs';
+import { watchPage } from '../../test/rig/browser.js';
+import { screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
-let browser: Browser;
 let context: BrowserContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let pages: ReturnType<typeof writePages>;
 
+const rig = useWidgetRig({
+  embedded: {
+    body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
+  },
+});
+
+// The page's CSP would block inline scripts and handlers anyway. Switch it off here, so that a
+// body that became markup would really run: these tests prove the rendering itself is safe.
 beforeAll(async () => {
-  pages = writePages({
-    embedded: {
-      body: '<div class="frame"><mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat></div>',
-    },
-  });
-  browser = await launchBrowser();
-  // The page's CSP would block inline scripts and handlers anyway. Switch it off here, so that a
-  // body that became markup would really run: these tests prove the rendering itself is safe.
-  context = await browser.newContext({ bypassCSP: true, viewport: { width: 1000, height: 700 } });
-  portal = await startPortal({
-    bundle: inject('bundle'),
-    upstream: { host: xmpp.host, port: xmpp.ports.http },
-    pages: pages.dir,
-  });
+  context = await rig.browser.newContext({ bypassCSP: true, viewport: { width: 1000, height: 700 } });
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await portal?.close();
-  pages?.dispose();
 });
 
 async function signedIn(account: TestAccount): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${portal.url}embedded.html`);
+  await page.goto(`${rig.portal.url}embedded.html`);
   const chat = page.locator('mailbox-chat');
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
