@@ -120,14 +120,14 @@ describe('a reload', () => {
       await openConversation(page, ben!.jid);
       await bob.chat.send(anna!.jid, 'Hello before the reload');
       const log = () => chat.getByRole('log');
-      await expect.poll(() => log().textContent()).toContain('Hello before the reload');
+      await expect.poll(() => log().textContent(), { timeout: 10_000 }).toContain('Hello before the reload');
       // Screen readers hear the new message (the log itself is not re-read as it scrolls).
       const name = ben!.jid.split('@')[0];
-      expect(
-        await chat.locator('mc-message-list [aria-live="polite"][aria-atomic="true"]').textContent(),
-      ).toBe(`${name}: Hello before the reload`);
+      await expect
+        .poll(() => chat.locator('mc-message-list [aria-live="polite"][aria-atomic="true"]').textContent())
+        .toBe(`${name}: Hello before the reload`);
       await send(chat, 'My answer before the reload');
-      await expect.poll(() => bob.received).toEqual(['My answer before the reload']);
+      await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['My answer before the reload']);
 
       await page.reload();
       chat = await signIn(page, anna!);
