@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { createChat, type Chat, type ServerInfo } from './index.js';
+import { transportOf } from './client.js';
+import { createChat, type Bookmark, type Chat, type ServerInfo } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const open: Chat[] = [];
@@ -33,5 +35,28 @@ describe('what the server offers (chat.server)', () => {
       proxy65: `proxy.${xmpp.domain}`,
     });
     expect(server.features).toContain('urn:xmpp:carbons:2');
+  });
+
+  it('asks about the account once at login, though discovery and the bookmarks both need it', async () => {
+    const [anna] = await createAccounts(1);
+    const chat = createChat({ jid: anna!.jid, password: anna!.password, service: xmpp.websocketUrl });
+    open.push(chat);
+    const asked: string[] = [];
+    agentOf(transportOf(chat)!).on('raw:outgoing', (data: string) => {
+      if (data.includes('disco#info')) asked.push(data);
+    });
+    const discovered = new Promise<ServerInfo>((resolve) =>
+      chat.on('server', ({ server }) => resolve(server)),
+    );
+    const bookmarks = new Promise<Bookmark[]>((resolve) =>
+      chat.on('bookmarks:changed', ({ bookmarks: list }) => resolve(list)),
+    );
+    await chat.connect();
+    // Both answers depend on the account's features: the archive, and where bookmarks are kept.
+    expect(await discovered).toMatchObject({ archive: true });
+    expect(await bookmarks).toEqual([]);
+    const own = anna!.jid.split('/')[0]!;
+    const aboutAccount = asked.filter((s) => s.includes(`to="${own}"`) || s.includes(`to='${own}'`));
+    expect(aboutAccount).toHaveLength(1);
   });
 });

@@ -10,8 +10,40 @@ export interface DiscoInfo {
   forms: Record<string, Record<string, string[]>>;
 }
 
-/** Asks an entity (the server when `jid` is omitted) what it offers. Rejects with a ChatError. */
-export async function discoInfo(transport: Transport, jid?: string): Promise<DiscoInfo> {
+/**
+ * disco#info requests under way, per transport, by entity. At sign-in several features want the
+ * same answer at once (service discovery and the bookmarks both ask about the account: 2.8 KB
+ * each from Prosody); a second asker joins the request under way instead of sending another. Only
+ * requests still unanswered are shared, so an asker never gets an answer older than its question:
+ * the server answers a stream's requests in order, and a request sent before a change the asker
+ * waited for (a room's configuration, say) is answered before that change is. Dropped when the
+ * link goes down (a new session asks again).
+ */
+const underWay = new WeakMap<Transport, Map<string, Promise<DiscoInfo>>>();
+
+/**
+ * Asks an entity (the server when `jid` is omitted) what it offers. Rejects with a ChatError.
+ * Callers asking about the same entity at the same time share one request and one answer object:
+ * read it, do not change it.
+ */
+export function discoInfo(transport: Transport, jid?: string): Promise<DiscoInfo> {
+  let requests = underWay.get(transport);
+  if (!requests) {
+    const map = new Map<string, Promise<DiscoInfo>>();
+    transport.on('offline', () => map.clear());
+    underWay.set(transport, (requests = map));
+  }
+  const key = jid ?? '';
+  const known = requests.get(key);
+  if (known) return known;
+  const request = askDiscoInfo(transport, jid).finally(() => {
+    if (requests.get(key) === request) requests.delete(key);
+  });
+  requests.set(key, request);
+  return request;
+}
+
+async function askDiscoInfo(transport: Transport, jid: string | undefined): Promise<DiscoInfo> {
   const agent = agentOf(transport);
   try {
     const info = await agent.getDiscoInfo(jid);
