@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
+import { transportOf } from './client.js';
 import { createChat, isChatError, type Chat, type Message, type Status } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const open: Chat[] = [];
@@ -70,6 +72,29 @@ describe('a session over WebSocket', () => {
       body: 'Hallo Ben <script>alert(1)</script>',
     });
     expect(received.from.startsWith(`${anna!.jid}/`)).toBe(true);
+  });
+
+  it('tells when what was asked for is written: written() resolves after it, in the same task', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const chat = client(anna!.jid, anna!.password);
+    await chat.connect();
+    const out: string[] = [];
+    agentOf(transportOf(chat)!).on('raw:outgoing', (data: string) => out.push(data));
+    const bodies = ['one', 'two', 'three'];
+    const written = () => out.filter((d) => bodies.some((b) => d.includes(`<body>${b}</body>`)));
+    for (const body of bodies) chat.send(ben!.jid, body);
+    let taskPassed = false;
+    setTimeout(() => (taskPassed = true));
+    expect(written()).toHaveLength(0);
+    await chat.written();
+    expect(written()).toHaveLength(3);
+    expect(taskPassed).toBe(false);
+
+    // Offline, nothing can be written: it resolves at once, and the message waits for a session.
+    await chat.disconnect();
+    chat.send(ben!.jid, 'later');
+    await chat.written();
+    expect(out.some((d) => d.includes('<body>later</body>'))).toBe(false);
   });
 
   it('queues a message written before connect and sends it once online', async () => {

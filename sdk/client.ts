@@ -23,7 +23,7 @@ import type { Store } from './store/store.js';
 import { bareJid } from './jid.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
-import { createTransport, type Transport } from './transport/xmpp.js';
+import { createTransport, sending, type Transport } from './transport/xmpp.js';
 import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
 import type { Conversations } from './features/chats.js';
 import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
@@ -121,6 +121,22 @@ export interface Chat {
   connect(): Promise<void>;
   /** Closes the session; `status` becomes `offline`. */
   disconnect(): Promise<void>;
+  /**
+   * Resolves once the stanzas asked for so far are written to the connection. The SDK writes them
+   * one after another through a chain of promise callbacks, so this is still within the current
+   * task; while the connection is down it resolves at once (what waits goes out with the next
+   * session). For user interfaces: a view drawn after this does not hold up what the user has
+   * just asked the server for — `<mailbox-chat>` renders so. It says nothing about delivery: see
+   * the `message:state` event for that.
+   *
+   * @example
+   * ```ts
+   * chat.send(peer, text);
+   * await chat.written();
+   * render();
+   * ```
+   */
+  written(): Promise<void>;
   /**
    * Sends a one-to-one message. Works offline: the message is queued and sent once online.
    * Returns the message with its first state (`sent`, or `queued` when offline). The message is
@@ -425,6 +441,7 @@ export function createChat(options: ChatOptions): Chat {
       roomsControl(rooms).stop();
       await session.disconnect();
     },
+    written: () => sending(transport) ?? Promise.resolve(),
     send: chats.send,
     correct: chats.correct,
     markRead: chats.markRead,

@@ -1,6 +1,6 @@
 // The only module family that imports StanzaJS. It creates the agent, contains StanzaJS's traps
 // (see the project notes), and turns StanzaJS events into plain domain data for the features above.
-import { createClient, type Agent } from 'stanza';
+import { createClient, type Agent, type Client } from 'stanza';
 import { withdrawUnsupportedFeatures } from './caps.js';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
@@ -355,6 +355,26 @@ export function agentOf(transport: Transport): Agent {
   const agent = agents.get(transport);
   if (!agent) throw new Error('not a transport created by createTransport');
   return agent;
+}
+
+/**
+ * While the session is up and stanzas wait in the agent's send queue: a promise that resolves once
+ * they are written to the connection (StanzaJS writes them one at a time, each through a chain of
+ * microtasks: no task passes) — or, should the link fail meanwhile and the queue stall, in the
+ * next task at the latest. Otherwise (nothing queued, or the link down) undefined.
+ */
+export function sending(transport: Transport): Promise<void> | undefined {
+  // The Agent type leaves out the Client's queue; every agent here is a Client.
+  const agent = agents.get(transport) as (Agent & Pick<Client, 'outgoingDataQueue'>) | undefined;
+  const queue = agent?.outgoingDataQueue;
+  if (!transport.online || !queue || queue.idle()) return undefined;
+  return new Promise<void>((resolve) => {
+    const late = setTimeout(resolve);
+    void queue.drain().then(() => {
+      clearTimeout(late);
+      resolve();
+    });
+  });
 }
 
 /** Creates a transport backed by one long-lived StanzaJS agent (so SM state survives reconnects). */

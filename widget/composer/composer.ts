@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import type { Message } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
@@ -19,7 +20,7 @@ import { failure, tooLarge, type PendingUpload, type UploadFile } from './upload
  * sent, then handed to `upload` with a progress bar and a cancel button; a failed upload stays
  * with its reason and a retry button.
  */
-export class McComposer extends LitElement {
+export class McComposer extends RendersAfterSends(LitElement) {
   static override styles = [base, styles];
   static override properties = {
     i18n: { attribute: false },

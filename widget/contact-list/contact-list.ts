@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Contact, Jid } from '../../sdk/index.js';
@@ -55,7 +56,7 @@ export function contactAvatar(
  * (each with its place in the list, `aria-posinset`/`aria-setsize`), the list keeps the height of
  * all of them, and the window follows scrolling, focus moving through the list and resizes.
  */
-export class McContactList extends LitElement {
+export class McContactList extends RendersAfterSends(LitElement) {
   static override styles = [base, avatarStyles, listStyles, styles];
   static override properties = {
     i18n: { attribute: false },

@@ -1,3 +1,4 @@
+import { renderAfterSends } from '../shared/after-sends.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   bareJid,
@@ -197,6 +198,7 @@ export class ChatController implements ReactiveController {
     }
     this.current = chat;
     this.unsubscribe = [
+      renderAfterSends(chat),
       chat.on('status', ({ status, error }) => {
         if (status !== 'connecting' && status !== 'reconnecting') this.settle?.();
         this.status = status;

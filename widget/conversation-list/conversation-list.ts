@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import type { Jid } from '../../sdk/index.js';
 import type { Conversation } from '../controller/conversations.js';
@@ -25,7 +26,7 @@ const preview = (text: string): string => {
  * `<mailbox-chat>`; tells it about choices with `conversation-select` (`detail: { jid }`), not
  * composed.
  */
-export class McConversationList extends LitElement {
+export class McConversationList extends RendersAfterSends(LitElement) {
   static override styles = [base, avatarStyles, styles];
   static override properties = {
     i18n: { attribute: false },

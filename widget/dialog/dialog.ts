@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../i18n/index.js';
 import { closeIcon } from '../icons/icons.js';
@@ -144,7 +145,7 @@ export const dialogStyles = css`
  * kept inside (Tab wraps) and Escape to close. Subclasses render the body; the opener moves focus
  * back when it handles `dialog-close`. Internal to `<mailbox-chat>`.
  */
-export abstract class McDialog extends LitElement {
+export abstract class McDialog extends RendersAfterSends(LitElement) {
   static override properties = {
     i18n: { attribute: false },
     error: { attribute: false },

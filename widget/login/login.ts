@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import { chatIcon, spinnerIcon } from '../icons/icons.js';
 import type { Localizer } from '../i18n/index.js';
@@ -15,7 +16,7 @@ export interface LoginSubmit {
  * which passes texts and state in and listens for `login-submit` (not composed: it never leaves
  * the widget). The password is read from the field on submit and the field is cleared at once.
  */
-export class McLogin extends LitElement {
+export class McLogin extends RendersAfterSends(LitElement) {
   static override styles = [base, styles];
   static override properties = {
     i18n: { attribute: false },

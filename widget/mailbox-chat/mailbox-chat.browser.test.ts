@@ -404,6 +404,47 @@ describe('<mailbox-chat> chatting', () => {
   });
 });
 
+describe('<mailbox-chat> and what the host asks of the server', () => {
+  it('sends a room join the host makes on signing in before it draws the signed-in view', async () => {
+    const [anna] = await createAccounts(1);
+    const room = `lobby-${Date.now().toString(36)}@conference.${xmpp.domain}`;
+    const { page, chat } = await open('embedded');
+    // In the order they happen: the host asking (on `mc-status` online, as a portal joining its
+    // lobby does), the join leaving the page, and the signed-in view (its tabs) appearing.
+    await page.evaluate((to) => {
+      const order: string[] = [];
+      (window as unknown as { order: string[] }).order = order;
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === 'string' && data.startsWith('<presence') && data.includes(to)) order.push('join');
+        return send.call(this, data);
+      };
+      const el = document.querySelector('mailbox-chat')!;
+      new MutationObserver(() => {
+        if (!order.includes('view') && el.shadowRoot!.querySelector('[role="tablist"]')) order.push('view');
+      }).observe(el.shadowRoot!, { childList: true, subtree: true });
+      el.addEventListener('mc-status', (event) => {
+        if ((event as CustomEvent<{ status: string }>).detail.status !== 'online' || order.includes('asked'))
+          return;
+        order.push('asked');
+        void el.chat!.rooms.join(to, { nick: 'anna' });
+      });
+    }, room);
+    await logIn(chat, anna!);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { order: string[] }).order.length))
+      .toBe(3);
+    // Drawn first, the view held the join up: the SDK writes stanzas through a chain of microtasks
+    // and a render in between runs ahead of them.
+    expect(await page.evaluate(() => (window as unknown as { order: string[] }).order)).toEqual([
+      'asked',
+      'join',
+      'view',
+    ]);
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> corrections, typing and read markers', () => {
   it('tells the peer what was read, shows typing both ways, and corrects the last message', async () => {
     const [anna, ben] = await createAccounts(2);

@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Chat, Jid, UploadOptions } from '../../sdk/index.js';
@@ -147,7 +148,7 @@ export function resolveService(service: string, base: string = location.href): s
  * </script>
  * ```
  */
-export class MailboxChatElement extends LitElement {
+export class MailboxChatElement extends RendersAfterSends(LitElement) {
   static override styles = [tokens, base, avatarStyles, roomAvatarStyles, styles, sideStyles];
   static override properties = {
     service: { type: String },

@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
@@ -65,7 +66,7 @@ const keyOf = (m: Message): string => `${m.direction}:${m.id}`;
  * "try again" button (`message-retry`, `detail: { id }`, not composed). In rooms, each group of
  * someone else's messages is headed by their nickname.
  */
-export class McMessageList extends LitElement {
+export class McMessageList extends RendersAfterSends(LitElement) {
   static override styles = [base, styles];
   static override properties = {
     i18n: { attribute: false },

@@ -1,3 +1,4 @@
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, css, html, nothing } from 'lit';
 import type { Jid, RoomInvite } from '../../sdk/index.js';
 import { listStyles } from '../contact-list/contact-list.styles.js';
@@ -34,7 +35,7 @@ export const roomAvatarStyles = css`
  * "join or create a room". Internal to `<mailbox-chat>`: fires `room-open` (`detail: { jid }`)
  * and `room-join-request`.
  */
-export class McRoomList extends LitElement {
+export class McRoomList extends RendersAfterSends(LitElement) {
   static override styles = [
     base,
     avatarStyles,
