@@ -357,6 +357,10 @@ export function agentOf(transport: Transport): Agent {
   return agent;
 }
 
+/** StanzaJS's send queue: every agent here is a Client, whose queue the Agent type leaves out. */
+const sendQueueOf = (agent: Agent): Client['outgoingDataQueue'] =>
+  (agent as Agent & Pick<Client, 'outgoingDataQueue'>).outgoingDataQueue;
+
 /**
  * While the session is up and stanzas wait in the agent's send queue: a promise that resolves once
  * they are written to the connection (StanzaJS writes them one at a time, each through a chain of
@@ -364,9 +368,8 @@ export function agentOf(transport: Transport): Agent {
  * next task at the latest. Otherwise (nothing queued, or the link down) undefined.
  */
 export function sending(transport: Transport): Promise<void> | undefined {
-  // The Agent type leaves out the Client's queue; every agent here is a Client.
-  const agent = agents.get(transport) as (Agent & Pick<Client, 'outgoingDataQueue'>) | undefined;
-  const queue = agent?.outgoingDataQueue;
+  const agent = agents.get(transport);
+  const queue = agent && sendQueueOf(agent);
   if (!transport.online || !queue || queue.idle()) return undefined;
   return new Promise<void>((resolve) => {
     const late = setTimeout(resolve);
@@ -709,7 +712,7 @@ export function createTransport(options: TransportOptions): Transport {
       // Before closing, wait (briefly) until the server has acknowledged everything written, so
       // messages it did receive are not reported as unacked and sent again next time.
       const deadline = Date.now() + 3000;
-      const queue = (agent as unknown as { outgoingDataQueue: { idle(): boolean } }).outgoingDataQueue;
+      const queue = sendQueueOf(agent);
       while (online && agent.sm.started && Date.now() < deadline) {
         if (queue.idle() && agent.sm.unacked.length === 0) break;
         await new Promise<void>((resolve) => {

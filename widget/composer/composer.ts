@@ -1,8 +1,8 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import type { Message } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
 import { attachIcon, closeIcon, fileIcon, retryIcon, sendIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { base } from '../theme/base.js';
 import { styles } from './composer.styles.js';
 import { failure, tooLarge, type PendingUpload, type UploadFile } from './uploads.js';

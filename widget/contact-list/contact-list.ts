@@ -1,9 +1,9 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Contact, Jid } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
 import { blockIcon, chatIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { tint } from '../shared/color.js';
 import { avatar, avatarStyles, initials } from '../shared/people.js';
 import { dropStrayMarkers, windowFor, type Span } from '../message-list/layout.js';

@@ -1,4 +1,3 @@
-import { renderAfterSends } from '../shared/after-sends.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   bareJid,
@@ -15,6 +14,7 @@ import { ChatError, ErrorCodes } from '../../sdk/index.js';
 import { McMessageEvent } from '../events/message.js';
 import { McStatusEvent } from '../events/status.js';
 import { McUnreadEvent } from '../events/unread.js';
+import { renderAfterSends } from '../shared/after-sends.js';
 import { ConversationStore, type Conversation, type Divider, type HistoryState } from './conversations.js';
 import { ContactsModel } from '../contact-list/model.js';
 import { RoomsModel } from '../rooms/model.js';

@@ -1,10 +1,10 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import type { Jid } from '../../sdk/index.js';
 import type { Conversation } from '../controller/conversations.js';
 import { isAddress } from '../controller/chat-controller.js';
 import type { Localizer } from '../i18n/index.js';
 import { closeIcon, plusIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import { styles } from './conversation-list.styles.js';

@@ -1,7 +1,7 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../i18n/index.js';
 import { closeIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { base } from '../theme/base.js';
 
 const FOCUSABLE =

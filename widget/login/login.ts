@@ -1,7 +1,7 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing } from 'lit';
 import { chatIcon, spinnerIcon } from '../icons/icons.js';
 import type { Localizer } from '../i18n/index.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { base } from '../theme/base.js';
 import { styles } from './login.styles.js';
 

@@ -1,4 +1,3 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Chat, Jid, UploadOptions } from '../../sdk/index.js';
@@ -17,6 +16,7 @@ import {
   spinnerIcon,
 } from '../icons/icons.js';
 import type { LoginSubmit, McLogin } from '../login/login.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { whenIdle } from '../shared/idle.js';
 import { avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';

@@ -1,10 +1,10 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
 import type { Divider, HistoryState } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
 import { alertIcon, arrowDownIcon, fileIcon, paths, retryIcon, spinnerIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { displayName } from '../shared/people.js';
 import { cutAt, isPlain, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';

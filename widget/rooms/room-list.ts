@@ -1,9 +1,9 @@
-import { RendersAfterSends } from '../shared/after-sends.js';
 import { LitElement, css, html, nothing } from 'lit';
 import type { Jid, RoomInvite } from '../../sdk/index.js';
 import { listStyles } from '../contact-list/contact-list.styles.js';
 import type { Localizer } from '../i18n/index.js';
 import { plusIcon } from '../icons/icons.js';
+import { RendersAfterSends } from '../shared/after-sends.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import type { RoomView } from './model.js';
