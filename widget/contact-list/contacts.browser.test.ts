@@ -316,7 +316,7 @@ describe('<mailbox-chat> rooms', () => {
     await chat.getByRole('tab', { name: 'Rooms' }).click();
     await chat.getByRole('button', { name: 'Join or create a room' }).first().click();
     const dialog = chat.getByRole('dialog', { name: 'Join or create a room' });
-    expect(await focused(page)).toBe('input#room');
+    await expect.poll(() => focused(page)).toBe('input#room');
 
     // Joining a room that does not exist says so.
     const name = `Team Nordlicht ${Math.random().toString(36).slice(2, 7)}`;
