@@ -122,12 +122,14 @@ export interface Chat {
   /** Closes the session; `status` becomes `offline`. */
   disconnect(): Promise<void>;
   /**
-   * Resolves once the stanzas asked for so far are written to the connection. The SDK writes them
-   * one after another through a chain of promise callbacks, so this is still within the current
-   * task; while the connection is down it resolves at once (what waits goes out with the next
-   * session). For user interfaces: a view drawn after this does not hold up what the user has
-   * just asked the server for — `<mailbox-chat>` renders so. It says nothing about delivery: see
-   * the `message:state` event for that.
+   * Resolves once the stanzas asked for so far are written to the connection. Over WebSocket the
+   * SDK writes them one after another through a chain of promise callbacks, so this is still
+   * within the current task. Over BOSH (stanzas wait for the next HTTP request) and TCP (each
+   * write waits for the socket), or should the connection stall, it resolves in the next task at
+   * the latest, when some may still be on their way. While the connection is down it resolves at
+   * once (what waits goes out with the next session). For user interfaces: a view drawn after
+   * this does not hold up what the user has just asked the server for — `<mailbox-chat>` renders
+   * so. It says nothing about delivery: see the `message:state` event for that.
    *
    * @example
    * ```ts

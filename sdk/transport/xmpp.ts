@@ -363,9 +363,10 @@ const sendQueueOf = (agent: Agent): Client['outgoingDataQueue'] =>
 
 /**
  * While the session is up and stanzas wait in the agent's send queue: a promise that resolves once
- * they are written to the connection (StanzaJS writes them one at a time, each through a chain of
- * microtasks: no task passes) — or, should the link fail meanwhile and the queue stall, in the
- * next task at the latest. Otherwise (nothing queued, or the link down) undefined.
+ * they are written to the connection — over WebSocket, StanzaJS writes them one at a time, each
+ * through a chain of microtasks, so no task passes — or in the next task at the latest: over BOSH
+ * and TCP each write waits for a request or the socket, and a failing link may stall the queue.
+ * Otherwise (nothing queued, or the link down) undefined.
  */
 export function sending(transport: Transport): Promise<void> | undefined {
   const agent = agents.get(transport);
