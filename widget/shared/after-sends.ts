@@ -2,8 +2,9 @@
 // The SDK writes each stanza through a chain of microtasks; a Lit update is a microtask too, so a
 // render requested while stanzas waited ran in between them, and what the user or the host page
 // had just asked the server for (a room join at sign-in, a history page) left only after the
-// render: 5 to 10 ms later in the bench's frame logs. The wait stays within the same task (the view
-// is not a frame later), and nothing waits while the link is down.
+// render: 5 to 10 ms later in the bench's frame logs. Over WebSocket the wait stays within the
+// same task (the view is not a frame later); over BOSH it lasts until the next task at the latest;
+// nothing waits while the link is down.
 import type { LitElement } from 'lit';
 import type { Chat } from '../../sdk/index.js';
 
