@@ -230,6 +230,51 @@ describe('history from the archive', () => {
     await page.close();
   });
 
+  it('asks nothing more for a conversation that scrolled as it was left', async () => {
+    const [anna, ben, cara] = await createAccounts(3);
+    // More than a page: the archive has older messages to give.
+    await seedArchive(anna!, ben!, 80);
+    const { page, chat } = await signedIn(anna!);
+    await openConversation(page, ben!.jid);
+    const log = chat.getByRole('log');
+    await expect.poll(() => topOf(log, 'Message 80'), { timeout: 15_000 }).not.toBeNull();
+    // Counts the queries for Ben's history leaving the page from now on.
+    await page.evaluate((peer) => {
+      const w = window as unknown as { queries: number };
+      w.queries = 0;
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === 'string' && data.includes('urn:xmpp:mam:2') && data.includes(peer))
+          w.queries += 1;
+        return send.call(this, data);
+      };
+    }, ben!.jid);
+    // The reader scrolls up a little (far from the top) and opens another conversation before
+    // the next frame: the scroll's event comes after Ben's list was taken out.
+    await log.evaluate(
+      (el, other) =>
+        new Promise<void>((resolve) =>
+          requestAnimationFrame(() => {
+            el.scrollTop -= 100;
+            void document.querySelector('mailbox-chat')!.openConversation(other).then(resolve);
+          }),
+        ),
+      cara!.jid,
+    );
+    // Cara's conversation shows, nothing of Ben's.
+    await expect.poll(() => topOf(log, 'Message 80')).toBeNull();
+    expect(await chat.getByRole('log').count()).toBe(1);
+    // Frames pass (the scroll's event is dispatched in the next one), and a while more.
+    await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 500))),
+        ),
+    );
+    expect(await page.evaluate(() => (window as unknown as { queries: number }).queries)).toBe(0);
+    await page.close();
+  });
+
   it('says where the history ends in German too', async () => {
     const [anna, ben] = await createAccounts(2);
     await seedArchive(anna!, ben!, 4);

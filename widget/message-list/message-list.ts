@@ -300,7 +300,8 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   private maybeAskForMore(): void {
     const log = this.log;
     const history = this.history;
-    if (!log || !history || history.loading || history.complete || history.error || this.asked) return;
+    if (!log || !history || !this.isConnected) return;
+    if (history.loading || history.complete || history.error || this.asked) return;
     if (this.span.start > 0 || log.scrollTop > NEAR_TOP) return;
     this.asked = true;
     this.dispatchEvent(new CustomEvent('history-more'));
@@ -308,7 +309,9 @@ export class McMessageList extends RendersAfterSends(LitElement) {
 
   private onScroll(): void {
     const log = this.log;
-    if (!log) return;
+    // A scroll event can come after the list was taken out (the conversation was left in the
+    // frame the scroll happened in); there is nothing to follow or ask for then.
+    if (!log || !this.isConnected) return;
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
     this.stick = atEnd;
     if (atEnd !== this.atEnd) this.atEnd = atEnd;
