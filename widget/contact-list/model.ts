@@ -50,6 +50,7 @@ export class ContactsModel {
 
   private chat: Chat | undefined;
   private readonly changed: () => void;
+  private test: { list: readonly Jid[]; chat: Chat | undefined; fn: (jid: Jid) => boolean } | undefined;
 
   constructor(changed: () => void) {
     this.changed = changed;
@@ -90,6 +91,18 @@ export class ContactsModel {
   /** Whether an address is on the block list (by itself or its domain). */
   isBlocked(jid: Jid): boolean {
     return this.chat?.blocking.isBlocked(jid) ?? this.blocked.includes(jid);
+  }
+
+  /**
+   * `isBlocked` as a function that stays the same until the block list or the session changes:
+   * an element given it as a property re-renders then, and not on every render of its host.
+   */
+  get blockedTest(): (jid: Jid) => boolean {
+    const cached = this.test;
+    if (cached && cached.list === this.blocked && cached.chat === this.chat) return cached.fn;
+    const fn = (jid: Jid) => this.isBlocked(jid);
+    this.test = { list: this.blocked, chat: this.chat, fn };
+    return fn;
   }
 
   private refreshContacts(): void {

@@ -215,6 +215,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   /** The localizer whose formatters were made ready after a sign-in. */
   private warmed: Localizer | undefined;
   private focusInside = false;
+  private lastUnread: ReadonlyMap<Jid, number> = new Map();
   private lastPhase = this.controller.phase;
 
   constructor() {
@@ -555,9 +556,18 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     return contact ? contactName(contact) : displayName(jid);
   }
 
-  /** Unread counts by conversation, for the contact and room lists. */
-  private unreadByJid(): Map<Jid, number> {
-    return new Map(this.controller.conversations.map((c) => [c.jid, c.unread]));
+  /**
+   * Unread counts by conversation, for the contact and room lists. The same map as last time
+   * while no count changed: a new one would re-render the list on every message, wherever it went.
+   */
+  private unreadByJid(): ReadonlyMap<Jid, number> {
+    const conversations = this.controller.conversations;
+    const last = this.lastUnread;
+    if (last.size === conversations.length && conversations.every((c) => last.get(c.jid) === c.unread)) {
+      return last;
+    }
+    this.lastUnread = new Map(conversations.map((c) => [c.jid, c.unread]));
+    return this.lastUnread;
   }
 
   private renderLauncher() {
@@ -827,7 +837,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
         .i18n=${i}
         .contacts=${c.people.contacts}
         .requests=${c.people.requests}
-        .blocked=${(jid: Jid) => c.people.isBlocked(jid)}
+        .blocked=${c.people.blockedTest}
         .unread=${this.unreadByJid()}
         @contact-open=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
         @contact-add-request=${() => this.openDialog('add-contact')}
