@@ -207,6 +207,14 @@ describe('reading a conversation', () => {
       await expect
         .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
         .toBeLessThan(2);
+      // A burst, each message taller than what counts as "at the end": the list keeps following.
+      for (let i = 1; i <= 8; i += 1) bob.send(anna!.jid, `Burst ${i} ${'long line of text '.repeat(12)}`);
+      await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('Burst 8');
+      await expect
+        .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+        .toBeLessThan(2);
+      expect(await log.getByText(/^Burst 8/).isVisible()).toBe(true);
+      expect(await jump.count()).toBe(0);
     } finally {
       await bob.disconnect();
     }

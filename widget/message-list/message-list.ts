@@ -123,6 +123,15 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   private observer: ResizeObserver | undefined;
   private observed = new Set<Element>();
   private asked = false;
+  /**
+   * Rows were added at the end while following, and the ResizeObserver's first report of them
+   * (after the browser's layout, before its paint) is to measure them and scroll to the end.
+   */
+  private followPending = false;
+  /** Where following last scrolled the log to. */
+  private followedTo = -1;
+  /** The update under way added messages at the end. */
+  private appended = false;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -147,7 +156,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     this.observer = new ResizeObserver((entries) => {
       let changed = false;
       for (const entry of entries) changed = this.measure(entry.target as HTMLElement) || changed;
-      if (changed) this.reflow();
+      if (changed || this.followPending) this.reflow();
     });
     for (const el of this.observed) this.observer.observe(el);
   }
@@ -259,10 +268,12 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   private reflow(): void {
     const log = this.log;
     if (!log) return;
+    this.followPending = false;
     this.computeOffsets();
     this.sizeSpacers();
     if (this.stick) {
       log.scrollTop = log.scrollHeight;
+      this.followedTo = log.scrollTop;
     } else if (this.anchor) {
       const el = log.querySelector<HTMLElement>(`.item[data-key="${CSS.escape(this.anchor.key)}"]`);
       if (el) {
@@ -312,6 +323,9 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     // A scroll event can come after the list was taken out (the conversation was left in the
     // frame the scroll happened in); there is nothing to follow or ask for then.
     if (!log || !this.isConnected) return;
+    // The event of our own scroll to the end, come after newer rows were added: they are still
+    // to be followed (the ResizeObserver's report of them scrolls on), not a reader scrolling up.
+    if (this.followPending && log.scrollTop === this.followedTo) return;
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
     this.stick = atEnd;
     if (atEnd !== this.atEnd) this.atEnd = atEnd;
@@ -338,6 +352,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('history')) this.asked = false;
+    this.appended = false;
     if (!changed.has('messages') && !changed.has('divider') && this.hasUpdated) return;
     const before = this.items;
     const oldIndex = this.index;
@@ -352,9 +367,14 @@ export class McMessageList extends RendersAfterSends(LitElement) {
       return;
     }
     const log = this.log;
-    if (log) this.stick = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
+    // While new rows wait for their first measurement the log is not yet scrolled to them: it
+    // still follows.
+    if (log && !this.followPending) {
+      this.stick = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
+    }
     // A page of history arriving is not news: only messages added while no page arrived are.
-    if (!changed.has('history')) this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
+    this.appended =
+      !changed.has('history') && this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
     if (this.stick) {
       this.span = this.tail();
       return;
@@ -375,8 +395,8 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   }
 
   /** Handles messages added at the end: follow them, or count them on the jump button; announce. */
-  private noteAdded(before: readonly Message[] | undefined): void {
-    if (!before) return;
+  private noteAdded(before: readonly Message[] | undefined): boolean {
+    if (!before) return false;
     let added: readonly Message[] = this.messages;
     if (before.length) {
       const last = keyOf(before[before.length - 1]!);
@@ -384,7 +404,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
       while (at >= 0 && keyOf(this.messages[at]!) !== last) at -= 1;
       added = at === -1 ? [] : this.messages.slice(at + 1);
     }
-    if (!added.length) return;
+    if (!added.length) return false;
     const incoming = added.filter((m) => m.direction === 'in');
     if (added.some((m) => m.direction === 'out')) this.stick = true;
     if (!this.stick) this.newBelow += incoming.length;
@@ -397,6 +417,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
           : newest.body;
       this.announcement = `${who}: ${text}`;
     }
+    return true;
   }
 
   protected override firstUpdated(): void {
@@ -413,14 +434,18 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     this.onScroll();
   }
 
+  /** Measures the items in the DOM (and watches their heights); true when a height changed. */
   private measureAll(): boolean {
-    const log = this.log;
-    if (!log) return false;
     let changed = false;
-    const seen = new Set<Element>();
-    for (const el of log.querySelectorAll<HTMLElement>('.item')) {
-      seen.add(el);
-      changed = this.measure(el) || changed;
+    for (const el of this.observeItems()) changed = this.measure(el) || changed;
+    return changed;
+  }
+
+  /** Watches the heights of the items in the DOM (and no longer those gone); returns them. */
+  private observeItems(): HTMLElement[] {
+    const items = [...(this.log?.querySelectorAll<HTMLElement>('.item') ?? [])];
+    const seen = new Set<Element>(items);
+    for (const el of items) {
       if (!this.observed.has(el)) {
         this.observed.add(el);
         this.observer?.observe(el);
@@ -432,7 +457,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
         this.observer?.unobserve(el);
       }
     }
-    return changed;
+    return items;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -443,8 +468,16 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     // the window), so keeping the scroll position reads that layout instead of making another.
     this.computeOffsets();
     this.sizeSpacers();
-    this.measureAll();
-    this.reflow();
+    if (this.stick && this.appended) {
+      // New messages at the end while following (the common live case): the ResizeObserver's
+      // first report of the new rows measures them and scrolls to the end, after the browser's
+      // own layout and before its paint — reading the layout here would force one more.
+      this.followPending = true;
+      this.observeItems();
+    } else {
+      this.measureAll();
+      this.reflow();
+    }
     if (changed.has('messages') || changed.has('expireAfter')) this.scheduleExpiry();
   }
 
