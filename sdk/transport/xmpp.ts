@@ -207,12 +207,15 @@ const WS_OPEN = 1;
  *   awaiting it), which kills a Node process with "Socket closed";
  * - noise: socket errors were written to the console. They are reported as `--socket-error` on
  *   the agent instead, where the transport reads certificate failures from them.
+ * It also sends one stream-management ack request a moment after a write instead of one per
+ * stanza, and over a socket (`overSocket`: WebSocket or TCP, not BOSH) reports each as
+ * `--ack-requested` (see {@link answerAcks}).
  */
 /** How long an ack request waits, so that one covers what is written meanwhile (see `hardened`). */
 const ACK_REQUEST_DELAY_MS = 100;
 const DEFERRED_ACK_REQUEST = { type: 'request' } as Parameters<InstanceType<StanzaTransportClass>['send']>[1];
 
-function hardened(Base: StanzaTransportClass): StanzaTransportClass {
+function hardened(Base: StanzaTransportClass, overSocket: boolean): StanzaTransportClass {
   const basePush = (
     Base.prototype as unknown as { push: (chunk: unknown, encoding?: BufferEncoding) => boolean }
   ).push;
@@ -286,6 +289,10 @@ function hardened(Base: StanzaTransportClass): StanzaTransportClass {
           }, ACK_REQUEST_DELAY_MS);
           return Promise.resolve();
         }
+        // Over a socket, the server's answer is to be answered in turn (see `answerAcks`).
+        if (overSocket) {
+          ((this as unknown as SocketHolder).client.emit as (name: string) => void)('--ack-requested');
+        }
       }
       const sending = super.send(name, data);
       sending.catch(() => {
@@ -322,6 +329,32 @@ function memoizeCaps(agent: Agent): void {
     input = now;
     return compute();
   };
+}
+
+/**
+ * Answers the server's answer to our ack request with an ack of our own (XEP-0198 lets either
+ * side send `<a/>` at any time). The server's `<a/>` is a small write that nothing of ours
+ * follows, and with Nagle's algorithm on (Prosody's default) the server's next write to us — a
+ * message arriving a moment later — waits until that segment is acknowledged at the TCP level,
+ * which the receiving side delays by up to ~40 ms when it has no data to send. Our `<a/>` is
+ * such data and carries the acknowledgement at once. Only over sockets (WebSocket, TCP): over
+ * BOSH it would cost an HTTP request.
+ */
+function answerAcks(agent: Agent): void {
+  // Requests whose answer is still to come (a server answers in order, after what it read
+  // before them: one can wait behind a slow query while the next is sent).
+  let asked = 0;
+  (agent.on as (name: string, listener: () => void) => void)('--ack-requested', () => {
+    asked += 1;
+  });
+  agent.on('disconnected', () => {
+    asked = 0;
+  });
+  agent.on('stream:management:ack', () => {
+    if (asked === 0 || !agent.sm.started) return;
+    asked -= 1;
+    agent.sm.ack();
+  });
 }
 
 /** Lets StanzaJS see each transport's disconnect once, however many paths report it. */
@@ -405,10 +438,11 @@ export function createTransport(options: TransportOptions): Transport {
     agent.transports.websocket = websocket({ domain, ...ca, base: agent.transports.websocket });
   }
   for (const name of Object.keys(agent.transports)) {
-    agent.transports[name] = hardened(agent.transports[name]!);
+    agent.transports[name] = hardened(agent.transports[name]!, name !== 'bosh');
   }
   dedupeDisconnects(agent);
   trackResends(agent);
+  answerAcks(agent);
   // Mechanisms we cannot complete must never be chosen (StanzaJS picks by priority alone), nor
   // logging in anonymously or with a token: the account logs in with its password.
   const unwanted = ['EXTERNAL', 'SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'DIGEST-MD5', 'X-OAUTH2'];
