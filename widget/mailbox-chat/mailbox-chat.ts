@@ -392,15 +392,17 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     return this.renderRoot.querySelector<SideView>('.side-view');
   }
 
-  private async selectTab(tab: Tab, focus: 'tab' | 'list' = 'tab'): Promise<void> {
+  /**
+   * Shows a tab's list; `focus`: moves focus to the tab once drawn (the arrow keys do). A click
+   * does not: the browser focuses the clicked button itself where the platform does so, and
+   * focusing it again would make the browser work out the new list's style and layout there and
+   * then, before its rows can show.
+   */
+  private async selectTab(tab: Tab, focus: boolean): Promise<void> {
     this.tab = tab;
+    if (!focus) return;
     await this.updateComplete;
-    if (focus === 'tab') this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
-    else {
-      const view = this.sideView();
-      await view?.updateComplete;
-      view?.focusFirst();
-    }
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
   }
 
   /** Arrow keys, Home and End move between the tabs (the tab list is one Tab stop). */
@@ -418,7 +420,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
               : undefined;
     if (!next) return;
     event.preventDefault();
-    void this.selectTab(next);
+    void this.selectTab(next, true);
   }
 
   /** Opens a dialog over the panel; focus comes back to the element that opened it. */
@@ -816,7 +818,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
           tabindex=${selected ? '0' : '-1'}
           @click=${() => {
             this.listError = undefined;
-            void this.selectTab(tab);
+            void this.selectTab(tab, false);
           }}
         >
           ${icons[tab]}<span>${i.t(`tabs.${tab}`)}</span>${
