@@ -197,6 +197,10 @@ interface SocketHolder {
 
 const WS_OPEN = 1;
 
+/** How long an ack request waits, so that one covers what is written meanwhile (see `hardened`). */
+const ACK_REQUEST_DELAY_MS = 100;
+const DEFERRED_ACK_REQUEST = { type: 'request' } as Parameters<InstanceType<StanzaTransportClass>['send']>[1];
+
 /**
  * Wraps a StanzaJS transport class against its bugs:
  * - the dead-socket hang: a write after the socket died destroys the stream without `'end'`, so
@@ -211,10 +215,6 @@ const WS_OPEN = 1;
  * stanza, and over a socket (`overSocket`: WebSocket or TCP, not BOSH) reports each as
  * `--ack-requested` (see {@link answerAcks}).
  */
-/** How long an ack request waits, so that one covers what is written meanwhile (see `hardened`). */
-const ACK_REQUEST_DELAY_MS = 100;
-const DEFERRED_ACK_REQUEST = { type: 'request' } as Parameters<InstanceType<StanzaTransportClass>['send']>[1];
-
 function hardened(Base: StanzaTransportClass, overSocket: boolean): StanzaTransportClass {
   const basePush = (
     Base.prototype as unknown as { push: (chunk: unknown, encoding?: BufferEncoding) => boolean }
