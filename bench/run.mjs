@@ -7,6 +7,7 @@
 // page and a few Node sessions, to show that the bench works; it writes nothing.
 // Options: --runs N (5) --sessions N (1000) --rate N echo messages/s (100) --seconds N (10)
 //          --archive N (5000) --only browser,node,archive --libs sdk,stanza,xmppjs --dist --reuse-build
+//          --pages widget,lazy,converse,floor (side runs: only these)
 //          --note TEXT (repeatable: said at the top of RESULTS.md) --report-only (RESULTS.md from results.json)
 //          --out DIR (where RESULTS.md and results.json go; default bench/)
 import { spawnSync, spawn } from 'node:child_process';
@@ -251,6 +252,11 @@ async function benchBrowser() {
     ...(smoke ? {} : { converse: { url: '/pages/converse.html', title: 'Converse.js 14' } }),
     floor: { url: '/pages/floor.html', title: 'floor: raw StanzaJS' },
   };
+  // --pages widget,floor: only these pages (side runs; a full run measures all of them).
+  const chosen = option('pages', '');
+  if (chosen) {
+    for (const name of Object.keys(pages)) if (!chosen.split(',').includes(name)) delete pages[name];
+  }
   const web = await startBenchServer({
     files: { '/mailbox-chat.js': built.bundle, '/floor.js': floor },
     // The build's lazily loaded chunks sit beside the single-file entry.
