@@ -5,6 +5,7 @@ import { eventually, friends, until, useClients } from '../test/rig/clients.js';
 import { startFaultProxy } from '../test/rig/fault-proxy.js';
 import { transportOf } from './client.js';
 import type { ChatError } from './index.js';
+import { discoInfo } from './transport/disco.js';
 import { agentOf } from './transport/xmpp.js';
 
 const client = useClients();
@@ -145,6 +146,33 @@ describe('contacts', () => {
     await eventually(() => a.contacts.get(ben.jid)?.name === 'Ben (renamed)');
     expect(a.contacts.list().map((c) => c.jid)).toEqual([ben.jid]);
     await eventually(() => a.contacts.get(ben.jid)?.presence.show === 'online');
+  });
+
+  it('tells nothing at sign-in about a contact that stays offline, and tells when it comes online', async () => {
+    const { b, anna, ben } = await friendsNow();
+    await b.disconnect();
+    const later = client(anna);
+    const told: string[] = [];
+    later.on('presence', ({ jid, presence }) => {
+      if (jid === ben.jid) told.push(`presence ${presence.show}`);
+    });
+    later.on('contact:updated', ({ contact }) => {
+      if (contact.jid === ben.jid) told.push(`updated ${contact.presence.show}`);
+    });
+    // The server does answer our presence with Ben's unavailable presence (its probe's answer).
+    let unavailable = 0;
+    agentOf(transportOf(later)!).on('presence', (presence) => {
+      if (presence.from?.startsWith(ben.jid) && presence.type === 'unavailable') unavailable += 1;
+    });
+    await later.connect();
+    await eventually(() => unavailable > 0);
+    await discoInfo(transportOf(later)!); // a round trip after it: everything before it is in
+    expect(later.contacts.get(ben.jid)?.presence.show).toBe('offline');
+    expect(told).toEqual([]);
+
+    await b.connect();
+    await eventually(() => told.includes('presence online'));
+    expect(told).toEqual(['presence online', 'updated online']);
   });
 
   it('fetches the roster again on a fresh session', async () => {

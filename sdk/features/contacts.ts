@@ -156,6 +156,8 @@ export function createContacts({
     const e = entries.get(jid);
     return e?.roster ? toContact(jid, e as Entry & { roster: RosterEntry }) : undefined;
   };
+  /** What a contact's presence handling can change, as a string to compare. */
+  const seen = (e: Entry): string => `${e.nickname ?? ''}\n${JSON.stringify([...e.resources])}`;
   const updated = (jid: Jid): void => {
     const contact = contactOf(jid);
     if (contact) emit('contact:updated', { contact });
@@ -198,6 +200,9 @@ export function createContacts({
       case 'error': {
         const target = e ?? (presence.type === 'available' ? entry(jid) : undefined);
         if (!target) return;
+        // The server answers its probes at every sign-in, with `unavailable` for each contact
+        // that is offline: nothing a listener could see changes then, and nothing is emitted.
+        const before = seen(target);
         if (presence.nick) target.nickname = presence.nick;
         if (presence.type === 'available') {
           target.resources.set(
@@ -214,6 +219,7 @@ export function createContacts({
         } else {
           target.resources.delete(resource);
         }
+        if (seen(target) === before) return;
         const contact = contactOf(jid);
         if (contact) {
           emit('presence', { jid, presence: contact.presence });
