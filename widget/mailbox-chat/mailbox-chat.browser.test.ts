@@ -405,6 +405,65 @@ describe('<mailbox-chat> chatting', () => {
   });
 });
 
+describe('<mailbox-chat> and the page’s focus', () => {
+  it('opens a conversation a page script asks for without taking focus, and moves it in for the user', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('embedded');
+    // The portal's search field has focus, and a button of the portal opens a chat with Ben. Once
+    // signed in, the portal's own script also opens that chat (as for a link to it), at a moment
+    // with no click or key press of the user (the test's own calls count as such for 5 s).
+    await page.evaluate((jid) => {
+      const search = document.createElement('input');
+      search.id = 'search';
+      search.setAttribute('aria-label', 'Search the portal');
+      const help = document.createElement('button');
+      help.id = 'help';
+      help.textContent = 'Chat with Ben';
+      help.addEventListener(
+        'click',
+        () => void document.querySelector('mailbox-chat')!.openConversation(jid),
+      );
+      document.body.prepend(search, help);
+      search.focus();
+      const el = document.querySelector('mailbox-chat')!;
+      const w = window as unknown as { opened?: boolean };
+      el.addEventListener('mc-status', (event) => {
+        if ((event as CustomEvent<{ status: string }>).detail.status !== 'online' || w.opened !== undefined)
+          return;
+        w.opened = false;
+        const openLater = () => {
+          if (navigator.userActivation.isActive) setTimeout(openLater, 100);
+          else void el.openConversation(jid).then(() => (w.opened = true));
+        };
+        openLater();
+      });
+    }, ben!.jid);
+    // Signed in by the portal (single sign-on).
+    await page.evaluate(
+      ({ jid, password }) => {
+        document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    await page.waitForFunction(() => (window as unknown as { opened?: boolean }).opened === true, null, {
+      timeout: 20_000,
+    });
+    // The conversation shows, and focus is still in the search field.
+    await expect
+      .poll(() => chat.getByRole('log', { name: `Messages with ${ben!.jid.split('@')[0]}` }).isVisible())
+      .toBe(true);
+    expect(await focused(page)).toBe('input#search');
+
+    // The user clicks the portal's button: focus goes to the message field, ready to type.
+    await page.locator('#help').click();
+    await expect.poll(() => focused(page)).toBe('textarea#text');
+    await page.keyboard.type('Hello Ben');
+    expect(await chat.locator('textarea').inputValue()).toBe('Hello Ben');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> and what the host asks of the server', () => {
   it('sends a room join the host makes on signing in before it draws the signed-in view', async () => {
     const [anna] = await createAccounts(1);

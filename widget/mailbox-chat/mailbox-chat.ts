@@ -39,6 +39,12 @@ type Dialog = 'add-contact' | 'room' | 'room-info';
 /** A side list: each has `focusFirst`. */
 type SideView = HTMLElement & { updateComplete: Promise<boolean>; focusFirst(jid?: Jid): void };
 
+/**
+ * Whether the page has the user's transient activation: a click or key press moments ago, so the
+ * call at hand serves it. In browsers without `navigator.userActivation` it counts as yes.
+ */
+const userJustActed = (): boolean => navigator.userActivation?.isActive ?? true;
+
 export type { WidgetCredentials };
 
 /** How the widget shows itself. */
@@ -278,18 +284,25 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * Opens the conversation with `jid` (a new one if there is none), opening the panel too. Before
    * sign-in, the conversation opens once signed in.
    *
+   * Focus moves to the conversation's message field when the user asked for it — the call comes
+   * from their click or key press (such as on a "chat with us" button), or focus is in the widget
+   * already. A page script opening a conversation on its own (on load, on a timer) leaves focus
+   * where the user is.
+   *
    * @example
    * ```ts
-   * chat.openConversation('helpdesk@example.com');
+   * document.querySelector('#help')!.addEventListener('click', () => chat.openConversation('helpdesk@example.com'));
    * ```
    */
   async openConversation(jid: Jid): Promise<void> {
+    const asked = this.shadowRoot?.activeElement != null || userJustActed();
     this.controller.openConversation(jid);
     if (this.currentMode === 'launcher' && !this.opened) {
       await this.open();
       return;
     }
-    await this.focusPanel();
+    if (asked) await this.focusPanel();
+    else await this.updateComplete;
   }
 
   override connectedCallback(): void {
