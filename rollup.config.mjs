@@ -100,6 +100,38 @@ function stanzaVendoredNotices(dir) {
   return existsSync(join(dir, 'platform/browser/buffer/ieee754/index.js')) ? [IEEE754_LICENSE] : [];
 }
 
+/** The date formats' worker beside each browser bundle (widget/shared/date-formats.ts). */
+const DATE_FORMATS_WORKER = 'mailbox-chat-intl.js';
+
+/**
+ * Copies the date formats' worker (widget/shared/date-formats-worker.js) beside the bundle as
+ * `mailbox-chat-intl.js` and gives its name to the code that starts it.
+ */
+function dateFormatsWorker() {
+  const starter = join(process.cwd(), 'widget/shared/date-formats.ts');
+  const unset = 'let workerFile: string | undefined;';
+  return {
+    name: 'date-formats-worker',
+    buildStart() {
+      this.emitFile({
+        type: 'asset',
+        fileName: DATE_FORMATS_WORKER,
+        // Its code without the comments: two lines.
+        source: readFileSync('widget/shared/date-formats-worker.js', 'utf8').replace(
+          /^(\/\/|\/\*).*\n/gm,
+          '',
+        ),
+      });
+    },
+    transform(code, id) {
+      if (id !== starter) return null;
+      if (!code.includes(unset)) this.error(`${id} no longer declares \`${unset}\``);
+      const set = `let workerFile: string | undefined = ${JSON.stringify(DATE_FORMATS_WORKER)};`;
+      return { code: code.replace(unset, set), map: null };
+    },
+  };
+}
+
 export default [
   {
     input: {
@@ -129,6 +161,7 @@ export default [
       banner: licenseBanner,
     },
     plugins: [
+      dateFormatsWorker(),
       stanzaBrowserSubset(),
       stanzaBrowserPlatform(),
       stanzaBrowserShims(),
@@ -153,6 +186,7 @@ export default [
       banner: licenseBanner,
     },
     plugins: [
+      dateFormatsWorker(),
       stanzaBrowserSubset(),
       stanzaBrowserPlatform(),
       stanzaBrowserShims(),

@@ -111,8 +111,10 @@ check('the tarball holds the builds, types, manifest, README, LICENSE and third-
     'custom-elements.json',
     'dist/THIRD_PARTY_LICENSES.txt',
     'dist/mailbox-chat.js',
+    'dist/mailbox-chat-intl.js',
     'dist/lazy/THIRD_PARTY_LICENSES.txt',
     'dist/lazy/mailbox-chat.js',
+    'dist/lazy/mailbox-chat-intl.js',
     'dist/sdk/index.js',
     'dist/sdk/node.js',
     'dist/widget/index.js',
@@ -342,12 +344,12 @@ await checkAsync('the single-file build works from a plain static server', async
 <script type="module" src="mailbox-chat.js"></script></head>
 <body><mailbox-chat mode="embedded" service="wss://chat.example.invalid/xmpp-websocket"></mailbox-chat></body></html>`,
   );
-  const bundle = readFileSync(join(project, 'node_modules', pkg.name, 'dist/mailbox-chat.js'));
+  const dist = join(project, 'node_modules', pkg.name, 'dist');
   const server = createServer((req, res) => {
     if (req.url === '/')
       res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(join(site, 'index.html')));
-    else if (req.url === '/mailbox-chat.js')
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    else if (req.url === '/mailbox-chat.js' || req.url === '/mailbox-chat-intl.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(dist, req.url)));
     else res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -360,11 +362,15 @@ await checkAsync('the single-file build works from a plain static server', async
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // The date formats' worker beside the bundle starts (widget/shared/date-formats.ts).
+    const worker = page.waitForEvent('worker', { timeout: 15_000 });
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const field = page.locator('mailbox-chat').getByLabel('E-mail address');
     await field.waitFor({ timeout: 15_000 });
     const defined = await page.evaluate(() => customElements.get('mailbox-chat') !== undefined);
     assert(defined, '<mailbox-chat> is not defined');
+    const started = new URL((await worker).url()).pathname;
+    assert(started === '/mailbox-chat-intl.js', `the page started the worker ${started}`);
     assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
   } finally {
     await browser.close();

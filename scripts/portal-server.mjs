@@ -4,7 +4,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -34,6 +34,8 @@ export async function startPortal({ port = 0, bundle, upstream, pages = join(roo
     if (path === '/mailbox-chat.js' || path === '/mailbox-chat.js.map') {
       return path.endsWith('.map') ? `${bundle}.map` : bundle;
     }
+    // The date formats' worker the build writes beside the bundle.
+    if (path === '/mailbox-chat-intl.js') return join(dirname(bundle), 'mailbox-chat-intl.js');
     const file = normalize(join(pages, path === '/' ? 'index.html' : path));
     return file.startsWith(pages) ? file : undefined;
   };

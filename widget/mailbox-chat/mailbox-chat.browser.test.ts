@@ -692,6 +692,9 @@ describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
       );
     });
     const violations = () => page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+    // The workers the page starts: the date formats' (widget/shared/date-formats.ts), allowed.
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
     const response = await page.goto(`${rig.portal.url}embedded-wide.html`);
     expect(response!.headers()['content-security-policy']).toBe(
       "default-src 'self'; connect-src 'self' ws: wss: http: https:; img-src 'self' blob: data: https: http:",
@@ -741,6 +744,7 @@ describe('<mailbox-chat> under a strict Content-Security-Policy', () => {
     }
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
+    expect(workers).toEqual(['/mailbox-chat-intl.js']);
     // No global CSS: the page has its own stylesheet and nothing else.
     expect(
       await page.evaluate(() => ({

@@ -17,6 +17,7 @@ import {
 } from '../icons/icons.js';
 import type { LoginSubmit, McLogin } from '../login/login.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { prepareDateFormats } from '../shared/date-formats.js';
 import { whenIdle } from '../shared/idle.js';
 import { avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
@@ -307,6 +308,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    prepareDateFormats();
     // Follow the page's language when the widget has none of its own.
     this.langObserver = new MutationObserver(() => this.requestUpdate());
     this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
