@@ -206,6 +206,10 @@ export async function coldLoad({
 
   const bytes = { http: 0, ws: 0 };
   const resources = new Map();
+  // A dedicated worker fetches its script on its own, unseen by the page's DevTools session: its
+  // file is listed among what the page loads (measured from disk), its few bytes are not counted.
+  const workers = [];
+  page.on('worker', (worker) => workers.push({ url: worker.url(), type: 'Script', bytes: 0 }));
   cdp.on('Network.responseReceived', ({ requestId, type, response }) =>
     resources.set(requestId, { url: response.url, type, bytes: 0 }),
   );
@@ -357,9 +361,10 @@ export async function coldLoad({
     );
   }
   result.missing = ['ready', 'direct', ...Object.keys(bots).map((b) => `live_${b}`)].filter((n) => !marks[n]);
-  result.resources = [...resources.values()].filter((r) =>
-    /^(Script|Stylesheet|Font|Fetch|XHR|Other)$/.test(r.type),
-  );
+  result.resources = [
+    ...[...resources.values()].filter((r) => /^(Script|Stylesheet|Font|Fetch|XHR|Other)$/.test(r.type)),
+    ...workers,
+  ];
   // The page's XMPP stream ends as at a sign-out (RFC 7395 <close/>), not by the socket dropping:
   // a dropped stream-management session stays on the server, resumable, for two minutes, and
   // every later load of the same account would find a growing crowd of its own old resources

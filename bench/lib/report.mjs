@@ -339,7 +339,7 @@ export async function writeReport(results, dir) {
       '',
       '### What each page loads',
       '',
-      'The JS and CSS files each page fetched (the bench’s glue, pages/*-boot.js, left out), measured from disk.',
+      'The JS and CSS files each page fetched, workers’ scripts included (the bench’s glue, pages/*-boot.js, left out), measured from disk.',
       '',
       bundleSection(b),
       '',
