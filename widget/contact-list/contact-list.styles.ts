@@ -11,7 +11,7 @@ export const badgeStyles = css`
     background: var(--mc-accent);
     color: var(--mc-on-accent);
     font-size: 12px;
-    font-weight: 700;
+    font-weight: 600;
     line-height: 20px;
     text-align: center;
   }
@@ -36,7 +36,7 @@ export const listStyles = css`
   h3 {
     margin: 0;
     font-size: 0.8em;
-    font-weight: 700;
+    font-weight: 600;
     letter-spacing: 0.06em;
     text-transform: uppercase;
     color: var(--mc-muted);

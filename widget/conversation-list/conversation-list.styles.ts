@@ -18,7 +18,7 @@ export const styles = css`
   h2 {
     margin: 0;
     font-size: 0.8em;
-    font-weight: 700;
+    font-weight: 600;
     letter-spacing: 0.06em;
     text-transform: uppercase;
     color: var(--mc-muted);

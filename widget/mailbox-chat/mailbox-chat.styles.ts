@@ -54,7 +54,7 @@ export const styles = css`
     color: var(--mc-on-badge);
     box-shadow: 0 0 0 2px var(--mc-surface);
     font-size: 12px;
-    font-weight: 700;
+    font-weight: 600;
     line-height: 22px;
     text-align: center;
   }
@@ -199,7 +199,7 @@ export const styles = css`
     border: 0;
     background: none;
     color: inherit;
-    font-weight: 700;
+    font-weight: 600;
     text-decoration: underline;
   }
 

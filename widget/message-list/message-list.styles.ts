@@ -63,7 +63,7 @@ export const styles = css`
     border: 0;
     background: none;
     color: var(--mc-accent-text);
-    font-weight: 700;
+    font-weight: 600;
     text-decoration: underline;
   }
   .log:focus-visible {
@@ -308,7 +308,7 @@ export const styles = css`
     background: var(--mc-accent);
     color: var(--mc-on-accent);
     font-size: 11px;
-    font-weight: 700;
+    font-weight: 600;
     line-height: 20px;
   }
   .edited {

@@ -36,7 +36,7 @@ export class McRoomInfo extends McDialog {
       h3 {
         margin: 4px 0 0;
         font-size: 0.8em;
-        font-weight: 700;
+        font-weight: 600;
         letter-spacing: 0.06em;
         text-transform: uppercase;
         color: var(--mc-muted);
