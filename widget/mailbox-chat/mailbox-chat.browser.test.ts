@@ -20,6 +20,7 @@ const rig = useWidgetRig(
     embedded: { body: `<div class="frame">${widget('mode="embedded"')}</div>` },
     'embedded-wide': { body: `<div class="wide">${widget('mode="embedded"')}</div>` },
     fullscreen: { body: widget('mode="fullscreen"') },
+    sso: { body: `<div class="frame">${widget('mode="embedded" sso')}</div>` },
     german: { body: widget(''), lang: 'de' },
   },
   {
@@ -400,6 +401,47 @@ describe('<mailbox-chat> chatting', () => {
     await chat.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat sso>', () => {
+  it('says it is signing in, not showing the login form, until the portal’s credentials come', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open('sso');
+    // The portal's script is still fetching the credentials.
+    await expect.poll(() => chat.getByText('Signing you in…').isVisible()).toBe(true);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    await page.evaluate(
+      ({ jid, password }) => {
+        document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the login form with an error when the portal’s credentials do not come', async () => {
+    const page = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const { errors } = watchPage(page);
+    await page.clock.install();
+    await page.goto(`${rig.portal.url}sso.html`);
+    const chat = page.locator('mailbox-chat');
+    await expect.poll(() => chat.getByText('Signing you in…').isVisible()).toBe(true);
+    await page.clock.fastForward(9_000);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    await page.clock.fastForward(1_500);
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+    expect(await chat.getByRole('alert').textContent()).toContain(
+      'The portal could not sign you in to the chat.',
+    );
+    expect(await chat.getByText('Signing you in…').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

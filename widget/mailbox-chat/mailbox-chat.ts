@@ -35,6 +35,10 @@ import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
 /** The side panel's lists. */
 type Tab = 'chats' | 'contacts' | 'rooms';
 const TABS: readonly Tab[] = ['chats', 'contacts', 'rooms'];
+
+/** How long a page that announced single sign-on (`sso`) has to set `credentials`, in ms. */
+const SSO_PATIENCE = 10_000;
+
 /** The dialogs over the panel. */
 type Dialog = 'add-contact' | 'room' | 'room-info';
 /** A side list: each has `focusFirst`. */
@@ -83,6 +87,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @attr mode - `launcher` (default), `embedded` (fills its container) or `fullscreen`.
  * @attr theme - `light` (default), `dark`, or `auto` (follows the system).
  * @attr file-expiry - Seconds after which the server deletes shared files (default 3600, as on mailbox; `0`: never).
+ * @attr sso - The page signs the user in (`credentials`): until it has, the panel says it is signing in instead of showing the login form.
  *
  * @fires mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
  * @fires mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
@@ -146,7 +151,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @example
  * ```html
  * <script type="module" src="mailbox-chat.js"></script>
- * <mailbox-chat service="wss://chat.example.com/xmpp-websocket" lang="de"></mailbox-chat>
+ * <mailbox-chat service="wss://chat.example.com/xmpp-websocket" lang="de" sso></mailbox-chat>
  * <script type="module">
  *   const chat = document.querySelector('mailbox-chat');
  *   // Single sign-on: the portal hands out the address and a password; no login form.
@@ -165,6 +170,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     theme: { type: String, reflect: true },
     credentials: { attribute: false },
     fileExpiry: { type: Number, attribute: 'file-expiry' },
+    sso: { type: Boolean },
+    ssoLate: { state: true },
     opened: { state: true },
     tab: { state: true },
     dialog: { state: true },
@@ -194,6 +201,17 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * on mailbox; `0`: never). Older attachments show as "no longer available". Read at sign-in.
    */
   declare fileExpiry: number;
+  /**
+   * The page signs the user in through {@link credentials} (`sso` attribute). Until it sets them,
+   * the panel says it is signing in rather than show a login form the user is not meant to use
+   * (a portal's script typically fetches the credentials first). If they have not come 10 seconds
+   * after the element first rendered, the login form shows after all, with the error
+   * `credentials` ("The portal could not sign you in to the chat").
+   */
+  declare sso: boolean;
+  /** `sso` is set, and the page did not set `credentials` in time. */
+  declare private ssoLate: boolean;
+  private ssoTimer: ReturnType<typeof setTimeout> | undefined;
   declare private opened: boolean;
   /** The list shown in the side panel. */
   declare private tab: Tab;
@@ -233,6 +251,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     this.theme = 'light';
     this.credentials = undefined;
     this.fileExpiry = 3600;
+    this.sso = false;
+    this.ssoLate = false;
     this.opened = false;
     this.tab = 'chats';
     this.dialog = undefined;
@@ -309,6 +329,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   override connectedCallback(): void {
     super.connectedCallback();
     prepareDateFormats();
+    // Back on the page still waiting for single sign-on: its time starts again (see `willUpdate`).
+    if (this.hasUpdated && this.sso && !this.credentials) this.requestUpdate();
     // Follow the page's language when the widget has none of its own.
     this.langObserver = new MutationObserver(() => this.requestUpdate());
     this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
@@ -317,6 +339,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.langObserver?.disconnect();
+    clearTimeout(this.ssoTimer);
+    this.ssoTimer = undefined;
   }
 
   protected override scheduleUpdate(): void | Promise<unknown> {
@@ -326,6 +350,12 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   }
 
   protected override willUpdate(): void {
+    // Single sign-on announced: give the page's script its time to set `credentials`.
+    if (this.sso && !this.credentials && !this.ssoLate && this.ssoTimer === undefined) {
+      this.ssoTimer = setTimeout(() => {
+        if (!this.credentials) this.ssoLate = true;
+      }, SSO_PATIENCE);
+    }
     this.controller.filesExpireAfter = this.fileExpiry > 0 ? this.fileExpiry * 1000 : undefined;
     const tag = this.lang || document.documentElement.lang || 'en';
     if (tag !== this.langTag) {
@@ -697,13 +727,20 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const i = this.i18n;
     const c = this.controller;
     const credentials = this.credentials;
+    if (!credentials && this.sso && !this.ssoLate && c.phase === 'signed-out' && !c.error) {
+      return html`<div class="body sso" part="body">
+        ${spinnerIcon}
+        <p>${i.t('login.sso')}</p>
+      </div>`;
+    }
     if (!credentials) {
+      const error = c.error ?? (this.ssoLate ? 'credentials' : undefined);
       return html`<mc-login
         class="body"
         part="body"
         .i18n=${i}
         .jid=${this.jid}
-        .error=${c.error ? i.error(c.error) : undefined}
+        .error=${error ? i.error(error) : undefined}
         ?busy=${c.phase === 'signing-in'}
         @login-submit=${(event: CustomEvent<LoginSubmit>) =>
           void this.controller.signIn(event.detail.jid, event.detail.password)}
