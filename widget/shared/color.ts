@@ -100,11 +100,16 @@ export function consistentColor(text: string): string {
  */
 export const tint = directive(
   class extends Directive {
+    /** The key the element has the color of: every render of a list passes it again. */
+    #key: string | undefined;
     render(_key: string): unknown {
       return noChange;
     }
     override update(part: ElementPart, [key]: [string]): unknown {
-      (part.element as HTMLElement).style.setProperty('--mc-avatar-bg', consistentColor(key));
+      if (key !== this.#key) {
+        this.#key = key;
+        (part.element as HTMLElement).style.setProperty('--mc-avatar-bg', consistentColor(key));
+      }
       return noChange;
     }
   },
