@@ -353,7 +353,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     // Single sign-on announced: give the page's script its time to set `credentials`.
     if (this.sso && !this.credentials && !this.ssoLate && this.ssoTimer === undefined) {
       this.ssoTimer = setTimeout(() => {
-        if (!this.credentials) this.ssoLate = true;
+        if (this.sso && !this.credentials) this.ssoLate = true;
       }, SSO_PATIENCE);
     }
     this.controller.filesExpireAfter = this.fileExpiry > 0 ? this.fileExpiry * 1000 : undefined;

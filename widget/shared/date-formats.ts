@@ -12,9 +12,9 @@ let started = false;
  * date format costs 40–60 ms (time zone and calendar data), the first collator 12–18 ms, and what
  * they load serves every thread of the page's process: once a worker has done that on another
  * core, the widget's own first time stamp and contact sort cost the main thread well under a
- * millisecond. Once per page. Where no worker can start — the bundle served
- * from another origin, a Content-Security-Policy without workers, the file not deployed beside the
- * bundle — the main thread does that work when it first shows a time, as it would without this.
+ * millisecond. Once per page. Where no worker can start — the bundle served from another origin, a
+ * Content-Security-Policy without workers, the file not deployed beside the bundle — the main
+ * thread does that work when it first needs them, as it would without this.
  */
 export function prepareDateFormats(): void {
   if (started || workerFile === undefined || typeof Worker === 'undefined') return;
