@@ -100,7 +100,7 @@ function stanzaVendoredNotices(dir) {
   return existsSync(join(dir, 'platform/browser/buffer/ieee754/index.js')) ? [IEEE754_LICENSE] : [];
 }
 
-/** The date formats' worker beside each browser bundle (widget/shared/date-formats.ts). */
+/** The worker beside each browser bundle, preparing date formats and sorting (date-formats.ts). */
 const DATE_FORMATS_WORKER = 'mailbox-chat-intl.js';
 
 /**
@@ -116,7 +116,7 @@ function dateFormatsWorker() {
       this.emitFile({
         type: 'asset',
         fileName: DATE_FORMATS_WORKER,
-        // Its code without the comments: two lines.
+        // Its code without the comments: three lines.
         source: readFileSync('widget/shared/date-formats-worker.js', 'utf8').replace(
           /^(\/\/|\/\*).*\n/gm,
           '',

@@ -727,13 +727,9 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const i = this.i18n;
     const c = this.controller;
     const credentials = this.credentials;
-    if (!credentials && this.sso && !this.ssoLate && c.phase === 'signed-out' && !c.error) {
-      return html`<div class="body sso" part="body">
-        ${spinnerIcon}
-        <p>${i.t('login.sso')}</p>
-      </div>`;
-    }
-    if (!credentials) {
+    // Single sign-on announced, its credentials not set yet: shown as signing in through it.
+    const awaiting = !credentials && this.sso && !this.ssoLate && c.phase === 'signed-out' && !c.error;
+    if (!credentials && !awaiting) {
       const error = c.error ?? (this.ssoLate ? 'credentials' : undefined);
       return html`<mc-login
         class="body"
@@ -748,7 +744,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     }
     return html`<div class="body sso" part="body">
       ${
-        c.phase === 'signing-in'
+        c.phase === 'signing-in' || !credentials
           ? html`${spinnerIcon}
               <p>${i.t('login.sso')}</p>`
           : html`<p class=${c.error ? 'error' : ''} role=${c.error ? 'alert' : nothing}>
