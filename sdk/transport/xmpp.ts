@@ -637,7 +637,9 @@ export function createTransport(options: TransportOptions): Transport {
           const onSm = (sm: { type: string }): void => {
             if (sm.type !== 'enabled' && sm.type !== 'failed') return;
             agent.off('sm', onSm);
-            setTimeout(onStarted, 0);
+            // Once every listener has seen the answer: StanzaJS's own marks SM started then,
+            // synchronously. Not a task later, which would let a render or a frame go first.
+            queueMicrotask(onStarted);
           };
           agent.on('sm', onSm);
           return;
