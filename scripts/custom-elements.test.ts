@@ -75,7 +75,7 @@ describe('the custom elements manifest', () => {
 
   it('lists <mailbox-chat> with its attributes, each described', () => {
     expect(names(element.attributes)).toEqual(
-      expect.arrayContaining(['service', 'jid', 'lang', 'mode', 'theme']),
+      expect.arrayContaining(['service', 'jid', 'lang', 'mode', 'theme', 'file-expiry', 'sso', 'tab']),
     );
     // Internal state is not an attribute a page can set.
     expect(names(element.attributes)).not.toContain('opened');

@@ -2,5 +2,5 @@
 import './define.js';
 
 export { MailboxChatElement } from './mailbox-chat/mailbox-chat.js';
-export type { Mode, Theme, WidgetCredentials } from './mailbox-chat/mailbox-chat.js';
+export type { Mode, Tab, Theme, WidgetCredentials } from './mailbox-chat/mailbox-chat.js';
 export { McCloseEvent, McMessageEvent, McOpenEvent, McStatusEvent, McUnreadEvent } from './events/index.js';

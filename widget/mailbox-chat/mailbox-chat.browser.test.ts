@@ -21,6 +21,7 @@ const rig = useWidgetRig(
     'embedded-wide': { body: `<div class="wide">${widget('mode="embedded"')}</div>` },
     fullscreen: { body: widget('mode="fullscreen"') },
     sso: { body: `<div class="frame">${widget('mode="embedded" sso')}</div>` },
+    'contacts-first': { body: `<div class="frame">${widget('mode="embedded" sso tab="contacts"')}</div>` },
     german: { body: widget(''), lang: 'de' },
   },
   {
@@ -442,6 +443,60 @@ describe('<mailbox-chat sso>', () => {
       'The portal could not sign you in to the chat.',
     );
     expect(await chat.getByText('Signing you in…').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('<mailbox-chat tab>', () => {
+  it('opens on the list the page chose, again after signing out, and switches when the page says', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open('contacts-first');
+    const signIn = () =>
+      page.evaluate(
+        ({ jid, password }) => {
+          document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
+        },
+        { jid: anna!.jid, password: anna!.password },
+      );
+    const selected = async () =>
+      (await chat.locator('[role="tab"][aria-selected="true"]').textContent())?.trim();
+    // Watch for the conversation list in the panel: it should never be drawn (a flash of the wrong list).
+    await page.evaluate(() => {
+      const w = window as unknown as { drewChats: boolean };
+      w.drewChats = false;
+      new MutationObserver(() => {
+        if (document.querySelector('mailbox-chat')!.shadowRoot!.querySelector('mc-conversation-list')) {
+          w.drewChats = true;
+        }
+      }).observe(document.querySelector('mailbox-chat')!.shadowRoot!, { childList: true, subtree: true });
+    });
+    await signIn();
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    expect(await selected()).toBe('Contacts');
+    expect(await chat.getByText('No contacts yet').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { drewChats: boolean }).drewChats)).toBe(false);
+
+    // The user's choice is theirs; the attribute stays what the page set.
+    await chat.getByRole('tab', { name: 'Chats' }).click();
+    await expect.poll(() => chat.getByText('No conversations yet').isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('mailbox-chat')!.getAttribute('tab'))).toBe(
+      'contacts',
+    );
+
+    // Signed out and in again: the page's list again.
+    await chat.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => chat.getByText('You are signed out.').isVisible()).toBe(true);
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    expect(await selected()).toBe('Contacts');
+
+    // The page switches the list; an unknown list means the conversations.
+    await page.evaluate(() => (document.querySelector('mailbox-chat')!.tab = 'rooms'));
+    await expect.poll(() => chat.getByText('You are not in any room yet').isVisible()).toBe(true);
+    expect(await selected()).toBe('Rooms');
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('tab', 'inbox'));
+    await expect.poll(() => selected()).toBe('Chats');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -32,9 +32,11 @@ import { Notifier } from '../notifications/notifier.js';
 import type { RoomRequest } from '../rooms/model.js';
 import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
 
-/** The side panel's lists. */
-type Tab = 'chats' | 'contacts' | 'rooms';
+/** The side panel's lists: the conversations, the contacts, the rooms. */
+export type Tab = 'chats' | 'contacts' | 'rooms';
 const TABS: readonly Tab[] = ['chats', 'contacts', 'rooms'];
+/** The `tab` attribute's list; anything else is the conversations. */
+const homeTab = (tab: string | null | undefined): Tab => (TABS.includes(tab as Tab) ? (tab as Tab) : 'chats');
 
 /** How long a page that announced single sign-on (`sso`) has to set `credentials`, in ms. */
 const SSO_PATIENCE = 10_000;
@@ -88,6 +90,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @attr theme - `light` (default), `dark`, or `auto` (follows the system).
  * @attr file-expiry - Seconds after which the server deletes shared files (default 3600, as on mailbox; `0`: never).
  * @attr sso - The page signs the user in (`credentials`): until it has, the panel says it is signing in instead of showing the login form.
+ * @attr tab - The list the side panel shows after sign-in: `chats` (default), `contacts` or `rooms`; changing it switches the list.
  *
  * @fires mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
  * @fires mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
@@ -171,9 +174,10 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     credentials: { attribute: false },
     fileExpiry: { type: Number, attribute: 'file-expiry' },
     sso: { type: Boolean },
+    tab: { type: String },
     ssoLate: { state: true },
     opened: { state: true },
-    tab: { state: true },
+    shown: { state: true },
     dialog: { state: true },
     dialogError: { state: true },
     dialogBusy: { state: true },
@@ -209,12 +213,19 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * `credentials` ("The portal could not sign you in to the chat").
    */
   declare sso: boolean;
+  /**
+   * The list the side panel shows after sign-in, and again after signing out: `chats` (default,
+   * the conversations), `contacts` or `rooms`. Changing it switches the list shown; the user's own
+   * choice of tab leaves it as it is. An intranet whose users look people up first opens on
+   * `contacts`.
+   */
+  declare tab: Tab;
   /** `sso` is set, and the page did not set `credentials` in time. */
   declare private ssoLate: boolean;
   private ssoTimer: ReturnType<typeof setTimeout> | undefined;
   declare private opened: boolean;
-  /** The list shown in the side panel. */
-  declare private tab: Tab;
+  /** The list shown in the side panel now: `tab`, until the user picks another. */
+  declare private shown: Tab;
   /** The dialog shown over the panel, if any, with its error, busy state and confirmation. */
   declare private dialog: Dialog | undefined;
   declare private dialogError: string | undefined;
@@ -255,6 +266,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     this.ssoLate = false;
     this.opened = false;
     this.tab = 'chats';
+    this.shown = 'chats';
     this.dialog = undefined;
     this.dialogError = undefined;
     this.dialogBusy = false;
@@ -349,7 +361,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('tab')) this.shown = homeTab(this.tab);
     // Single sign-on announced: give the page's script its time to set `credentials`.
     if (this.sso && !this.credentials && !this.ssoLate && this.ssoTimer === undefined) {
       this.ssoTimer = setTimeout(() => {
@@ -427,7 +440,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   private async onLogout(): Promise<void> {
     this.dialog = undefined;
-    this.tab = 'chats';
+    this.shown = homeTab(this.tab);
     await this.controller.signOut();
     await this.focusPanel();
   }
@@ -444,7 +457,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * then, before its rows can show.
    */
   private async selectTab(tab: Tab, focus: boolean): Promise<void> {
-    this.tab = tab;
+    this.shown = tab;
     if (!focus) return;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus();
@@ -452,7 +465,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   /** Arrow keys, Home and End move between the tabs (the tab list is one Tab stop). */
   private onTabKeydown(event: KeyboardEvent): void {
-    const index = TABS.indexOf(this.tab);
+    const index = TABS.indexOf(this.shown);
     const next =
       event.key === 'ArrowRight'
         ? TABS[(index + 1) % TABS.length]
@@ -542,7 +555,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     if (!ok) return;
     this.dialog = undefined;
     this.dialogOpener = undefined;
-    this.tab = 'rooms';
+    this.shown = 'rooms';
     await this.onBack();
   }
 
@@ -855,7 +868,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
       @keydown=${this.onTabKeydown}
     >
       ${TABS.map((tab) => {
-        const selected = tab === this.tab;
+        const selected = tab === this.shown;
         const count = counts[tab];
         return html`<button
           id="tab-${tab}"
@@ -880,7 +893,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   private renderSideView() {
     const i = this.i18n;
     const c = this.controller;
-    if (this.tab === 'contacts') {
+    if (this.shown === 'contacts') {
       return html`<mc-contact-list
         class="side-view"
         part="contacts"
@@ -898,7 +911,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
         @contact-remove=${(event: CustomEvent<{ jid: Jid }>) => void this.onRemoveContact(event.detail.jid)}
       ></mc-contact-list>`;
     }
-    if (this.tab === 'rooms') {
+    if (this.shown === 'rooms') {
       return html`<mc-room-list
         class="side-view"
         part="rooms"
@@ -972,7 +985,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
       <div class="list-pane side">
         ${this.renderTabs()}
         ${this.listError ? html`<p class="list-error" role="alert">${alertIcon}${this.listError}</p>` : nothing}
-        <div id="tabpanel" class="tabpanel" role="tabpanel" aria-labelledby="tab-${this.tab}">
+        <div id="tabpanel" class="tabpanel" role="tabpanel" aria-labelledby="tab-${this.shown}">
           ${this.renderSideView()}
         </div>
       </div>
