@@ -317,6 +317,13 @@ async function benchBrowser() {
             `live direct ${fmt(load.live_directMs)}, heap ${(load.heapBytes / 2 ** 20).toFixed(1)} MB, ` +
             `${load.domNodes} nodes${load.errors.length ? `, page errors: ${load.errors.join(' | ')}` : ''}`,
         );
+        if (load.cpuUntilReady) {
+          const c = load.cpuUntilReady;
+          const kinds = Object.entries(c.byKind).map(([k, ms]) => `${k} ${ms}`);
+          say(
+            `  CPU ms until ready: busy ${c.busyMs}, idle ${c.idleMs}, steal ${c.stealMs}; ${kinds.join(', ')}`,
+          );
+        }
       }
       // A page that never got ready makes every later load of the round meaningless: stop here
       // (the run then fails, below, after writing what it has).

@@ -3,6 +3,7 @@
 // profile — per load, 1280×800), driven through the steps a user goes through, with what it cost.
 import { writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import { cpuBetween, cpuSnapshot } from './cpu.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -275,6 +276,7 @@ export async function coldLoad({
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
+  const cpuAtStart = process.env.BENCH_CPU ? cpuSnapshot() : undefined;
   await page.goto(url, { waitUntil: 'commit' });
   const origin = await page.evaluate(() => performance.timeOrigin);
   const since = (name, start = origin) => (marks[name] ? marks[name].at - start : null);
@@ -288,6 +290,7 @@ export async function coldLoad({
     while (contacts.filter((c) => marks[c]).length < needed && Date.now() < limit) await sleep(20);
   };
   await Promise.all([wait('ready'), enoughContacts()]);
+  if (cpuAtStart) result.cpuUntilReady = cpuBetween(cpuAtStart, cpuSnapshot());
   const contactTimes = contacts.map((name) => since(name)).filter((t) => t !== null);
   contactTimes.sort((a, b) => a - b);
   result.contactsMs = contactTimes.length >= needed ? contactTimes[needed - 1] : null;
