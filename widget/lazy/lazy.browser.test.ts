@@ -169,4 +169,27 @@ describe('the lazy build', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('takes credentials a page script set before the element was defined', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, release } = await openHeld('embedded');
+    release();
+    // An element the lazy entry has not upgraded yet (as when the page's sign-on script runs
+    // before the widget's script): made in a template, given credentials, then put in the page.
+    await page.evaluate(
+      ({ jid, password }) => {
+        const template = document.createElement('template');
+        template.innerHTML = '<mailbox-chat service="/xmpp-websocket" mode="embedded" sso></mailbox-chat>';
+        const early = template.content.firstElementChild as HTMLElement & { credentials?: unknown };
+        early.credentials = async () => ({ jid, password });
+        document.querySelector('.frame')!.replaceChildren(document.adoptNode(early));
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    const chat = page.locator('mailbox-chat');
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

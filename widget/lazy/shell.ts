@@ -85,6 +85,14 @@ export class MailboxChatShell extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [styleSheet()];
+    // Set by a page script that ran before this element was defined (a sign-on script loaded
+    // first, so that its credentials are fetched while the widget loads): then it is the
+    // element's own property, hiding the accessor below. Hand it to the accessor.
+    if (Object.hasOwn(this, 'credentials')) {
+      const value = (this as { credentials?: unknown }).credentials;
+      delete (this as { credentials?: unknown }).credentials;
+      this.credentials = value;
+    }
   }
 
   /** Single sign-on, as on the widget: set it before or after the widget has loaded. */

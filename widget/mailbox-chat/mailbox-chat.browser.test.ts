@@ -428,6 +428,27 @@ describe('<mailbox-chat sso>', () => {
     await page.close();
   });
 
+  it('takes credentials a page script set before the element was defined', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open('sso');
+    // An element not upgraded yet (as when the portal's sign-on script runs before the widget's
+    // script): made in a template, given credentials, then put in the page in place of the other.
+    await page.evaluate(
+      ({ jid, password }) => {
+        const template = document.createElement('template');
+        template.innerHTML = '<mailbox-chat service="/xmpp-websocket" mode="embedded" sso></mailbox-chat>';
+        const early = template.content.firstElementChild as HTMLElement & { credentials?: unknown };
+        early.credentials = async () => ({ jid, password });
+        document.querySelector('.frame')!.replaceChildren(document.adoptNode(early));
+      },
+      { jid: anna!.jid, password: anna!.password },
+    );
+    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows the login form with an error when the portal’s credentials do not come', async () => {
     const page = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const { errors } = watchPage(page);
