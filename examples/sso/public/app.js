@@ -1,10 +1,12 @@
 /* global fetch -- a browser script */
 // Portal single sign-on: the widget asks this callback for credentials whenever it needs a fresh
 // login; the portal's backend answers for the signed-in user (its session cookie goes along).
-// Nothing here stores the password: the widget hands it to the SDK and drops it.
+// Nothing here stores the password: the widget hands it to the SDK and drops it. This script is
+// loaded before the widget's (portal.html): the element takes the callback when it is defined,
+// and the first login's credentials are fetched while the widget's script still loads.
 const chat = document.querySelector('mailbox-chat');
 
-chat.credentials = async () => {
+const fetchCredentials = async () => {
   const response = await fetch('/chat-credentials', {
     method: 'POST',
     credentials: 'same-origin',
@@ -12,6 +14,15 @@ chat.credentials = async () => {
   });
   if (!response.ok) throw new Error(`the portal refused chat credentials (${response.status})`);
   return response.json(); // { jid, password }
+};
+
+let first = fetchCredentials();
+first.catch(() => undefined); // a failure shows when the widget asks for them
+chat.credentials = () => {
+  // The first login gets the credentials asked for at page load; later logins fresh ones.
+  const next = first ?? fetchCredentials();
+  first = undefined;
+  return next;
 };
 
 // The page follows the chat: unread count in the page and the tab title.
