@@ -5,7 +5,7 @@
 // same machine and the same private Prosody, and writes bench/RESULTS.md and bench/results.json.
 // `node bench/run.mjs --smoke` (a step of `npm test`): one cold load of the widget and of the floor
 // page and a few Node sessions, to show that the bench works; it writes nothing.
-// Options: --runs N (5) --sessions N (1000) --rate N echo messages/s (100) --seconds N (10)
+// Options: --runs N (9) --sessions N (1000) --rate N echo messages/s (100) --seconds N (10)
 //          --archive N (5000) --only browser,node,archive --libs sdk,stanza,xmppjs --dist --reuse-build
 //          --pages widget,lazy,converse,floor (side runs: only these)
 //          --note TEXT (repeatable: said at the top of RESULTS.md) --report-only (RESULTS.md from results.json)
@@ -26,7 +26,7 @@ const option = (name, fallback) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const smoke = flag('smoke');
-const runs = Number(option('runs', smoke ? 1 : 5));
+const runs = Number(option('runs', smoke ? 1 : 9));
 const sessionCount = Number(option('sessions', smoke ? 6 : 1000));
 const rate = Number(option('rate', smoke ? 20 : 100));
 const seconds = Number(option('seconds', smoke ? 1 : 10));
