@@ -215,9 +215,9 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   declare sso: boolean;
   /**
    * The list the side panel shows after sign-in, and again after signing out: `chats` (default,
-   * the conversations), `contacts` or `rooms`. Changing it switches the list shown; the user's own
-   * choice of tab leaves it as it is. An intranet whose users look people up first opens on
-   * `contacts`.
+   * the conversations), `contacts` or `rooms`; anything else means `chats`. Changing it switches
+   * the list shown; the user picking another tab does not change it. An intranet whose users look
+   * people up first opens on `contacts`.
    */
   declare tab: Tab;
   /** `sso` is set, and the page did not set `credentials` in time. */
