@@ -96,6 +96,32 @@ export async function axeViolations(
   });
 }
 
+/**
+ * Puts into `container` (a selector), in place of what it holds, a `<mailbox-chat>` with
+ * `attributes` whose `credentials` were set before the element was defined — as when a portal's
+ * sign-on script runs before the widget's script. The element is made in a document without a
+ * window (so no custom element is defined there and it stays un-upgraded), given the credentials
+ * as an own property, and then adopted into the page, where it is upgraded.
+ */
+export async function placeWidgetSignedOnEarly(
+  page: Page,
+  container: string,
+  attributes: Record<string, string>,
+  account: { jid: string; password: string },
+): Promise<void> {
+  await page.evaluate(
+    ({ container, attributes, account }) => {
+      const early = document.implementation
+        .createHTMLDocument('')
+        .createElement('mailbox-chat') as HTMLElement & { credentials?: unknown };
+      for (const [name, value] of Object.entries(attributes)) early.setAttribute(name, value);
+      early.credentials = async () => account;
+      document.querySelector(container)!.replaceChildren(document.adoptNode(early));
+    },
+    { container, attributes, account: { jid: account.jid, password: account.password } },
+  );
+}
+
 /** Saves a screenshot of the page to test-artifacts/widget/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });

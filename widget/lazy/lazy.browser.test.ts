@@ -7,7 +7,7 @@ import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
-import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { axeViolations, placeWidgetSignedOnEarly, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const rig = useWidgetRig(
   {
@@ -174,17 +174,13 @@ describe('the lazy build', () => {
     const [anna] = await createAccounts(1);
     const { page, errors, release } = await openHeld('embedded');
     release();
-    // An element the lazy entry has not upgraded yet (as when the page's sign-on script runs
-    // before the widget's script): made in a template, given credentials, then put in the page.
-    await page.evaluate(
-      ({ jid, password }) => {
-        const template = document.createElement('template');
-        template.innerHTML = '<mailbox-chat service="/xmpp-websocket" mode="embedded" sso></mailbox-chat>';
-        const early = template.content.firstElementChild as HTMLElement & { credentials?: unknown };
-        early.credentials = async () => ({ jid, password });
-        document.querySelector('.frame')!.replaceChildren(document.adoptNode(early));
-      },
-      { jid: anna!.jid, password: anna!.password },
+    // An element the lazy entry had not upgraded when it got its credentials (as when the page's
+    // sign-on script runs before the widget's script).
+    await placeWidgetSignedOnEarly(
+      page,
+      '.frame',
+      { service: '/xmpp-websocket', mode: 'embedded', sso: '' },
+      anna!,
     );
     const chat = page.locator('mailbox-chat');
     await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');

@@ -6,7 +6,7 @@ import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
 import { registerAccount } from '../../test/rig/prosody.mjs';
-import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { axeViolations, placeWidgetSignedOnEarly, screenshot, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 const widget = (attributes: string) =>
@@ -431,17 +431,13 @@ describe('<mailbox-chat sso>', () => {
   it('takes credentials a page script set before the element was defined', async () => {
     const [anna] = await createAccounts(1);
     const { page, errors, chat } = await open('sso');
-    // An element not upgraded yet (as when the portal's sign-on script runs before the widget's
-    // script): made in a template, given credentials, then put in the page in place of the other.
-    await page.evaluate(
-      ({ jid, password }) => {
-        const template = document.createElement('template');
-        template.innerHTML = '<mailbox-chat service="/xmpp-websocket" mode="embedded" sso></mailbox-chat>';
-        const early = template.content.firstElementChild as HTMLElement & { credentials?: unknown };
-        early.credentials = async () => ({ jid, password });
-        document.querySelector('.frame')!.replaceChildren(document.adoptNode(early));
-      },
-      { jid: anna!.jid, password: anna!.password },
+    // An element not upgraded when it got its credentials (as when the portal's sign-on script
+    // runs before the widget's script), in place of the page's own.
+    await placeWidgetSignedOnEarly(
+      page,
+      '.frame',
+      { service: '/xmpp-websocket', mode: 'embedded', sso: '' },
+      anna!,
     );
     await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await chat.getByLabel('Password').count()).toBe(0);
