@@ -7,6 +7,7 @@ import terser from '@rollup/plugin-terser';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyCssLiterals } from './scripts/rollup-css-literals.mjs';
 import { stanzaBrowserShims, stanzaBrowserSubset } from './scripts/rollup-stanza-subset.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -167,6 +168,7 @@ export default [
       stanzaBrowserShims(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),
+      minifyCssLiterals(),
       esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
       terser({ format: { comments: /^!/ }, ecma: 2020 }),
       thirdPartyLicenses(),
@@ -192,6 +194,7 @@ export default [
       stanzaBrowserShims(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),
+      minifyCssLiterals(),
       esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
       terser({ format: { comments: /^!/ }, ecma: 2020 }),
       thirdPartyLicenses(),
