@@ -160,6 +160,39 @@ describe('the lazy build', () => {
     await page.close();
   });
 
+  it('passes the widget’s properties through, set before or after it has loaded', async () => {
+    const { page, errors, release } = await openHeld('embedded');
+    type Props = { jid: string; theme: string; tab: string; fileExpiry: number; sso: boolean };
+    const el = page.locator('mailbox-chat');
+    // Before the widget has loaded: the defaults, and what the page sets, read back.
+    const read = () =>
+      el.evaluate((e) => {
+        const { jid, theme, tab, fileExpiry, sso } = e as unknown as Props;
+        return { jid, theme, tab, fileExpiry, sso };
+      });
+    expect(await read()).toEqual({
+      jid: '',
+      theme: 'light',
+      tab: 'chats',
+      fileExpiry: 3600,
+      sso: false,
+    });
+    await el.evaluate((e) => {
+      (e as unknown as Props).jid = 'anna@example.com';
+      (e as unknown as Props).fileExpiry = 600;
+    });
+    release();
+    await expect.poll(() => page.getByLabel('E-mail address').inputValue()).toBe('anna@example.com');
+    // After: the loaded widget follows.
+    await el.evaluate((e) => ((e as unknown as Props).theme = 'dark'));
+    const app = page.locator('mailbox-chat-app');
+    await expect.poll(() => app.evaluate((a) => (a as unknown as Props).theme)).toBe('dark');
+    expect(await app.evaluate((a) => (a as unknown as Props).fileExpiry)).toBe(600);
+    expect(await el.evaluate((e) => (e as unknown as Props).theme)).toBe('dark');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('loads at once when the mode shows the panel from the start', async () => {
     const { page, errors, release, requested } = await openHeld('embedded');
     await expect.poll(requested).toBe(true);

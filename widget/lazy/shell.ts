@@ -21,6 +21,20 @@ interface App extends HTMLElement {
 /** Attributes that belong to the shell's own element, not to the widget inside. */
 const OWN = new Set(['id', 'class', 'style', 'slot', 'part', 'exportparts']);
 
+/**
+ * The widget's properties that are attributes too, with the widget's defaults: on the shell each
+ * reads and writes its attribute, which passes on to the widget. (`lang` is every element's own.)
+ */
+const ATTRIBUTE_PROPERTIES: Record<string, { attribute: string; fallback: string | number | boolean }> = {
+  service: { attribute: 'service', fallback: '' },
+  jid: { attribute: 'jid', fallback: '' },
+  mode: { attribute: 'mode', fallback: 'launcher' },
+  theme: { attribute: 'theme', fallback: 'light' },
+  tab: { attribute: 'tab', fallback: 'chats' },
+  fileExpiry: { attribute: 'file-expiry', fallback: 3600 },
+  sso: { attribute: 'sso', fallback: false },
+};
+
 let loading: Promise<unknown> | undefined;
 const load = (): Promise<unknown> => (loading ??= import('./app.js'));
 
@@ -74,6 +88,14 @@ function chatIcon(): SVGSVGElement {
  * chat is wanted.
  */
 export class MailboxChatShell extends HTMLElement {
+  // As on the widget; on the shell they read and write their attributes (ATTRIBUTE_PROPERTIES).
+  declare service: string;
+  declare jid: string;
+  declare mode: string;
+  declare theme: string;
+  declare tab: string;
+  declare fileExpiry: number;
+  declare sso: boolean;
   #app: App | undefined;
   #credentials: unknown;
   #wantOpen = false;
@@ -87,11 +109,13 @@ export class MailboxChatShell extends HTMLElement {
     root.adoptedStyleSheets = [styleSheet()];
     // Set by a page script that ran before this element was defined (a sign-on script loaded
     // first, so that its credentials are fetched while the widget loads): then it is the
-    // element's own property, hiding the accessor below. Hand it to the accessor.
-    if (Object.hasOwn(this, 'credentials')) {
-      const value = (this as { credentials?: unknown }).credentials;
-      delete (this as { credentials?: unknown }).credentials;
-      this.credentials = value;
+    // element's own property, hiding the accessor. Hand it to the accessor.
+    const own = this as unknown as Record<string, unknown>;
+    for (const name of ['credentials', ...Object.keys(ATTRIBUTE_PROPERTIES)]) {
+      if (!Object.hasOwn(this, name)) continue;
+      const value = own[name];
+      delete own[name];
+      own[name] = value;
     }
   }
 
@@ -189,4 +213,22 @@ export class MailboxChatShell extends HTMLElement {
     }
     return app;
   }
+}
+
+// The attribute properties (see ATTRIBUTE_PROPERTIES) on the shell's prototype.
+for (const [name, { attribute, fallback }] of Object.entries(ATTRIBUTE_PROPERTIES)) {
+  Object.defineProperty(MailboxChatShell.prototype, name, {
+    configurable: true,
+    get(this: HTMLElement) {
+      const value = this.getAttribute(attribute);
+      if (typeof fallback === 'boolean') return value !== null;
+      if (value === null) return fallback;
+      return typeof fallback === 'number' ? Number(value) : value;
+    },
+    set(this: HTMLElement, value: unknown) {
+      if (typeof fallback === 'boolean') this.toggleAttribute(attribute, Boolean(value));
+      else if (value === null || value === undefined) this.removeAttribute(attribute);
+      else this.setAttribute(attribute, String(value));
+    },
+  });
 }
