@@ -82,7 +82,7 @@ export class ContactsModel {
   /** Follows a session's contacts; returns the functions that stop it. */
   attach(chat: Chat): Array<() => void> {
     this.chat = chat;
-    const contacts = () => this.refreshContacts();
+    const contacts = () => this.contactsChanged();
     return [
       chat.on('contact:added', contacts),
       chat.on('contact:updated', contacts),
@@ -100,7 +100,7 @@ export class ContactsModel {
   refresh(): void {
     if (!this.chat) return;
     this.blocked = this.chat.blocking.list();
-    this.refreshContacts();
+    this.contactsChanged();
   }
 
   /** Forgets the session's contacts (sign-out). */
@@ -129,8 +129,8 @@ export class ContactsModel {
     return fn;
   }
 
-  /** Marks the contacts and requests stale, to be read when next asked for, and says so. */
-  private refreshContacts(): void {
+  /** The session's contacts changed: marks them stale, to be read when next asked for, and says so. */
+  private contactsChanged(): void {
     if (!this.chat) return;
     this.#stale = true;
     this.changed();
@@ -152,20 +152,20 @@ export class ContactsModel {
   /** Adds a contact and asks to see its presence (approving its request in return). */
   async add(jid: Jid, name?: string): Promise<void> {
     await this.api.contacts.add(jid, name ? { name } : {});
-    this.refreshContacts();
+    this.contactsChanged();
   }
 
   /** Removes a contact from the roster. */
   async remove(jid: Jid): Promise<void> {
     await this.api.contacts.remove(jid);
-    this.refreshContacts();
+    this.contactsChanged();
   }
 
   /** Answers a subscription request: accept (and ask for theirs in return) or deny. */
   answer(jid: Jid, accept: boolean): void {
     if (accept) this.api.contacts.approve(jid);
     else this.api.contacts.deny(jid);
-    this.refreshContacts();
+    this.contactsChanged();
   }
 
   /** Blocks or unblocks an address (XEP-0191). */

@@ -63,6 +63,15 @@ async function open(name: string, options: { width?: number; height?: number; da
   return { page, errors, chat: page.locator('mailbox-chat') };
 }
 
+/** Signs the widget in as a portal's single sign-on does: sets `credentials` from a page script. */
+const signOn = (page: Page, account: { jid: string; password: string }) =>
+  page.evaluate(
+    ({ jid, password }) => {
+      document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
+    },
+    { jid: account.jid, password: account.password },
+  );
+
 type Recorded = { type: string; detail: unknown; bubbles: boolean; composed: boolean };
 
 /** The widget's DOM events of one type that reached the document, as `{ type, detail }`. */
@@ -416,12 +425,7 @@ describe('<mailbox-chat sso>', () => {
     expect(await chat.getByLabel('Password').count()).toBe(0);
     await page.waitForTimeout(500);
     expect(await chat.getByLabel('Password').count()).toBe(0);
-    await page.evaluate(
-      ({ jid, password }) => {
-        document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
-      },
-      { jid: anna!.jid, password: anna!.password },
-    );
+    await signOn(page, anna!);
     await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -469,13 +473,6 @@ describe('<mailbox-chat tab>', () => {
   it('opens on the list the page chose, again after signing out, and switches when the page says', async () => {
     const [anna] = await createAccounts(1);
     const { page, errors, chat } = await open('contacts-first');
-    const signIn = () =>
-      page.evaluate(
-        ({ jid, password }) => {
-          document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
-        },
-        { jid: anna!.jid, password: anna!.password },
-      );
     const selected = async () =>
       (await chat.locator('[role="tab"][aria-selected="true"]').textContent())?.trim();
     // Watch for the conversation list in the panel: it should never be drawn (a flash of the wrong list).
@@ -488,7 +485,7 @@ describe('<mailbox-chat tab>', () => {
         }
       }).observe(document.querySelector('mailbox-chat')!.shadowRoot!, { childList: true, subtree: true });
     });
-    await signIn();
+    await signOn(page, anna!);
     await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
     expect(await selected()).toBe('Contacts');
     expect(await chat.getByText('No contacts yet').isVisible()).toBe(true);
@@ -553,12 +550,7 @@ describe('<mailbox-chat> and the page’s focus', () => {
       });
     }, ben!.jid);
     // Signed in by the portal (single sign-on).
-    await page.evaluate(
-      ({ jid, password }) => {
-        document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
-      },
-      { jid: anna!.jid, password: anna!.password },
-    );
+    await signOn(page, anna!);
     await page.waitForFunction(() => (window as unknown as { opened?: boolean }).opened === true, null, {
       timeout: 20_000,
     });
