@@ -180,6 +180,24 @@ describe('history from the archive', () => {
       .toEqual([null, null]);
     expect(await log.locator('.msg').count()).toBeGreaterThan(0);
     expect(await log.locator('.msg').count()).toBeLessThanOrEqual(40);
+    // Scrolling on a little at a time, as a wheel does: after every step messages fill the view
+    // from its top edge to its bottom edge (the window moves on before the reader reaches its end).
+    const gaps = await log.evaluate(async (el) => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      const found: number[] = [];
+      for (let step = 0; step < 40; step += 1) {
+        el.scrollTop += 90;
+        await frame();
+        await frame();
+        const view = el.getBoundingClientRect();
+        const rows = [...el.querySelectorAll('.item')].map((item) => item.getBoundingClientRect());
+        const covered = (y: number) => rows.some((r) => r.top <= y && r.bottom >= y);
+        if (!covered(view.top + 1) || !covered(view.bottom - 1)) found.push(step);
+      }
+      return found;
+    });
+    expect(gaps).toEqual([]);
+    expect(await log.locator('.msg').count()).toBeLessThanOrEqual(40);
     // Jump to the latest message from there.
     await chat.getByRole('button', { name: 'Jump to the latest message' }).click();
     await expect.poll(() => topOf(log, 'Message 500')).not.toBeNull();

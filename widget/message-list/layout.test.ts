@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../sdk/index.js';
-import { flatten, layout, windowFor } from './layout.js';
+import { HeightEstimates, covers, flatten, layout, shapeOf, windowFor } from './layout.js';
 
 const at = (iso: string) => new Date(iso);
 const msg = (id: string, direction: 'in' | 'out', time: string): Message => ({
@@ -78,5 +78,55 @@ describe('message list window', () => {
       'false/false',
       'false/true',
     ]);
+  });
+
+  it('keeps a rendered window while it holds the viewport and half the overscan either side', () => {
+    const ideal = windowFor(offsets, 4000, 500, limits); // items 90–122
+    expect(covers(ideal, offsets, 4000, 500, limits)).toBe(true);
+    // Scrolled 120 px down: the ideal window moved by three items, the rendered one still serves.
+    expect(windowFor(offsets, 4120, 500, limits)).not.toEqual(ideal);
+    expect(covers(ideal, offsets, 4120, 500, limits)).toBe(true);
+    // 200 px below the viewport are needed (half the overscan): item 122 ends at 4920, short of 5020.
+    expect(covers(ideal, offsets, 4320, 500, limits)).toBe(false);
+    expect(covers(ideal, offsets, 3760, 500, limits)).toBe(false);
+  });
+
+  it('moves a window that is too small, too large or past the end of the list', () => {
+    expect(covers({ start: 100, end: 112 }, offsets, 4000, 500, limits)).toBe(false);
+    expect(covers({ start: 0, end: 200 }, offsets, 4000, 500, limits)).toBe(false);
+    expect(covers({ start: 90, end: 123 }, offsets.slice(0, 121), 4000, 500, limits)).toBe(false);
+    // A short list is rendered whole, and again whole when it grows.
+    expect(covers({ start: 0, end: 2 }, [0, 40, 80], 0, 500, limits)).toBe(true);
+    expect(covers({ start: 0, end: 2 }, [0, 40, 80, 120], 0, 500, limits)).toBe(false);
+  });
+});
+
+describe('message height estimates', () => {
+  const defaults = { day: 44, divider: 40, head: 46, message: 37 };
+  const [day, head, next] = flatten(
+    layout([msg('a', 'in', '2024-06-03T09:00:00'), msg('b', 'in', '2024-06-03T09:01:00')]),
+  );
+
+  it('tells headings, the first message of a group and the messages after it apart', () => {
+    expect([day, head, next].map((item) => shapeOf(item!))).toEqual(['day', 'head', 'message']);
+  });
+
+  it('starts from the defaults and follows the heights measured, shape by shape', () => {
+    const estimates = new HeightEstimates(defaults);
+    expect(estimates.get('message')).toBe(37);
+    estimates.note('message', 60);
+    estimates.note('message', 40);
+    expect(estimates.get('message')).toBe(50);
+    expect(estimates.get('head')).toBe(46);
+    expect(estimates.get('day')).toBe(44);
+  });
+
+  it('follows the latest measurements, not the first ones forever', () => {
+    const estimates = new HeightEstimates(defaults);
+    for (let i = 0; i < 100; i += 1) estimates.note('message', 80);
+    for (let i = 0; i < 100; i += 1) estimates.note('message', 30);
+    // A mean of all 200 would be 55.
+    expect(estimates.get('message')).toBeGreaterThan(30);
+    expect(estimates.get('message')).toBeLessThan(33);
   });
 });

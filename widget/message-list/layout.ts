@@ -122,6 +122,43 @@ export function dropStrayMarkers(parent: ParentNode, item: string): void {
   }
 }
 
+/** What an item's height is estimated by: its kind, and for a message whether it heads its group. */
+export type Shape = 'day' | 'divider' | 'head' | 'message';
+
+export const shapeOf = (item: Item): Shape =>
+  item.kind === 'message' ? (item.first ? 'head' : 'message') : item.kind;
+
+/** How many of the latest measurements of a shape its estimate follows (a running mean). */
+const LEARNED = 32;
+
+/**
+ * Heights for items not measured yet, learned from the items that were: for each shape, the mean
+ * of its latest measurements, else a default. A list that starts from the heights its items will
+ * have renders the right window at once, instead of measuring, finding more (or fewer) items fit
+ * and rendering again.
+ */
+export class HeightEstimates {
+  private readonly learned = new Map<Shape, { mean: number; count: number }>();
+
+  constructor(private readonly defaults: Readonly<Record<Shape, number>>) {}
+
+  /** Takes in an item's measured height. */
+  note(shape: Shape, height: number): void {
+    const learned = this.learned.get(shape);
+    if (!learned) {
+      this.learned.set(shape, { mean: height, count: 1 });
+      return;
+    }
+    learned.count = Math.min(learned.count + 1, LEARNED);
+    learned.mean += (height - learned.mean) / learned.count;
+  }
+
+  /** The height to assume for an item of this shape that has not been measured. */
+  get(shape: Shape): number {
+    return this.learned.get(shape)?.mean ?? this.defaults[shape];
+  }
+}
+
 /** The index of the first entry of `offsets` (ascending) that is greater than `value`. */
 export function firstAbove(offsets: readonly number[], value: number): number {
   let low = 0;
@@ -175,4 +212,28 @@ export function windowFor(
     end = start + limits.max;
   }
   return { start, end };
+}
+
+/**
+ * Whether the rendered `span` still serves a viewport from `top`, `height` high: it holds the
+ * viewport and at least half the overscan on either side (or reaches the list's end there), and
+ * between `limits.min` and `limits.max` items. Moving the window only when it does not saves a
+ * render each time the ideal window shifts by an item or two: a scroll of a few pixels, or
+ * heights measured a little off the estimate.
+ */
+export function covers(
+  span: Span,
+  offsets: readonly number[],
+  top: number,
+  height: number,
+  limits: WindowLimits,
+): boolean {
+  const count = offsets.length - 1;
+  if (count <= limits.min) return span.start === 0 && span.end === Math.max(0, count);
+  const size = span.end - span.start;
+  if (span.end > count || size > limits.max || size < limits.min) return false;
+  const margin = limits.overscan / 2;
+  const first = Math.max(0, firstAbove(offsets, top - margin) - 1);
+  const last = Math.min(count, firstAbove(offsets, top + height + margin));
+  return span.start <= first && span.end >= last;
 }

@@ -9,7 +9,17 @@ import { displayName } from '../shared/people.js';
 import { cutAt, isPlain, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';
 import { expiryOf } from './expiry.js';
-import { dropStrayMarkers, flatten, layout, windowFor, type Item, type Span } from './layout.js';
+import {
+  HeightEstimates,
+  covers,
+  dropStrayMarkers,
+  flatten,
+  layout,
+  shapeOf,
+  windowFor,
+  type Item,
+  type Span,
+} from './layout.js';
 import { styles } from './message-list.styles.js';
 
 /** Bodies longer than this show their beginning and a "show the whole message" button. */
@@ -25,8 +35,13 @@ const NEAR_TOP = 600;
  * above and below (at least `min` items, at most `max`).
  */
 const LIMITS = { min: 20, max: 50 } as const;
-/** Heights (px) assumed for items not measured yet. */
-const ESTIMATE = { day: 44, divider: 40, message: 46 } as const;
+/**
+ * Heights (px) assumed for items not measured yet, learned from those measured. One for the page:
+ * every conversation's list has the same styles, so the second one opened starts from the heights
+ * measured in the first. The defaults are one-line messages in the default theme: guessing low
+ * renders a few items too many, guessing high too few to fill the view, and another round.
+ */
+const estimates = new HeightEstimates({ day: 44, divider: 40, head: 46, message: 37 });
 /** How much of a new message a screen reader announces. */
 const ANNOUNCE = 300;
 
@@ -206,7 +221,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   }
 
   private estimate(item: Item): number {
-    return this.heights.get(item.key) ?? ESTIMATE[item.kind];
+    return this.heights.get(item.key) ?? estimates.get(shapeOf(item));
   }
 
   private computeOffsets(): void {
@@ -227,15 +242,25 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     const height = el.getBoundingClientRect().height;
     if (Math.abs((this.heights.get(key) ?? -1) - height) < 0.5) return false;
     this.heights.set(key, height);
+    // Not laid out (a hidden pane) says nothing about the height items will have.
+    const at = this.index.get(key);
+    if (at !== undefined && height > 0) estimates.note(shapeOf(this.items[at]!), height);
     return true;
   }
 
-  /** The window for where the log is scrolled now. */
-  private visibleSpan(): Span {
+  /**
+   * Moves the window to where the log is scrolled now, unless the items in the DOM still serve
+   * (see `covers`): a window that keeps up with every pixel would render again at each one.
+   */
+  private slide(): void {
     const log = this.log;
     const spacer = this.topSpacer;
-    if (!log || !spacer) return this.span;
-    return this.windowAt(log.scrollTop - spacer.offsetTop, log.clientHeight);
+    if (!log || !spacer) return;
+    const top = log.scrollTop - spacer.offsetTop;
+    const height = log.clientHeight;
+    if (covers(this.span, this.offsets, top, height, { ...LIMITS, overscan: height / 2 })) return;
+    const next = this.windowAt(top, height);
+    if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
   }
 
   /**
@@ -283,8 +308,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
       }
     }
     this.saveAnchor();
-    const next = this.visibleSpan();
-    if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
+    this.slide();
     this.maybeAskForMore();
   }
 
@@ -331,8 +355,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     if (atEnd !== this.atEnd) this.atEnd = atEnd;
     if (atEnd && this.newBelow) this.newBelow = 0;
     this.saveAnchor();
-    const next = this.visibleSpan();
-    if (next.start !== this.span.start || next.end !== this.span.end) this.span = next;
+    this.slide();
     this.maybeAskForMore();
   }
 
