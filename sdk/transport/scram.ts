@@ -13,7 +13,7 @@
 // restarts. StanzaJS's other mechanisms (PLAIN) run through it unchanged. Channel binding (-PLUS)
 // is not offered: browsers cannot get TLS channel-binding data.
 import { Platform, type Agent, type SASL, type Stanzas } from 'stanza';
-import { saslprep } from 'stanza/lib/stringprep/index.js';
+import { saslprep } from './platform/stringprep.js';
 import { ChatError, ErrorCodes } from '../errors.js';
 
 /** The SCRAM mechanisms of this module, by SASL name, with their hash and StanzaJS priority. */

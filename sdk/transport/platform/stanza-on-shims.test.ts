@@ -1,7 +1,7 @@
 // StanzaJS's own browser code, running on the browser build's replacements the way the bundle wires
 // them (scripts/rollup-stanza-subset.mjs): its hashing (caps) on our SHA-1, its SASL mechanism
-// factory on ours, and its XML stream parser on our stream and Buffer, checked against Node's
-// crypto and StanzaJS's behaviour in Node.
+// factory on ours, its XML stream parser on our stream and Buffer, and its addresses on our
+// stringprep, checked against Node's crypto and StanzaJS's behaviour in Node.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,14 +13,15 @@ import * as hash from './hash.js';
 import * as punycode from './punycode.js';
 import * as sasl from './sasl.js';
 import * as stream from './stream.js';
+import * as stringprep from './stringprep.js';
 
 const require = createRequire(import.meta.url);
 const stanzaDir = dirname(require.resolve('stanza/package.json'));
 
 /**
  * Loads a StanzaJS module (CommonJS) with its relative requires loaded the same way, and the
- * browser platform (its polyfills and crypto), the SASL library, `events` and `punycode` replaced
- * as in the browser bundle.
+ * browser platform (its polyfills and crypto), the SASL library, stringprep, `events` and
+ * `punycode` replaced as in the browser bundle.
  */
 function loadStanza(path: string): Record<string, unknown> {
   const overrides = new Map<string, unknown>([
@@ -29,6 +30,7 @@ function loadStanza(path: string): Record<string, unknown> {
     [join(stanzaDir, 'platform/browser/crypto/createHash'), hash],
     [join(stanzaDir, 'platform/browser/crypto/Hmac'), { __esModule: true, default: hash.Hmac }],
     [join(stanzaDir, 'lib/sasl'), sasl],
+    [join(stanzaDir, 'lib/stringprep'), stringprep],
   ]);
   const cache = new Map<string, { exports: Record<string, unknown> }>();
   const load = (file: string): Record<string, unknown> => {
@@ -203,5 +205,21 @@ describe("StanzaJS's client on the browser EventEmitter", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(sent).toEqual([['iq', expect.objectContaining({ id: 'q1', type: 'error' })]]);
+  });
+});
+
+describe("StanzaJS's addresses on the browser stringprep", () => {
+  const ours = loadStanza('JID.js') as { parse(jid: string): Record<string, string> };
+  const theirs = require('stanza/JID') as typeof ours;
+
+  it.each([
+    'Anna@Example.COM/Phone',
+    'anna.müller@mailbox.org/Büro Laptop',
+    'STRASSE@xn--mnchen-3ya.de',
+    'ＡＮＮＡ@example.com.',
+    'team@conference.example.com/Ärger & Co',
+    'example.com',
+  ])('parses %s as StanzaJS in Node does', (jid) => {
+    expect(ours.parse(jid)).toEqual(theirs.parse(jid));
   });
 });
