@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { transportOf } from './client.js';
 import { createChat, isChatError, type Chat, type Message, type Status } from './index.js';
@@ -95,6 +95,24 @@ describe('a session over WebSocket', () => {
     chat.send(ben!.jid, 'later');
     await chat.written();
     expect(out.some((d) => d.includes('<body>later</body>'))).toBe(false);
+  });
+
+  it('counts a history page asked for as written only once its query is, though checks come first', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const chat = client(anna!.jid, anna!.password);
+    await chat.connect();
+    await vi.waitFor(() => expect(chat.server?.archive).toBe(true));
+    const out: string[] = [];
+    agentOf(transportOf(chat)!).on('raw:outgoing', (data: string) => out.push(data));
+    // The page's query goes out after a few promise callbacks (is it a room? does the server
+    // keep an archive?): a view drawn once written() resolved would still have been in its way.
+    const page = chat.archive.history(ben!.jid);
+    let taskPassed = false;
+    setTimeout(() => (taskPassed = true));
+    await chat.written();
+    expect(out.filter((d) => d.includes('urn:xmpp:mam:2'))).toHaveLength(1);
+    expect(taskPassed).toBe(false);
+    expect((await page).messages).toEqual([]);
   });
 
   it('queues a message written before connect and sends it once online', async () => {

@@ -122,7 +122,8 @@ export interface Chat {
   /** Closes the session; `status` becomes `offline`. */
   disconnect(): Promise<void>;
   /**
-   * Resolves once the stanzas asked for so far are written to the connection. Over WebSocket the
+   * Resolves once the stanzas asked for so far are written to the connection, the query of a
+   * history page asked for included (it goes out after checks of its own). Over WebSocket the
    * SDK writes them one after another through a chain of promise callbacks, so this is still
    * within the current task. Over BOSH (stanzas wait for the next HTTP request) and TCP (each
    * write waits for the socket), or should the connection stall, it resolves in the next task at

@@ -12,7 +12,7 @@ import {
   type ArchivePrefs,
   type ArchiveQuery,
 } from '../transport/archive.js';
-import type { InboundMessage, Transport } from '../transport/xmpp.js';
+import { willSend, type InboundMessage, type Transport } from '../transport/xmpp.js';
 import type { Conversation, Jid, Message, MessageState } from '../types.js';
 import { attachmentOf, type Chats } from './chats.js';
 import type { Discovery } from './discovery.js';
@@ -245,6 +245,7 @@ export function createArchive({
     joined: Room | undefined,
     limit: number,
     options: HistoryOptions,
+    queued: () => void,
   ): Promise<HistoryPage> => {
     const isRoom = joined !== undefined || jid.split('@')[1] === (await discovery.ready()).mucService;
     if (isRoom) {
@@ -259,7 +260,7 @@ export function createArchive({
     }
     const after = options.after !== undefined && options.after !== '' ? options.after : undefined;
     const forwards = after !== undefined;
-    const page = await queryArchive(
+    const query = queryArchive(
       transport,
       {
         ...(isRoom ? { archive: jid } : { with: jid }),
@@ -270,6 +271,8 @@ export function createArchive({
       },
       { timeout: options.timeout ?? timeout, ...(options.signal ? { signal: options.signal } : {}) },
     );
+    queued();
+    const page = await query;
     const own = bareJid(transport.jid ?? '');
     const messages = toHistoryMessages(
       page.messages,
@@ -307,11 +310,15 @@ export function createArchive({
         !options.end
           ? handOver(newestPages, jid)
           : undefined;
+      // The checks before the query take a few promise callbacks: a view drawn after
+      // `chat.written()` meanwhile would hold the query up (see `willSend`).
+      const queued = willSend(transport);
       try {
-        const page = await roomOrPersonalPage(jid, joined, limit, options);
+        const page = await roomOrPersonalPage(jid, joined, limit, options, queued);
         newest?.(page.after ?? '');
         return page;
       } finally {
+        queued();
         newest?.(undefined);
       }
     },

@@ -394,23 +394,50 @@ export function agentOf(transport: Transport): Agent {
 const sendQueueOf = (agent: Agent): Client['outgoingDataQueue'] =>
   (agent as Agent & Pick<Client, 'outgoingDataQueue'>).outgoingDataQueue;
 
+/** Stanzas on their way to a transport's send queue (see `willSend`), and who waits for them. */
+const onTheirWay = new WeakMap<Transport, { count: number; waiters: (() => void)[] }>();
+
 /**
- * While the session is up and stanzas wait in the agent's send queue: a promise that resolves once
- * they are written to the connection — over WebSocket, StanzaJS writes them one at a time, each
- * through a chain of microtasks, so no task passes — or in the next task at the latest: over BOSH
- * and TCP each write waits for a request or the socket, and a failing link may stall the queue.
- * Otherwise (nothing queued, or the link down) undefined.
+ * Tells `sending` that a stanza is on its way to the send queue: a request that first checks what
+ * it needs (a few promise callbacks, as a history page does) is waited for as if queued already.
+ * Call the function returned once the stanza is queued, or the request gave up before; more calls
+ * do nothing.
+ */
+export function willSend(transport: Transport): () => void {
+  let entry = onTheirWay.get(transport);
+  if (!entry) onTheirWay.set(transport, (entry = { count: 0, waiters: [] }));
+  const mine = entry;
+  mine.count += 1;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    mine.count -= 1;
+    if (mine.count === 0) for (const waiter of mine.waiters.splice(0)) waiter();
+  };
+}
+
+/**
+ * While the session is up and stanzas wait in the agent's send queue, or are on their way to it
+ * (`willSend`): a promise that resolves once they are written to the connection — over WebSocket,
+ * StanzaJS writes them one at a time, each through a chain of microtasks, so no task passes — or
+ * in the next task at the latest: over BOSH and TCP each write waits for a request or the socket,
+ * and a failing link may stall the queue. Otherwise (nothing queued, or the link down) undefined.
  */
 export function sending(transport: Transport): Promise<void> | undefined {
   const agent = agents.get(transport);
   const queue = agent && sendQueueOf(agent);
-  if (!transport.online || !queue || queue.idle()) return undefined;
+  const coming = onTheirWay.get(transport);
+  if (!transport.online || !queue || (queue.idle() && !coming?.count)) return undefined;
   return new Promise<void>((resolve) => {
     const late = setTimeout(resolve);
-    void queue.drain().then(() => {
-      clearTimeout(late);
-      resolve();
-    });
+    const drain = (): void =>
+      void queue.drain().then(() => {
+        clearTimeout(late);
+        resolve();
+      });
+    if (coming?.count) coming.waiters.push(drain);
+    else drain();
   });
 }
 

@@ -31,7 +31,13 @@ export function RendersAfterSends<T extends Constructor<LitElement>>(Base: T): T
   abstract class RendersAfterSendsElement extends Base {
     protected override scheduleUpdate(): void | Promise<unknown> {
       const wait = written();
-      return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+      if (!wait) return super.scheduleUpdate();
+      // What was asked for while waiting (the update was requested before a history page, say,
+      // that it will show as loading) is waited for too, once.
+      return wait.then(() => {
+        const more = written();
+        return more ? more.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+      });
     }
   }
   return RendersAfterSendsElement;
