@@ -9,4 +9,11 @@ describe('how a person is shown', () => {
     expect(initials('émile_zola@example.com')).toBe('ÉZ');
     expect(initials('__@example.com')).toBe('?');
   });
+
+  it('takes initials from a contact’s name too, the same each time it is asked', () => {
+    expect(initials('Bench Contact 01')).toBe('BC');
+    expect(initials('Bench Contact 01')).toBe('BC');
+    expect(initials('42')).toBe('4');
+    expect(initials('  über-ich')).toBe('ÜI');
+  });
 });

@@ -11,15 +11,29 @@ export function displayName(jid: Jid): string {
   return at > 0 ? jid.slice(0, at) : jid;
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+const firstLetter = (text: string): string | undefined => {
+  for (const char of text) if (LETTER_OR_DIGIT.test(char)) return char;
+  return undefined;
+};
+
+/** Initials by name: every render of a list asks again for each row it shows. */
+const initialsOf = new Map<string, string>();
+
 /** One or two letters for an avatar: `AB` for `anna.berg@…`, `B` for `ben@…`. */
 export function initials(jid: Jid): string {
-  const letters = [...displayName(jid)].filter((c) => /[\p{L}\p{N}]/u.test(c));
-  const parts = displayName(jid)
-    .split(/[._\-\s]+/)
-    .map((p) => [...p].find((c) => /[\p{L}\p{N}]/u.test(c)))
-    .filter((c): c is string => Boolean(c));
-  const chosen = parts.length >= 2 ? parts[0]! + parts[1]! : (letters[0] ?? '?');
-  return chosen.toLocaleUpperCase();
+  let known = initialsOf.get(jid);
+  if (known === undefined) {
+    const name = displayName(jid);
+    const parts = name
+      .split(/[._\-\s]+/)
+      .map(firstLetter)
+      .filter((c): c is string => c !== undefined);
+    known = (parts.length >= 2 ? parts[0]! + parts[1]! : (firstLetter(name) ?? '?')).toLocaleUpperCase();
+    initialsOf.set(jid, known);
+  }
+  return known;
 }
 
 /**
