@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../../test/rig/browser.js';
-import { screenshot } from '../../test/rig/widget.js';
+import { screenshot, untilOnline } from '../../test/rig/widget.js';
 import { startPortal } from '../../scripts/portal-server.mjs';
 
 const xmpp = inject('xmpp');
@@ -31,7 +31,7 @@ async function logIn(page: Page, account: TestAccount): Promise<void> {
   await chat.getByRole('button', { name: 'Anmelden' }).click();
   // A login is a WebSocket, SCRAM and the session's first queries: give it the time a loaded
   // machine needs (the poll ends as soon as the status says so).
-  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  await untilOnline(chat);
 }
 
 describe('the demo intranet page', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { launchBrowser, watchPage } from '../../test/rig/browser.js';
+import { untilOnline } from '../../test/rig/widget.js';
 import { startSsoPortal } from './server.mjs';
 
 const xmpp = inject('xmpp');
@@ -49,7 +50,7 @@ describe('the single sign-on example portal', () => {
 
     const chat = page.locator('mailbox-chat');
     await chat.getByRole('button', { name: 'Open chat' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Online');
+    await untilOnline(chat, 15_000);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(await page.evaluate(() => document.querySelector('mailbox-chat')?.chat?.jid)).toContain(anna.jid);
 

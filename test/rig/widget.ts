@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { startPortal } from '../../scripts/portal-server.mjs';
 import { launchBrowser } from './browser.js';
 
@@ -120,6 +120,21 @@ export async function placeWidgetSignedOnEarly(
     },
     { container, attributes, account: { jid: account.jid, password: account.password } },
   );
+}
+
+/**
+ * What the panel's status line says (`Online`, `Reconnecting…`), or `null` while it has none. It
+ * does not wait for the line to appear, so that a poll of it fails at the poll's own timeout, not
+ * the test's, when the line never comes.
+ */
+export async function statusOf(chat: Locator): Promise<string | null> {
+  const [text] = await chat.getByRole('status').allTextContents();
+  return text ?? null;
+}
+
+/** Waits until the panel says it is online: at most `timeout` ms (sign-in with the test server). */
+export async function untilOnline(chat: Locator, timeout = 20_000): Promise<void> {
+  await expect.poll(() => statusOf(chat), { timeout }).toBe('Online');
 }
 
 /** Saves a screenshot of the page to test-artifacts/widget/<name>.png. */

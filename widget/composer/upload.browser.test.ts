@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
-import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { axeViolations, screenshot, untilOnline, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 const frame = (attributes = '') =>
@@ -26,7 +26,7 @@ async function signedIn(
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  await untilOnline(chat);
   return { page, chat, errors };
 }
 

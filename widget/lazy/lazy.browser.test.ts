@@ -7,7 +7,13 @@ import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
-import { axeViolations, placeWidgetSignedOnEarly, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import {
+  axeViolations,
+  placeWidgetSignedOnEarly,
+  screenshot,
+  untilOnline,
+  useWidgetRig,
+} from '../../test/rig/widget.js';
 
 const rig = useWidgetRig(
   {
@@ -101,7 +107,7 @@ describe('the lazy build', () => {
     await launcher.click();
     const panel = page.getByRole('dialog', { name: 'Chat' });
     await expect.poll(() => panel.isVisible()).toBe(true);
-    await expect.poll(() => panel.getByRole('status').textContent()).toBe('Online');
+    await untilOnline(panel);
     expect(
       await page.evaluate(() => Boolean((document.querySelector('mailbox-chat') as { chat?: unknown }).chat)),
     ).toBe(true);
@@ -216,7 +222,7 @@ describe('the lazy build', () => {
       anna!,
     );
     const chat = page.locator('mailbox-chat');
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

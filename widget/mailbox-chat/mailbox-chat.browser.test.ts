@@ -6,7 +6,13 @@ import { createChat, type Chat, type Message } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
 import { registerAccount } from '../../test/rig/prosody.mjs';
-import { axeViolations, placeWidgetSignedOnEarly, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import {
+  axeViolations,
+  placeWidgetSignedOnEarly,
+  screenshot,
+  untilOnline,
+  useWidgetRig,
+} from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 const widget = (attributes: string) =>
@@ -106,7 +112,7 @@ async function logIn(chat: Locator, account: TestAccount): Promise<void> {
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  await untilOnline(chat);
 }
 
 async function peer(account: TestAccount): Promise<Chat> {
@@ -322,7 +328,7 @@ describe('<mailbox-chat> chatting', () => {
       await page.keyboard.press('Tab');
       await page.keyboard.type(anna!.password);
       await page.keyboard.press('Enter');
-      await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+      await untilOnline(chat);
       // Focus moves on into the (empty) conversation list: its "new conversation" button.
       await expect.poll(() => focused(page)).toBe('button.button');
       await screenshot(page, 'launcher-light-empty');
@@ -372,7 +378,7 @@ describe('<mailbox-chat> chatting', () => {
       },
       { jid: anna!.jid, password: anna!.password },
     );
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(1);
     expect(await chat.locator('.account').textContent()).toBe(anna!.jid);
@@ -409,7 +415,7 @@ describe('<mailbox-chat> chatting', () => {
     await chat.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => chat.getByText('You are signed out.').isVisible()).toBe(true);
     await chat.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await page.evaluate(() => (window as unknown as { calls: number }).calls)).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
@@ -426,7 +432,7 @@ describe('<mailbox-chat sso>', () => {
     await page.waitForTimeout(500);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     await signOn(page, anna!);
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -443,7 +449,7 @@ describe('<mailbox-chat sso>', () => {
       { service: '/xmpp-websocket', mode: 'embedded', sso: '' },
       anna!,
     );
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -486,7 +492,7 @@ describe('<mailbox-chat tab>', () => {
       }).observe(document.querySelector('mailbox-chat')!.shadowRoot!, { childList: true, subtree: true });
     });
     await signOn(page, anna!);
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await selected()).toBe('Contacts');
     expect(await chat.getByText('No contacts yet').isVisible()).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { drewChats: boolean }).drewChats)).toBe(false);
@@ -502,7 +508,7 @@ describe('<mailbox-chat tab>', () => {
     await chat.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => chat.getByText('You are signed out.').isVisible()).toBe(true);
     await chat.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     expect(await selected()).toBe('Contacts');
 
     // The page switches the list; an unknown list means the conversations.
@@ -873,7 +879,7 @@ describe('<mailbox-chat> languages', () => {
     await chat.getByLabel('E-Mail-Adresse').fill(anna!.jid);
     await chat.getByLabel('Passwort').fill(anna!.password);
     await chat.getByRole('button', { name: 'Anmelden' }).click();
-    await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+    await untilOnline(chat);
     await chat.getByRole('button', { name: 'Chat schließen' }).first().click();
 
     const bob = await peer(ben!);

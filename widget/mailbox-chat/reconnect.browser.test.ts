@@ -4,7 +4,7 @@ import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
 import { startFaultProxy, type FaultProxy } from '../../test/rig/fault-proxy.js';
-import { screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { screenshot, statusOf, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 let proxy: FaultProxy;
@@ -27,14 +27,12 @@ const rig = useWidgetRig(
   { upstream: () => ({ host: proxy.host, port: proxy.port }) },
 );
 
-const status = (chat: Locator) => chat.getByRole('status').textContent();
-
 async function signIn(page: Page, account: TestAccount): Promise<Locator> {
   const chat = page.locator('mailbox-chat');
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => status(chat), { timeout: 20_000 }).toBe('Online');
+  await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Online');
   return chat;
 }
 
@@ -74,7 +72,7 @@ describe('a lost connection', () => {
       // The network drops, and the server stays unreachable for a while.
       proxy.refuse(true);
       proxy.cutAll();
-      await expect.poll(() => status(chat), { timeout: 20_000 }).toBe('Reconnecting…');
+      await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Reconnecting…');
       expect(await chat.locator('[part="banner"]').textContent()).toContain(
         'Messages you write now are sent once it is back.',
       );
@@ -89,7 +87,7 @@ describe('a lost connection', () => {
 
       // The server is back: the widget reconnects and sends what was written.
       proxy.refuse(false);
-      await expect.poll(() => status(chat), { timeout: 45_000 }).toBe('Online');
+      await expect.poll(() => statusOf(chat), { timeout: 45_000 }).toBe('Online');
       await expect
         .poll(() => bob.received, { timeout: 20_000 })
         .toEqual(['Before the cut', 'Written while offline', 'And one more']);

@@ -4,7 +4,7 @@ import { createChat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
 import { connectRawAgent } from '../../test/rig/raw-agent.js';
-import { axeViolations, screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { axeViolations, screenshot, untilOnline, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 const rig = useWidgetRig({
@@ -25,7 +25,7 @@ async function signedIn(account: TestAccount, name = 'embedded'): Promise<{ page
   await chat.getByLabel(german ? 'E-Mail-Adresse' : 'E-mail address').fill(account.jid);
   await chat.getByLabel('Passwort').or(chat.getByLabel('Password')).fill(account.password);
   await chat.getByRole('button', { name: german ? 'Anmelden' : 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  await untilOnline(chat);
   return { page, chat };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { watchPage } from '../../test/rig/browser.js';
-import { screenshot, useWidgetRig } from '../../test/rig/widget.js';
+import { screenshot, untilOnline, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
 let context: BrowserContext;
@@ -31,7 +31,7 @@ async function signedIn(account: TestAccount): Promise<Page> {
   await chat.getByLabel('E-mail address').fill(account.jid);
   await chat.getByLabel('Password').fill(account.password);
   await chat.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => chat.getByRole('status').textContent(), { timeout: 20_000 }).toBe('Online');
+  await untilOnline(chat);
   return page;
 }
 
