@@ -123,6 +123,20 @@ export async function placeWidgetSignedOnEarly(
 }
 
 /**
+ * Signs the page's `<mailbox-chat>` in as a portal's single sign-on does: a page script sets its
+ * `credentials` (whether or not the element is defined yet).
+ */
+export async function signOn(page: Page, account: { jid: string; password: string }): Promise<void> {
+  await page.evaluate(
+    ({ jid, password }) => {
+      const element = document.querySelector('mailbox-chat') as HTMLElement & { credentials: unknown };
+      element.credentials = async () => ({ jid, password });
+    },
+    { jid: account.jid, password: account.password },
+  );
+}
+
+/**
  * What the panel's status line says (`Online`, `Reconnecting…`), or `null` while it has none. It
  * does not wait for the line to appear, so that a poll of it fails at the poll's own timeout, not
  * the test's, when the line never comes.

@@ -11,6 +11,7 @@ import {
   axeViolations,
   placeWidgetSignedOnEarly,
   screenshot,
+  signOn,
   untilOnline,
   useWidgetRig,
 } from '../../test/rig/widget.js';
@@ -95,13 +96,7 @@ describe('the lazy build', () => {
     // The browser asks for the rest once idle, without any click.
     await expect.poll(requested).toBe(true);
     // Single sign-on set before the widget is there: it is handed over when it arrives.
-    await page.evaluate(
-      ({ jid, password }) => {
-        const element = document.querySelector('mailbox-chat') as HTMLElement & { credentials: unknown };
-        element.credentials = async () => ({ jid, password });
-      },
-      { jid: anna!.jid, password: anna!.password },
-    );
+    await signOn(page, anna!);
     release();
     await expect.poll(() => loaded(page)).toBe(true);
     await launcher.click();

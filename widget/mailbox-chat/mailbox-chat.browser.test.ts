@@ -10,6 +10,7 @@ import {
   axeViolations,
   placeWidgetSignedOnEarly,
   screenshot,
+  signOn,
   untilOnline,
   useWidgetRig,
 } from '../../test/rig/widget.js';
@@ -68,15 +69,6 @@ async function open(name: string, options: { width?: number; height?: number; da
   });
   return { page, errors, chat: page.locator('mailbox-chat') };
 }
-
-/** Signs the widget in as a portal's single sign-on does: sets `credentials` from a page script. */
-const signOn = (page: Page, account: { jid: string; password: string }) =>
-  page.evaluate(
-    ({ jid, password }) => {
-      document.querySelector('mailbox-chat')!.credentials = async () => ({ jid, password });
-    },
-    { jid: account.jid, password: account.password },
-  );
 
 type Recorded = { type: string; detail: unknown; bubbles: boolean; composed: boolean };
 
