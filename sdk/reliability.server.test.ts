@@ -133,6 +133,37 @@ describe('delivery through a link that keeps breaking', () => {
     await expect.poll(() => received).toEqual(['while you were reloading']);
   });
 
+  it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {
+    const [anna, ben] = await createAccounts(2);
+    let stored: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stored,
+      save: (state: ResumeState | undefined) => {
+        stored = state;
+      },
+    };
+    const service = xmpp.websocketUrl;
+    const first = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const b = client({ jid: ben!.jid, password: ben!.password, service });
+    await Promise.all([first.connect(), b.connect()]);
+    const firstJid = stored?.jid;
+    expect(firstJid).toMatch(new RegExp(`^${anna!.jid}/`));
+
+    // Signed out, and in again at once: the first client still waits for its stream to close.
+    const leaving = first.disconnect();
+    const second = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const received: string[] = [];
+    second.on('message', ({ message }) => received.push(message.body));
+    await second.connect();
+    await leaving;
+    expect(stored?.jid).toMatch(new RegExp(`^${anna!.jid}/`));
+    expect(stored?.jid).not.toBe(firstJid);
+    // The new session outlives the old one's close.
+    b.send(anna!.jid, 'after signing in again');
+    await expect.poll(() => received).toEqual(['after signing in again']);
+    expect(second.status).toBe('online');
+  });
+
   it('reports reconnecting with growing delays while the server is down, and comes back', async () => {
     const [anna] = await createAccounts(1);
     const link = await proxy();

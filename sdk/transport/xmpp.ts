@@ -531,7 +531,8 @@ export function createTransport(options: TransportOptions): Transport {
   if (storage) {
     let savedId: string | undefined;
     agent.sm.cache((state) => {
-      if (!loaded) return;
+      // Ending deliberately: the state is forgotten at once (see `disconnect`), and stays so.
+      if (!loaded || closing) return;
       unsaved = { state: state.id ? (state as ResumeState) : undefined };
       // A new session (or its end) is written at once; counters as they change, in batches.
       if (state.id !== savedId) {
@@ -768,9 +769,13 @@ export function createTransport(options: TransportOptions): Transport {
     async disconnect() {
       closing = true;
       agent.disableKeepAlive();
+      // The session is over for whoever comes next: a client created while this one still waits
+      // for its acks and the close (a sign-in right after a sign-out) must start a new session,
+      // not resume the one being ended.
+      const forgotten = forget();
       if (!agent.transport) {
         online = false;
-        await forget();
+        await forgotten;
         return;
       }
       // Before closing, wait (briefly) until the server has acknowledged everything written, so
@@ -793,7 +798,7 @@ export function createTransport(options: TransportOptions): Transport {
         void agent.disconnect();
       });
       online = false;
-      await forget();
+      await forgotten;
     },
     sendMessage(message) {
       if (!online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
