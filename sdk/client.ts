@@ -119,7 +119,10 @@ export interface Chat {
   readonly jid: Jid | undefined;
   /** Opens the session. Resolves when online; rejects with a {@link ChatError} (`auth-failed`, …). */
   connect(): Promise<void>;
-  /** Closes the session; `status` becomes `offline`. */
+  /**
+   * Closes the session; `status` becomes `offline`. Its resume state is forgotten at once, so a
+   * client created while it closes (a sign-in right after a sign-out) starts a new session.
+   */
   disconnect(): Promise<void>;
   /**
    * Resolves once the stanzas asked for so far are written to the connection, the query of a
