@@ -164,6 +164,40 @@ describe('delivery through a link that keeps breaking', () => {
     expect(second.status).toBe('online');
   });
 
+  it('a reload after the session ended on the server signs in with a new session', async () => {
+    const [anna, ben] = await createAccounts(2);
+    // What a page stored before it went away; the session it names is over on the server by the
+    // time the page comes back (here: ended by a sign-out elsewhere; Prosody also drops a session
+    // once it has waited long enough for a resume).
+    let stale: ResumeState | undefined;
+    let stored: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stale,
+      save: (state: ResumeState | undefined) => {
+        stored = state;
+        stale ??= state && structuredClone(state);
+      },
+    };
+    const service = xmpp.websocketUrl;
+    const first = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const b = client({ jid: ben!.jid, password: ben!.password, service });
+    await Promise.all([first.connect(), b.connect()]);
+    await first.disconnect();
+    expect(stale?.id).toBeTruthy();
+
+    const second = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const received: string[] = [];
+    second.on('message', ({ message }) => received.push(message.body));
+    await second.connect();
+    expect(second.status).toBe('online');
+    // A new session: its own stream-management id and resource.
+    expect(stored?.id).toBeTruthy();
+    expect(stored?.id).not.toBe(stale!.id);
+    expect(stored?.jid).not.toBe(stale!.jid);
+    b.send(anna!.jid, 'welcome back');
+    await expect.poll(() => received).toEqual(['welcome back']);
+  });
+
   it('reports reconnecting with growing delays while the server is down, and comes back', async () => {
     const [anna] = await createAccounts(1);
     const link = await proxy();
