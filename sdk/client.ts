@@ -193,7 +193,9 @@ export interface Chat {
   setTyping(conversation: Jid, state: TypingState): void;
   /**
    * The one-to-one conversations, most recent first, with their last message and unread count;
-   * `conversation:updated` says when one changed.
+   * `conversation:updated` says when one changed. A fresh client with a memory store lists only
+   * what comes while it runs; `chat.archive.recent()` adds the conversations of the account's
+   * newest archived messages.
    *
    * @example
    * ```ts
@@ -407,6 +409,7 @@ export function createChat(options: ChatOptions): Chat {
     transport,
     discovery,
     rooms,
+    chats,
     joinInfo,
     newestPages,
     store,

@@ -53,7 +53,13 @@ export type {
   RoomFile,
   RoomsOptions,
 } from './features/rooms.js';
-export type { Archive, ArchivePreferences, HistoryOptions, HistoryPage } from './features/archive.js';
+export type {
+  Archive,
+  ArchivePreferences,
+  HistoryOptions,
+  HistoryPage,
+  RecentOptions,
+} from './features/archive.js';
 export type { Bookmark, BookmarkInput, Bookmarks } from './features/bookmarks.js';
 export { createIndexedDbStore, createMemoryStore, DEFAULT_STORE_LIMITS } from './store/index.js';
 export type {

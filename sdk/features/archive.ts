@@ -66,6 +66,16 @@ export interface HistoryPage {
   horizon?: Date;
 }
 
+/** Options for {@link Archive.recent}. */
+export interface RecentOptions {
+  /** How many archived messages to read at most, newest first (pages of 50). Default 100. */
+  limit?: number;
+  /** Aborts the query (rejects with `aborted`). */
+  signal?: AbortSignal;
+  /** Seconds to wait for each page. Default: the client's `timeout` (15). */
+  timeout?: number;
+}
+
 /** Archive preferences (XEP-0313): which messages the server archives for us. */
 export interface ArchivePreferences {
   /** `always`: archive everything; `never`: nothing; `roster`: only messages with contacts. */
@@ -109,6 +119,24 @@ export interface Archive {
    * `item-not-found` (unknown cursor), `timeout`, `aborted`, `not-connected`, `invalid-argument`.
    */
   history(conversation: Jid, options?: HistoryOptions): Promise<HistoryPage>;
+  /**
+   * The one-to-one conversations of our newest archived messages, most recent first, each with
+   * its newest message: what a conversation list shows after a page load or on a new device,
+   * when this client has not seen those messages itself. They join `chat.conversations` as read
+   * (announced with `conversation:updated`); a conversation listed there already stays as it is.
+   * Reads the newest `limit` messages of our archive (default 100), so older conversations are
+   * not found; receipts, markers, room messages and private messages in rooms are not
+   * conversations. Results are not written to the store.
+   *
+   * @example
+   * ```ts
+   * await chat.connect();
+   * for (const c of await chat.archive.recent()) console.log(c.jid, c.last?.body, c.updated);
+   * ```
+   * @throws ChatError `service-unavailable` (the server keeps no archive), `timeout`, `aborted`,
+   * `not-connected`, `invalid-argument`.
+   */
+  recent(options?: RecentOptions): Promise<Conversation[]>;
   /**
    * Reads our archive preferences.
    *
@@ -214,6 +242,7 @@ export function createArchive({
   transport,
   discovery,
   rooms,
+  chats,
   joinInfo,
   newestPages,
   store,
@@ -222,6 +251,8 @@ export function createArchive({
   transport: Transport;
   discovery: Discovery;
   rooms: Pick<Rooms, 'get' | 'info'>;
+  /** Where conversations found by `recent()` are listed. */
+  chats: Pick<Chats, 'recall'>;
   /** A room's disco#info as asked for with its join, when there is one (see `RoomsControl`). */
   joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
   /** Shared with the catch-up: see {@link NewestPages}. */
@@ -324,6 +355,50 @@ export function createArchive({
     },
 
     stored: (conversation, options = {}) => store.messages(conversation, options),
+
+    async recent(options = {}) {
+      requireOnline();
+      const limit = options.limit ?? 100;
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new ChatError(ErrorCodes.invalidArgument, 'recent needs a positive limit');
+      }
+      await requirePersonalArchive();
+      const { mucService } = await discovery.ready();
+      const own = bareJid(transport.jid ?? '');
+      const request = {
+        timeout: options.timeout ?? timeout,
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      // Pages backwards from the newest; what they hold is kept oldest first.
+      let archived: ArchivedMessage[] = [];
+      let before = '';
+      for (let read = 0; read < limit;) {
+        const max = Math.min(CATCH_UP_PAGE, limit - read);
+        const page = await queryArchive(transport, { before, max }, request);
+        read += page.messages.length;
+        archived = [...page.messages, ...archived];
+        if (page.complete || page.first === undefined || page.messages.length === 0) break;
+        before = page.first;
+      }
+      const byPeer = new Map<Jid, ArchivedMessage[]>();
+      for (const item of archived) {
+        const m = item.message;
+        if ((m.type !== 'chat' && m.type !== 'normal') || m.roomInvite) continue;
+        const peer = bareJid(bareJid(m.from) === own ? m.to : m.from);
+        const domain = peer.split('@')[1];
+        if (!domain || domain === mucService) continue; // the server's own, and room private messages
+        byPeer.set(peer, [...(byPeer.get(peer) ?? []), item]);
+      }
+      // Most recent first; archive timestamps may be whole seconds, so ties go by archive order.
+      const position = new Map(archived.map((item, index) => [item.archiveId, index]));
+      const found = [...byPeer]
+        .map(([jid, items]) => ({ jid, messages: toHistoryMessages(items, own, jid) }))
+        .filter(({ messages }) => messages.length > 0)
+        .sort(
+          (x, y) => position.get(y.messages.at(-1)!.stanzaId!)! - position.get(x.messages.at(-1)!.stanzaId!)!,
+        );
+      return chats.recall(found);
+    },
 
     async preferences() {
       requireOnline();

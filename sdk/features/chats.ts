@@ -40,6 +40,13 @@ export interface Chats {
    */
   restore(stored: ReadonlyArray<{ conversation: Conversation; messages: readonly Message[] }>): void;
   /**
+   * Adds conversations found in our archive (their newest messages, oldest first) to the list,
+   * as read; one listed already, or with a live message still held, stays as it is (the held
+   * message will list it, unread). Announces each one added with
+   * `conversation:updated`; returns every one asked about as it is now, most recent first.
+   */
+  recall(found: ReadonlyArray<{ jid: Jid; messages: readonly Message[] }>): Conversation[];
+  /**
    * Files an outgoing message another feature sent (a room private message) in its conversation,
    * and announces it once on `message`.
    */
@@ -57,7 +64,8 @@ export interface SharedFile {
 /** The one-to-one conversations of this client, recent first. Exposed as `chat.conversations`. */
 export interface Conversations {
   /**
-   * Every conversation with a message since this client started, most recent first.
+   * Every conversation with a message since this client started, most recent first, and those
+   * listed from the local store or by `chat.archive.recent()`.
    *
    * @example
    * ```ts
@@ -490,6 +498,39 @@ export function createChats({
     record(message, ids.length > 0 ? ids : [message.id]);
   };
 
+  /**
+   * Lists a conversation not listed yet with messages known from elsewhere (the store, the
+   * archive), oldest first, so that duplicates and corrections of them are recognized.
+   */
+  const seed = (
+    jid: Jid,
+    messages: readonly Message[],
+    conversation: Pick<Conversation, 'last' | 'unread' | 'updated'>,
+  ): void => {
+    if (conversations.has(jid)) return; // something newer came first: keep it
+    for (const message of messages) {
+      const slot = { message };
+      remember(jid, message.id, slot);
+      seen.add([
+        ...(message.stanzaId ? [`s:${message.stanzaId}`] : []),
+        `o:${bareJid(message.from)}:${message.id}`,
+      ]);
+      if (message.direction === 'out') {
+        ownSlots.set(message.id, slot);
+        if (ownSlots.size > KNOWN_LIMIT) ownSlots.delete(ownSlots.keys().next().value as string);
+      }
+    }
+    const last = messages.at(-1) ?? conversation.last;
+    if (!last) return;
+    const c = conversationOf(jid);
+    c.last = lookup(jid, last.id) ?? last;
+    c.updated = conversation.updated;
+    c.unread = conversation.unread;
+    const lastOut = [...messages].reverse().find((m) => m.direction === 'out');
+    if (lastOut) c.lastOut = lastOut.id;
+    publish(c);
+  };
+
   let markRestored = (): void => undefined;
   const restored = new Promise<void>((resolve) => {
     markRestored = resolve;
@@ -666,31 +707,27 @@ export function createChats({
 
     restore(stored) {
       for (const { conversation, messages } of stored) {
-        const jid = bareJid(conversation.jid);
-        if (conversations.has(jid)) continue; // something newer came first: keep it
-        for (const message of messages) {
-          const slot = { message };
-          remember(jid, message.id, slot);
-          seen.add([
-            ...(message.stanzaId ? [`s:${message.stanzaId}`] : []),
-            `o:${bareJid(message.from)}:${message.id}`,
-          ]);
-          if (message.direction === 'out') {
-            ownSlots.set(message.id, slot);
-            if (ownSlots.size > KNOWN_LIMIT) ownSlots.delete(ownSlots.keys().next().value as string);
-          }
-        }
-        const last = messages.at(-1) ?? conversation.last;
-        if (!last) continue;
-        const c = conversationOf(jid);
-        c.last = lookup(jid, last.id) ?? last;
-        c.updated = conversation.updated;
-        c.unread = conversation.unread;
-        const lastOut = [...messages].reverse().find((m) => m.direction === 'out');
-        if (lastOut) c.lastOut = lastOut.id;
-        publish(c);
+        seed(bareJid(conversation.jid), messages, conversation);
       }
       markRestored();
+    },
+
+    recall(found) {
+      const listed: Conversation[] = [];
+      // Live messages held while catch-up runs are in the archive too, and come as `message`
+      // when released: their conversations are left to them (new, so unread).
+      const waiting = new Set(held.map(({ peer }) => peer));
+      for (const { jid, messages } of found) {
+        const newest = messages.at(-1);
+        const peer = bareJid(jid);
+        // A conversation listed already (live since this client started, or from the store) is
+        // kept as it is: it is at least as new as the archive's page, and has its unread count.
+        if (newest && !waiting.has(peer)) seed(peer, messages, { unread: 0, updated: newest.time });
+        const c = conversations.get(peer);
+        if (c) listed.push(snapshot(c));
+      }
+      // Stable: ties (archive timestamps may be whole seconds) keep the order found.
+      return listed.sort((a, b) => b.updated.getTime() - a.updated.getTime());
     },
 
     setTyping(jid, state) {
