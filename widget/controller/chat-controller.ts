@@ -89,6 +89,11 @@ export class ChatController implements ReactiveController {
   private settle: (() => void) | undefined;
   /** Whether a history request started since the host last scheduled a render. */
   private historyAsked = false;
+  /**
+   * The conversations of the account's newest archived messages (`chat.archive.recent()`): asked
+   * once per session, when the conversation list first shows.
+   */
+  recent: 'idle' | 'loading' | 'done' = 'idle';
 
   constructor(host: ReactiveControllerHost & HTMLElement, service: () => string) {
     this.host = host;
@@ -253,10 +258,38 @@ export class ChatController implements ReactiveController {
     return chat;
   }
 
+  /**
+   * Lists the conversations of the account's newest archived messages next to this session's,
+   * so that the list is not empty after a page load or on another device. Once per session, from
+   * the host's update (it renders the loading state itself); a failure leaves the list to what
+   * comes live.
+   */
+  loadRecent(): void {
+    const chat = this.current;
+    if (!chat || this.recent !== 'idle' || this.phase !== 'signed-in' || this.status !== 'online') return;
+    this.recent = 'loading';
+    chat.archive
+      .recent()
+      .then(
+        (found) => {
+          if (this.current !== chat) return;
+          // Listed already (live since sign-in, or opened): at least as new; keep it.
+          for (const c of found) if (c.last && !this.store.get(c.jid)) this.store.add(c.last, true);
+        },
+        () => undefined, // no archive, or it did not answer: the list fills with what comes live
+      )
+      .finally(() => {
+        if (this.current !== chat) return;
+        this.recent = 'done';
+        this.host.requestUpdate();
+      });
+  }
+
   /** Ends the session and forgets this session's conversations. */
   async signOut(error?: string): Promise<void> {
     const chat = this.drop();
     this.store.clear();
+    this.recent = 'idle';
     this.histories.clear();
     this.people.clear();
     this.rooms.clear();

@@ -99,6 +99,18 @@ export const styles = css`
     font-weight: 600;
   }
   ${badgeStyles}
+  .loading {
+    display: flex;
+    justify-content: center;
+    gap: 8px;
+    margin: 24px 16px;
+    color: var(--mc-muted);
+  }
+  .loading .spinner {
+    width: 18px;
+    height: 18px;
+    color: var(--mc-accent-text);
+  }
   .empty {
     display: flex;
     flex-direction: column;

@@ -3,7 +3,7 @@ import type { Jid } from '../../sdk/index.js';
 import type { Conversation } from '../controller/conversations.js';
 import { isAddress } from '../controller/chat-controller.js';
 import type { Localizer } from '../i18n/index.js';
-import { closeIcon, plusIcon } from '../icons/icons.js';
+import { closeIcon, plusIcon, spinnerIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
@@ -32,6 +32,7 @@ export class McConversationList extends RendersAfterSends(LitElement) {
     i18n: { attribute: false },
     conversations: { attribute: false },
     active: { attribute: false },
+    loading: { type: Boolean },
     adding: { state: true },
     invalid: { state: true },
   };
@@ -39,6 +40,8 @@ export class McConversationList extends RendersAfterSends(LitElement) {
   declare i18n: Localizer;
   declare conversations: readonly Conversation[];
   declare active: Jid | undefined;
+  /** Recent conversations are being looked up: shown instead of "no conversations yet". */
+  declare loading: boolean;
   declare private adding: boolean;
   declare private invalid: boolean;
 
@@ -46,20 +49,20 @@ export class McConversationList extends RendersAfterSends(LitElement) {
     super();
     this.conversations = [];
     this.active = undefined;
+    this.loading = false;
     this.adding = false;
     this.invalid = false;
   }
 
-  /** Focuses the open conversation's row, else the first row, else "new conversation". */
+  /**
+   * Focuses the open conversation's row, else the first row, else the heading's "new
+   * conversation" button: it is there also while recent conversations are looked up, so the
+   * focus does not depend on how soon the archive answers.
+   */
   focusFirst(jid?: Jid): void {
     const rows = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.item')];
     const row = rows.find((r) => r.dataset.jid === (jid ?? this.active)) ?? rows[0];
-    const root = this.renderRoot;
-    (
-      row ??
-      root.querySelector<HTMLElement>('.empty .button') ??
-      root.querySelector<HTMLElement>('.new')
-    )?.focus();
+    (row ?? this.renderRoot.querySelector<HTMLElement>('.new'))?.focus();
   }
 
   private select(jid: Jid): void {
@@ -176,16 +179,18 @@ export class McConversationList extends RendersAfterSends(LitElement) {
           ? html`<ul aria-label=${i.t('list.title')}>
               ${this.conversations.map((c) => this.renderRow(c))}
             </ul>`
-          : html`<div class="empty">
-              <p><strong>${i.t('list.empty')}</strong>${i.t('list.emptyHint')}</p>
-              ${
-                this.adding
-                  ? nothing
-                  : html`<button class="button" @click=${() => this.toggleAdding(true)}>
-                      ${plusIcon}${i.t('list.new')}
-                    </button>`
-              }
-            </div>`
+          : this.loading
+            ? html`<p class="loading" role="status">${spinnerIcon}<span>${i.t('list.loading')}</span></p>`
+            : html`<div class="empty">
+                <p><strong>${i.t('list.empty')}</strong>${i.t('list.emptyHint')}</p>
+                ${
+                  this.adding
+                    ? nothing
+                    : html`<button class="button" @click=${() => this.toggleAdding(true)}>
+                        ${plusIcon}${i.t('list.new')}
+                      </button>`
+                }
+              </div>`
       }`;
   }
 }

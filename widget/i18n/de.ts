@@ -49,6 +49,7 @@ export const de: Texts = {
   'list.new': 'Neue Unterhaltung',
   'list.empty': 'Noch keine Unterhaltungen',
   'list.emptyHint': 'Beginnen Sie eine mit der E-Mail-Adresse einer Kollegin oder eines Kollegen.',
+  'list.loading': 'Letzte Unterhaltungen werden gesucht…',
   'list.you': 'Sie: {text}',
   'list.unread': { one: '# ungelesene Nachricht', other: '# ungelesene Nachrichten' },
   'new.label': 'E-Mail-Adresse',

@@ -59,6 +59,7 @@ export const en = {
   'list.new': 'New conversation',
   'list.empty': 'No conversations yet',
   'list.emptyHint': 'Start one with a colleague’s e-mail address.',
+  'list.loading': 'Looking for recent conversations…',
   'list.you': 'You: {text}',
   'list.unread': { one: '# unread message', other: '# unread messages' },
   'new.label': 'E-mail address',

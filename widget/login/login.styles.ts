@@ -55,12 +55,4 @@ export const styles = css`
     cursor: progress;
     opacity: 0.8;
   }
-  .spinner {
-    animation: spin 0.9s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
-  }
 `;

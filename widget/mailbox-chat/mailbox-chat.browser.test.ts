@@ -215,7 +215,8 @@ describe('<mailbox-chat> chatting', () => {
     const { page, errors, chat } = await open('launcher');
     await chat.locator('.launcher').click();
     await logIn(chat, anna!);
-    expect(await chat.getByText('No conversations yet').isVisible()).toBe(true);
+    // A new account's archive is empty: once it has answered, the list says so.
+    await expect.poll(() => chat.getByText('No conversations yet').isVisible()).toBe(true);
     await chat.getByRole('button', { name: 'Close chat' }).first().click();
 
     const bob = await peer(ben!);
@@ -322,7 +323,10 @@ describe('<mailbox-chat> chatting', () => {
       await page.keyboard.press('Enter');
       await untilOnline(chat);
       // Focus moves on into the (empty) conversation list: its "new conversation" button.
-      await expect.poll(() => focused(page)).toBe('button.button');
+      await expect.poll(() => focused(page)).toBe('button.icon-button.new');
+      expect(await chat.locator('mc-conversation-list .new').getAttribute('aria-label')).toBe(
+        'New conversation',
+      );
       await screenshot(page, 'launcher-light-empty');
       await page.keyboard.press('Enter');
       await expect.poll(() => focused(page)).toBe('input#new-jid.field');

@@ -227,12 +227,6 @@ export const styles = css`
   }
   .spinner {
     color: var(--mc-accent-text);
-    animation: spin 0.9s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
   }
 
   /* Conversations: one pane at a time when narrow, list and conversation side by side when wide. */

@@ -376,6 +376,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
       this.i18n = localizer(tag);
     }
     this.focusInside = this.shadowRoot?.activeElement != null;
+    if (this.shown === 'chats') this.controller.loadRecent();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -932,6 +933,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
       .i18n=${i}
       .conversations=${c.conversations}
       .active=${c.active}
+      ?loading=${c.recent === 'loading'}
       @conversation-select=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
     ></mc-conversation-list>`;
   }

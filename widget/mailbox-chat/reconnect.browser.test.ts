@@ -129,7 +129,12 @@ describe('a reload', () => {
 
       await page.reload();
       chat = await signIn(page, anna!);
-      await openConversation(page, ben!.jid);
+      // The conversation list finds it in the archive, read, before anything is opened.
+      const row = chat.locator(`mc-conversation-list .item[data-jid="${ben!.jid}"]`);
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      expect(await row.locator('.preview').textContent()).toBe('You: My answer before the reload');
+      expect(await row.getAttribute('class')).not.toContain('unread');
+      await row.click();
       for (const text of ['Hello before the reload', 'My answer before the reload']) {
         await expect
           .poll(() => log().locator('.msg', { hasText: text }).count(), { timeout: 15_000 })

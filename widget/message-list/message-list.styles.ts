@@ -45,12 +45,6 @@ export const styles = css`
     width: 18px;
     height: 18px;
     color: var(--mc-accent-text);
-    animation: spin 0.9s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
   }
   .history.horizon > span:first-child {
     font-weight: 600;

@@ -127,6 +127,15 @@ export const base = css`
     stroke-linecap: round;
     stroke-linejoin: round;
   }
+  /* The spinner icon (icons.ts), wherever something loads. */
+  .spinner {
+    animation: spin 0.9s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
   @media (prefers-reduced-motion: reduce) {
     *,
     *::before,
