@@ -54,6 +54,15 @@ function sent(chat, id) {
   });
 }
 
+/** Resolves once `chat` and `peer` see each other's presence (subscription both ways). */
+async function mutual(chat, peer) {
+  const deadline = Date.now() + 10_000;
+  while (chat.contacts.get(peer)?.subscription !== 'both') {
+    if (Date.now() > deadline) throw new Error(`no mutual subscription with ${peer}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 let portal;
 const cleanups = [];
 const stopAll = async () => {
@@ -107,6 +116,18 @@ try {
   ];
   for (const [room, body] of roomHistory) await sent(room === annaRoom ? anna : ben, room.send(body).id);
   await annaRoom.setSubject('Teamfrühstück am Freitag um 9 Uhr');
+
+  step('making anna and ben contacts, with the room bookmarked for both');
+  await anna.contacts.add(jid('ben'), { name: 'Ben' });
+  await ben.contacts.add(jid('anna'), { name: 'Anna' });
+  for (const [chat, nick] of [
+    [anna, 'anna'],
+    [ben, 'ben'],
+  ]) {
+    await chat.bookmarks.add({ jid: team, name: 'Team Nordlicht', nick, autojoin: true });
+  }
+  await mutual(anna, jid('ben'));
+  await mutual(ben, jid('anna'));
   await Promise.all([anna.disconnect(), ben.disconnect()]);
 
   step('starting the helpdesk bot');
