@@ -474,6 +474,26 @@ describe('<mailbox-chat> rooms', () => {
   });
 });
 
+describe('<mailbox-chat> bookmarked rooms', () => {
+  it('joins the rooms bookmarked on another device and lists them under the bookmark’s name', async () => {
+    const [anna] = await createAccounts(1);
+    const phone = client(anna!);
+    await phone.connect();
+    const jid = `bookmarked-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    await phone.rooms.join(jid, { nick: 'phone', config: { persistent: true } });
+    await phone.bookmarks.add({ jid, name: 'Team Nordlicht', nick: 'anna', autojoin: true });
+
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna!);
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    const item = chat.locator(`mc-room-list .item[data-jid="${jid}"]`);
+    await poll(() => item.count()).toBe(1);
+    expect(await item.locator('.name').textContent()).toBe('Team Nordlicht');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> notifications', () => {
   it('follows the notification permission changed in the browser while the page is open', async () => {
     const [anna] = await createAccounts(1);

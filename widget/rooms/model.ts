@@ -13,7 +13,10 @@ import {
 export interface RoomView {
   /** The room's bare JID. */
   readonly jid: Jid;
-  /** The room's name, when it has one (else the views show the address's local part). */
+  /**
+   * The room's name, as it was created here or as our bookmark gives it (else the views show the
+   * address's local part).
+   */
   readonly name?: string;
   /** Our nickname. */
   readonly nick: string;
@@ -82,6 +85,8 @@ export class RoomsModel {
   private readonly changed: () => void;
   /** What we know about rooms beyond the SDK's live state: names and whether they archive. */
   private details = new Map<Jid, { name?: string; archived?: boolean }>();
+  /** The names our bookmarks give rooms (for rooms joined from them, on any device). */
+  private bookmarked = new Map<Jid, string>();
 
   constructor(changed: () => void) {
     this.changed = changed;
@@ -103,6 +108,10 @@ export class RoomsModel {
       }),
       // Discovery names the group chat service, for room names without a domain.
       chat.on('server', () => this.changed()),
+      chat.on('bookmarks:changed', ({ bookmarks }) => {
+        this.bookmarked = new Map(bookmarks.flatMap((b) => (b.name ? [[b.jid, b.name] as const] : [])));
+        this.refresh();
+      }),
     ];
   }
 
@@ -129,13 +138,14 @@ export class RoomsModel {
       .list()
       .map((room) => {
         const details = this.details.get(room.jid) ?? {};
+        const name = details.name ?? this.bookmarked.get(room.jid);
         return {
           jid: room.jid,
           nick: room.nick,
           subject: room.subject,
           occupants: sortOccupants(room.occupants),
           joined: room.joined,
-          ...(details.name ? { name: details.name } : {}),
+          ...(name ? { name } : {}),
           ...(details.archived !== undefined ? { archived: details.archived } : {}),
         };
       })
@@ -149,6 +159,7 @@ export class RoomsModel {
     this.rooms = [];
     this.invites = [];
     this.details.clear();
+    this.bookmarked.clear();
   }
 
   private get api(): Chat {
