@@ -77,9 +77,36 @@ const EMPTY = '\0stanza-browser-left-out';
 
 const file = (...parts) => JSON.stringify(join(stanzaDir, ...parts) + '.js');
 
+/**
+ * Word lists in StanzaJS's Constants that only left-out protocols read: user moods (XEP-0107) and
+ * activities (XEP-0108), ~3 KB. The browser build gets them empty.
+ */
+const LEFT_OUT_LISTS = [
+  { list: 'USER_MOODS', protocol: 'xep0107' },
+  { list: 'USER_ACTIVITY_GENERAL', protocol: 'xep0108' },
+  { list: 'USER_ACTIVITY_SPECIFIC', protocol: 'xep0108' },
+];
+const CONSTANTS = join(stanzaDir, 'Constants.js');
+
+/** StanzaJS's Constants.js with the lists of left-out protocols emptied (see `LEFT_OUT_LISTS`). */
+export function withoutLeftOutLists(code) {
+  let out = code;
+  for (const { list, protocol } of LEFT_OUT_LISTS) {
+    if (BROWSER_PROTOCOLS.includes(protocol)) continue;
+    const start = out.indexOf(`exports.${list} = [`);
+    const end = start < 0 ? -1 : out.indexOf('];', start);
+    if (end < 0) throw new Error(`stanza/Constants.js: no list ${list} (StanzaJS changed?)`);
+    out = `${out.slice(0, start)}exports.${list} = []${out.slice(end + 1)}`;
+  }
+  return out;
+}
+
 export function stanzaBrowserSubset() {
   return {
     name: 'stanza-browser-subset',
+    transform(code, id) {
+      return id === CONSTANTS ? { code: withoutLeftOutLists(code), map: null } : null;
+    },
     resolveId(source, importer) {
       if (!importer || dirname(importer) !== stanzaDir) return null;
       if (source === './protocol') return PROTOCOL;
