@@ -78,6 +78,8 @@ export class ChatController implements ReactiveController {
   private panelVisible = false;
   private viewing: Jid | undefined;
   private pending: Jid | undefined;
+  /** The account a conversation restored from an earlier page load (`pending`) belongs to. */
+  private pendingAccount: Jid | undefined;
   private lastUnread = 0;
   /** When `composing` was last sent, and the timer that sends `paused`. */
   private composingSent = 0;
@@ -242,8 +244,11 @@ export class ChatController implements ReactiveController {
     this.account = bareJid(jid);
     this.people.refresh();
     this.rooms.refresh();
-    if (this.pending) this.select(this.pending);
+    if (this.pending && (!this.pendingAccount || this.pendingAccount === this.account)) {
+      this.select(this.pending);
+    }
     this.pending = undefined;
+    this.pendingAccount = undefined;
     this.refreshViewing();
     this.host.requestUpdate();
   }
@@ -298,6 +303,8 @@ export class ChatController implements ReactiveController {
     this.error = error;
     this.account = undefined;
     this.active = undefined;
+    this.pending = undefined;
+    this.pendingAccount = undefined;
     this.divider = undefined;
     this.viewing = undefined;
     if (this.status !== 'offline') {
@@ -544,7 +551,30 @@ export class ChatController implements ReactiveController {
   /** Opens a conversation now, or once signed in. */
   openConversation(jid: Jid): void {
     if (this.phase === 'signed-in') this.select(jid);
-    else this.pending = jid;
+    else {
+      this.pending = jid;
+      this.pendingAccount = undefined;
+    }
+  }
+
+  /**
+   * Opens the conversation that was open before the page was loaded, once signed in to the same
+   * account; one the host asks for (`openConversation`) goes first.
+   */
+  restoreConversation(account: Jid, jid: Jid): void {
+    if (this.phase === 'signed-in' || this.pending) return;
+    this.pending = jid;
+    this.pendingAccount = account;
+  }
+
+  /** The open conversation and its account, or the one waiting for the sign-in to open. */
+  get openedConversation(): { account: Jid; jid: Jid } | undefined {
+    if (this.phase === 'signed-in') {
+      return this.active && this.account ? { account: this.account, jid: this.active } : undefined;
+    }
+    return this.pending && this.pendingAccount
+      ? { account: this.pendingAccount, jid: this.pending }
+      : undefined;
   }
 
   /** Whether the panel is on screen (the launcher is open, or the mode always shows it). */

@@ -204,6 +204,26 @@ describe('the lazy build', () => {
     await page.close();
   });
 
+  it('opens the panel again on the next page when it was open', async () => {
+    const { page, errors, release } = await openHeld('launcher');
+    release();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.getByLabel('Password').isVisible()).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Password').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(
+      await page.locator('mailbox-chat').evaluate((el) => (el as HTMLElement & { isOpen: boolean }).isOpen),
+    ).toBe(true);
+    // Closed, it stays closed on the next page.
+    await page.getByRole('button', { name: 'Close chat' }).first().click();
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Open chat' }).isVisible()).toBe(true);
+    await expect.poll(() => loaded(page)).toBe(true); // on idle, as on a first visit
+    expect(await page.getByLabel('Password').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('takes credentials a page script set before the element was defined', async () => {
     const [anna] = await createAccounts(1);
     const { page, errors, release } = await openHeld('embedded');

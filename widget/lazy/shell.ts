@@ -7,6 +7,7 @@
 import { TOKENS_CSS } from '../theme/token-css.js';
 import { LAUNCHER_LABELS } from './labels.js';
 import { whenIdle } from '../shared/idle.js';
+import { loadView, viewKey } from '../shared/view-state.js';
 
 /** What the shell uses of the loaded widget. */
 interface App extends HTMLElement {
@@ -163,6 +164,12 @@ export class MailboxChatShell extends HTMLElement {
       return;
     }
     this.#renderButton();
+    // The panel was open before this page load (in this browser tab): the widget opens it again
+    // once loaded, so load it now.
+    if (loadView(viewKey(this.id)).open) {
+      void this.#ensure();
+      return;
+    }
     if (this.#scheduled) return;
     this.#scheduled = true;
     whenIdle(() => void this.#ensure(), { timeout: 3000, fallback: 1500 });

@@ -518,6 +518,56 @@ describe('<mailbox-chat tab>', () => {
   });
 });
 
+describe('<mailbox-chat> across page loads', () => {
+  it('keeps the panel open, its tab and the open conversation for the next page in the same tab', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('launcher');
+    const isOpen = () => chat.evaluate((el) => (el as HTMLElement & { isOpen: boolean }).isOpen);
+    const next = async () => {
+      await page.reload(); // a link to another page of the portal does the same
+      await page.waitForFunction(() => customElements.get('mailbox-chat'));
+    };
+    const conversationWithBen = () => chat.getByRole('heading', { name: ben!.user });
+    await chat.locator('.launcher').click();
+    await logIn(chat, anna!);
+    await page.evaluate((jid) => document.querySelector('mailbox-chat')!.openConversation(jid), ben!.jid);
+    await expect.poll(() => conversationWithBen().count()).toBe(1);
+
+    // The next page shows the panel open at once (the password is asked again: it is never
+    // stored), and the conversation opens again on signing in.
+    await next();
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+    expect(await isOpen()).toBe(true);
+    await logIn(chat, anna!);
+    await expect.poll(() => conversationWithBen().count()).toBe(1);
+
+    // Back in the list, on the Contacts tab, panel closed: so the next page starts.
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    await chat.getByRole('tab', { name: 'Contacts' }).click();
+    await chat.getByRole('button', { name: 'Close chat' }).first().click();
+    await next();
+    expect(await isOpen()).toBe(false);
+    await chat.locator('.launcher').click();
+    await logIn(chat, anna!);
+    expect(await chat.getByRole('tab', { name: 'Contacts' }).getAttribute('aria-selected')).toBe('true');
+    expect(await conversationWithBen().count()).toBe(0);
+
+    // Signing out forgets the conversation: the next page, signed in again, opens none.
+    await page.evaluate((jid) => document.querySelector('mailbox-chat')!.openConversation(jid), ben!.jid);
+    await expect.poll(() => conversationWithBen().count()).toBe(1);
+    await chat.getByRole('button', { name: 'Sign out' }).click();
+    await next();
+    await logIn(chat, anna!);
+    await expect.poll(() => chat.getByRole('tab', { name: 'Contacts' }).count()).toBe(1);
+    expect(await conversationWithBen().count()).toBe(0);
+    // Addresses and flags only: no message text, no password.
+    const kept = await page.evaluate(() => sessionStorage.getItem('mailbox-chat:view'));
+    expect(JSON.parse(kept!)).toEqual({ open: true, tab: 'chats' }); // signing out shows the home tab
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> and the page’s focus', () => {
   it('opens a conversation a page script asks for without taking focus, and moves it in for the user', async () => {
     const [anna, ben] = await createAccounts(2);

@@ -31,6 +31,7 @@ import { bellIcon, bellOffIcon, hashIcon, infoIcon, usersIcon } from '../icons/i
 import { Notifier } from '../notifications/notifier.js';
 import type { RoomRequest } from '../rooms/model.js';
 import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
+import { loadView, saveView, viewKey, type ViewState } from '../shared/view-state.js';
 
 /** The side panel's lists: the conversations, the contacts, the rooms. */
 export type Tab = 'chats' | 'contacts' | 'rooms';
@@ -81,6 +82,11 @@ export function resolveService(service: string, base: string = location.href): s
  * one-to-one and in rooms, with contacts and their presence, and desktop notifications while the
  * page is hidden. Works under a strict Content-Security-Policy (no inline scripts or styles).
  *
+ * The next page loaded in the same browser tab (another page of the portal) shows the panel as
+ * this one left it: open or closed (without `mc-open` again), the tab, and the open conversation
+ * once signed in to the same account. It is kept in `sessionStorage` (`mailbox-chat:view`, or
+ * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation.
+ *
  * @element mailbox-chat
  *
  * @attr service - WebSocket (or BOSH) endpoint of the XMPP server; a path (`/xmpp-websocket`) means the page's own server.
@@ -90,7 +96,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @attr theme - `light` (default), `dark`, or `auto` (follows the system).
  * @attr file-expiry - Seconds after which the server deletes shared files (default 3600, as on mailbox; `0`: never).
  * @attr sso - The page signs the user in (`credentials`): until it has, the panel says it is signing in instead of showing the login form.
- * @attr tab - The list the side panel shows after sign-in: `chats` (default), `contacts` or `rooms`; changing it switches the list.
+ * @attr tab - The list the side panel shows after sign-in: `chats` (default), `contacts` or `rooms`; changing it switches the list. A tab the user picked stays picked on the next page of the same browser tab.
  *
  * @fires mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
  * @fires mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
@@ -248,6 +254,9 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   private langTag = 'en';
   private langObserver: MutationObserver | undefined;
   private triedCredentials: unknown;
+  /** Where this element keeps its state for the next page load, and what it last kept. */
+  private viewKey = '';
+  private savedView = '';
   /** The localizer whose formatters were made ready after a sign-in. */
   private warmed: Localizer | undefined;
   private focusInside = false;
@@ -363,6 +372,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('tab')) this.shown = homeTab(this.tab);
+    if (!this.hasUpdated) this.restoreView();
     // Single sign-on announced: give the page's script its time to set `credentials`.
     if (this.sso && !this.credentials && !this.ssoLate && this.ssoTimer === undefined) {
       this.ssoTimer = setTimeout(() => {
@@ -379,7 +389,37 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     if (this.shown === 'chats') this.controller.loadRecent();
   }
 
+  /** The panel as an earlier page load in this browser tab left it (see `view-state.ts`). */
+  private restoreView(): void {
+    // In the lazy build this element lives in the launcher shell's shadow root: the shell's id.
+    const root = this.getRootNode();
+    const shell =
+      root instanceof ShadowRoot && root.host.localName === 'mailbox-chat' ? root.host : undefined;
+    this.viewKey = viewKey(this.id || shell?.id || '');
+    const view = loadView(this.viewKey);
+    this.savedView = JSON.stringify(view);
+    if (view.tab && TABS.includes(view.tab as Tab)) this.shown = view.tab as Tab;
+    // Open again as it was, without moving focus or telling the page: nobody opened it just now.
+    if (view.open && this.currentMode === 'launcher') this.opened = true;
+    if (view.active) this.controller.restoreConversation(view.active.account, view.active.jid);
+  }
+
+  /** Keeps what a later page load restores, when it changed. */
+  private saveView(): void {
+    const active = this.controller.openedConversation;
+    const view: ViewState = {
+      ...(this.opened ? { open: true } : {}),
+      tab: this.shown,
+      ...(active ? { active } : {}),
+    };
+    const json = JSON.stringify(view);
+    if (json === this.savedView) return;
+    this.savedView = json;
+    saveView(this.viewKey, view);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    this.saveView();
     this.controller.setPanelVisible(this.isOpen);
     // Signing in or out replaces the view the focus was in: put it where the new view starts.
     const phase = this.controller.phase;

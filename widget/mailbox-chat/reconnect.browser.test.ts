@@ -108,7 +108,7 @@ describe('a lost connection', () => {
 });
 
 describe('a reload', () => {
-  it('finds the conversation intact after signing in again', async () => {
+  it('finds the conversation intact and open after signing in again; another tab lists it', async () => {
     const [anna, ben] = await createAccounts(2);
     const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
     await page.goto(`${rig.portal.url}embedded.html`);
@@ -129,12 +129,14 @@ describe('a reload', () => {
 
       await page.reload();
       chat = await signIn(page, anna!);
-      // The conversation list finds it in the archive, read, before anything is opened.
+      // The conversation that was open is open again, its row current and read.
       const row = chat.locator(`mc-conversation-list .item[data-jid="${ben!.jid}"]`);
       await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-      expect(await row.locator('.preview').textContent()).toBe('You: My answer before the reload');
+      expect(await row.getAttribute('aria-current')).toBe('true');
+      await expect
+        .poll(() => row.locator('.preview').textContent(), { timeout: 10_000 })
+        .toBe('You: My answer before the reload');
       expect(await row.getAttribute('class')).not.toContain('unread');
-      await row.click();
       for (const text of ['Hello before the reload', 'My answer before the reload']) {
         await expect
           .poll(() => log().locator('.msg', { hasText: text }).count(), { timeout: 15_000 })
@@ -147,6 +149,22 @@ describe('a reload', () => {
       expect(texts).toEqual(['Hello before the reload', 'My answer before the reload']);
       expect(await log().locator('.row.out .text').textContent()).toContain('My answer before the reload');
       await screenshot(page, 'reload-intact');
+
+      // Another browser tab (nothing kept from this one): the list finds the conversation in the
+      // archive, read, with nothing opened.
+      const other = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
+      await other.goto(`${rig.portal.url}embedded.html`);
+      const elsewhere = await signIn(other, anna!);
+      const listed = elsewhere.locator(`mc-conversation-list .item[data-jid="${ben!.jid}"]`);
+      await expect.poll(() => listed.count(), { timeout: 10_000 }).toBe(1);
+      expect(await listed.locator('.preview').textContent()).toBe('You: My answer before the reload');
+      expect(await listed.getAttribute('class')).not.toContain('unread');
+      expect(await listed.getAttribute('aria-current')).toBeNull();
+      await listed.click();
+      await expect
+        .poll(() => elsewhere.getByRole('log').locator('.msg .text').allTextContents(), { timeout: 10_000 })
+        .toEqual(['Hello before the reload', 'My answer before the reload']);
+      await other.close();
     } finally {
       await bob.chat.disconnect();
     }
