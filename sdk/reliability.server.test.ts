@@ -4,7 +4,9 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { until } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { transportOf } from './client.js';
 import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const cleanups: Array<() => Promise<void>> = [];
@@ -131,6 +133,53 @@ describe('delivery through a link that keeps breaking', () => {
     await second.connect();
     expect(stored?.jid).toBe(firstJid); // same resource: resumed, not a new session
     await expect.poll(() => received).toEqual(['while you were reloading']);
+  });
+
+  it('a reload right after the page acknowledged what it received resumes the session', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    let stored: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stored,
+      save: (state: ResumeState | undefined) => {
+        stored = state;
+      },
+    };
+    const service = link.url('ws', '/xmpp-websocket');
+    const first = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service,
+      reconnect: false,
+      resumeStorage,
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    await Promise.all([first.connect(), b.connect()]);
+    const sessionId = stored?.id;
+    // Our acks (XEP-0198 <a/>) as they go out.
+    const acks: number[] = [];
+    agentOf(transportOf(first)!).on('raw:outgoing', (xml: string) => {
+      const h = /^<a [^>]*h="(\d+)"/.exec(xml)?.[1];
+      if (h) acks.push(Number(h));
+    });
+    const atFirst: string[] = [];
+    first.on('message', ({ message }) => atFirst.push(message.body));
+    for (const body of ['eins', 'zwei', 'drei']) b.send(anna!.jid, body);
+    await expect.poll(() => atFirst).toEqual(['eins', 'zwei', 'drei']);
+    // The server asks for an ack once it has written them; the page answers, then goes away at
+    // once (well within the time the SDK may wait before writing its counters).
+    const before = acks.length;
+    await expect.poll(() => acks.length).toBeGreaterThan(before);
+    link.cutAll();
+
+    const second = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const atSecond: string[] = [];
+    second.on('message', ({ message }) => atSecond.push(message.body));
+    await second.connect();
+    expect(stored?.id).toBe(sessionId); // resumed
+    b.send(anna!.jid, 'vier');
+    await expect.poll(() => atSecond).toEqual(['vier']); // nothing again, nothing lost
+    expect(second.status).toBe('online');
   });
 
   it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {

@@ -509,9 +509,9 @@ export function createTransport(options: TransportOptions): Transport {
   let loaded = false;
   // Stream-management state changes with every stanza in or out, and writing it each time (JSON
   // of the unacknowledged queue into sessionStorage) took ~180 ms of a login's main thread in the
-  // bench. A new session is written at once, its counters at most every 250 ms and at once when
-  // the client goes inactive (the page is hidden, which browsers also signal before leaving it),
-  // so a reload resumes from the exact state.
+  // bench. A new session is written at once, its counters at most every 250 ms, at once before we
+  // acknowledge stanzas to the server, and at once when the client goes inactive (the page is
+  // hidden, which browsers also signal before leaving it), so a reload resumes from the exact state.
   let unsaved: { state: ResumeState | undefined } | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const saveNow = (): void => {
@@ -529,6 +529,13 @@ export function createTransport(options: TransportOptions): Transport {
     return Promise.resolve(storage?.save(undefined));
   };
   if (storage) {
+    // The server refuses a resume whose count of handled stanzas is below one we acknowledged
+    // (Prosody ends the session): the state is saved before each of our acks goes out.
+    const ack = agent.sm.ack.bind(agent.sm);
+    agent.sm.ack = () => {
+      saveNow();
+      ack();
+    };
     let savedId: string | undefined;
     agent.sm.cache((state) => {
       // Ending deliberately: the state is forgotten at once (see `disconnect`), and stays so.
