@@ -7,7 +7,7 @@ import { createAccounts } from '../test/rig/accounts.js';
 import { useClients, usePrivateServer } from '../test/rig/clients.js';
 import { startFaultProxy } from '../test/rig/fault-proxy.js';
 import { connectRawAgent } from '../test/rig/raw-agent.js';
-import type { Chat, ChatEvents } from './index.js';
+import type { Chat, ChatEvents, ResumeState } from './index.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -126,6 +126,53 @@ describe('bookmarks after a resume', () => {
       expect(joins.map((e) => e.room.jid)).toEqual([other]);
       expect(changes).toEqual([]);
       expect(a.rooms.get(team)).toBeUndefined();
+    } finally {
+      await link.close();
+    }
+  });
+});
+
+describe('bookmarks after a page reload', () => {
+  it('are read by the new client that resumes the session, which joins its rooms again and hears them', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    try {
+      let stored: ResumeState | undefined;
+      const resumeStorage = {
+        load: () => stored,
+        save: (state: ResumeState | undefined) => void (stored = state),
+      };
+      const service = link.url('ws', '/xmpp-websocket');
+      const page = client(anna!, { service, resumeStorage, reconnect: false });
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const team = roomOn(xmpp.domain, 'team');
+      await page.bookmarks.add({ jid: team, name: 'Team', nick: 'anna', autojoin: true });
+      await expect.poll(() => page.rooms.get(team)?.joined).toBe(true);
+      const benRoom = await b.rooms.join(team, { nick: 'ben' });
+      const sessionId = stored?.id;
+
+      // The page goes away without closing its stream; the next one resumes the session, in which
+      // the server still has anna in the room.
+      link.cutAll();
+      await expect.poll(() => page.status).toBe('disconnected');
+      const next = client(anna!, { service, resumeStorage });
+      const changes = record(next, 'bookmarks:changed');
+      const heard: string[] = [];
+      next.on('message', ({ message }) => message.kind === 'groupchat' && heard.push(message.body));
+      await next.connect();
+      expect(stored?.id).toBe(sessionId); // resumed, not a new session
+      await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+      expect(next.rooms.get(team)?.nick).toBe('anna');
+      expect(
+        next.rooms
+          .get(team)
+          ?.occupants.map((o) => o.nick)
+          .sort(),
+      ).toEqual(['anna', 'ben']);
+      expect(changes.at(-1)?.bookmarks).toEqual([{ jid: team, name: 'Team', nick: 'anna', autojoin: true }]);
+      benRoom.send('Schön, dass du wieder da bist');
+      await expect.poll(() => heard).toEqual(['Schön, dass du wieder da bist']);
     } finally {
       await link.close();
     }

@@ -205,9 +205,13 @@ export function createBookmarks({
     },
   });
 
+  let sessions = 0;
   transport.on('online', ({ resumed }) => {
-    // After a resume the server kept us in every room, and nothing is redone.
-    if (resumed) return;
+    sessions += 1;
+    // After a resume the server kept us in every room, and nothing is redone — unless this client
+    // resumed an earlier one's session (a page reload): it knows no room yet. Joining a room the
+    // server still has us in gives its state again.
+    if (resumed && sessions > 1) return;
     store = undefined;
     sessionReady = false;
     fetchAll().then(
