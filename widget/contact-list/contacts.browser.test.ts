@@ -345,6 +345,15 @@ describe('<mailbox-chat> rooms', () => {
     await dialog.getByRole('button', { name: 'Create room' }).click();
     await poll(() => chat.getByRole('heading', { name }).count()).toBe(1);
     expect((await ben.rooms.info(jid)).archived).toBe(true);
+    // Kept in the account's bookmarks, so that the next session is in it again.
+    const bookmarks = () =>
+      page.evaluate(async () => {
+        const el = document.querySelector('mailbox-chat') as HTMLElement & {
+          chat: { bookmarks: { list(): Promise<Array<{ jid: string; name?: string; autojoin: boolean }>> } };
+        };
+        return (await el.chat.bookmarks.list()).map(({ jid, name, autojoin }) => ({ jid, name, autojoin }));
+      });
+    await poll(bookmarks).toEqual([{ jid, name, autojoin: true }]);
 
     // Ben joins; the room's details show both, with affiliations; Cara is invited and comes.
     const benRoom = await ben.rooms.join(jid, { nick: 'ben' });
@@ -431,6 +440,7 @@ describe('<mailbox-chat> rooms', () => {
     await chat.getByRole('button', { name: 'Room details' }).click();
     await info.getByRole('button', { name: 'Leave room' }).click();
     expect(await left).toBe(anna!.user);
+    await poll(bookmarks).toEqual([]); // left for good: no session joins it again
     await poll(() => chat.getByRole('tab', { name: 'Rooms' }).getAttribute('aria-selected')).toBe('true');
     expect(await chat.getByText('You are not in any room yet').isVisible()).toBe(true);
     await chat.getByRole('tab', { name: 'Chats' }).click();

@@ -206,7 +206,29 @@ export class RoomsModel {
         console.warn('mailbox-chat: could not read the room’s details', error);
       }
     }
+    await this.bookmark(request);
     this.refresh();
+  }
+
+  /**
+   * Keeps a room joined here in the account's bookmarks, with autojoin: the next session (a new
+   * tab, another device, tomorrow) is in it again, as the user left it. A failure costs only that.
+   */
+  private async bookmark(request: RoomRequest): Promise<void> {
+    const chat = this.api;
+    const room = chat.rooms.get(request.jid);
+    const name = this.details.get(request.jid)?.name;
+    try {
+      await chat.bookmarks.add({
+        jid: request.jid,
+        ...(name ? { name } : {}),
+        ...(room ? { nick: room.nick } : {}),
+        ...(request.password ? { password: request.password } : {}),
+        autojoin: true,
+      });
+    } catch (error) {
+      console.warn('mailbox-chat: could not bookmark the room', error);
+    }
   }
 
   /** Answers an invitation: join the room (with the password it carried), or decline it. */
@@ -223,9 +245,16 @@ export class RoomsModel {
     this.changed();
   }
 
-  /** Leaves a room; its conversation stays in the list until sign-out. */
+  /**
+   * Leaves a room and drops its bookmark, so that no session joins it again; its conversation
+   * stays in the list until sign-out.
+   */
   async leave(jid: Jid): Promise<void> {
-    await this.chat?.rooms.get(jid)?.leave();
+    const chat = this.chat;
+    await chat?.rooms.get(jid)?.leave();
+    await chat?.bookmarks.remove(jid).catch((error: unknown) => {
+      console.warn('mailbox-chat: could not remove the room’s bookmark', error);
+    });
     this.refresh();
   }
 
