@@ -485,6 +485,46 @@ describe('<mailbox-chat> rooms', () => {
 });
 
 describe('<mailbox-chat> bookmarked rooms', () => {
+  it('is in the room it joined again on the next page, which shows it with our messages as ours', async () => {
+    const [anna, benAccount] = await createAccounts(2);
+    const ben = client(benAccount!);
+    await ben.connect();
+    const jid = `again-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const benRoom = await ben.rooms.join(jid, {
+      nick: 'ben',
+      config: { name: 'Wieder da', persistent: true, archive: true },
+    });
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna!);
+    await chat.getByRole('tab', { name: 'Rooms' }).click();
+    await chat.getByRole('button', { name: 'Join or create a room' }).first().click();
+    const dialog = chat.getByRole('dialog', { name: 'Join or create a room' });
+    await dialog.getByLabel('Room address or name').fill(jid);
+    await dialog.getByRole('button', { name: 'Join room' }).click();
+    await poll(() => chat.getByRole('heading', { name: 'Wieder da' }).count()).toBe(1);
+    const log = chat.getByRole('log');
+    benRoom.send('Hallo Anna');
+    await poll(() => log.textContent()).toContain('Hallo Anna');
+    await chat.locator('textarea').fill('Hallo Ben');
+    await chat.locator('textarea').press('Enter');
+    await poll(() => log.locator('.row.out .text').allTextContents()).toEqual(['Hallo Ben']);
+
+    // The next page: signed in again, the room is joined again (from the bookmark) and shown as
+    // it was, the history from the archive, our message still ours.
+    await page.reload();
+    await logIn(chat, anna!);
+    await poll(() => chat.getByRole('heading', { name: 'Wieder da' }).count()).toBe(1);
+    await poll(() => log.locator('.row.out .text').allTextContents()).toEqual(['Hallo Ben']);
+    expect(await log.locator('.row.in .text').allTextContents()).toEqual(['Hallo Anna']);
+    benRoom.send('Schön, dass du da bist');
+    await poll(() => log.locator('.row.in .text').allTextContents()).toEqual([
+      'Hallo Anna',
+      'Schön, dass du da bist',
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('joins the rooms bookmarked on another device and lists them under the bookmark’s name', async () => {
     const [anna] = await createAccounts(1);
     const phone = client(anna!);

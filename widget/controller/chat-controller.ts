@@ -226,6 +226,11 @@ export class ChatController implements ReactiveController {
         if (this.store.update(message)) this.host.requestUpdate();
       }),
       chat.on('typing', ({ conversation, from, state }) => this.peerTyping(conversation, from, state)),
+      // History asked for before the join (a page load reopening the room) shows our messages as
+      // others'; the join tells our nickname.
+      chat.on('room:joined', ({ room }) => {
+        if (this.store.claim(room.jid, `${room.jid}/${room.nick}`)) this.host.requestUpdate();
+      }),
       chat.on('error', ({ error }) => console.warn('mailbox-chat:', error)),
     ];
     this.unsubscribe.push(...this.people.attach(chat), ...this.rooms.attach(chat));
@@ -499,6 +504,9 @@ export class ChatController implements ReactiveController {
       const page = await request;
       if (this.current !== chat) return;
       this.store.addHistory(jid, page.messages);
+      // Asked for before the room was joined, and it is now: which messages are ours is known.
+      const room = chat.rooms.get(jid);
+      if (room?.joined) this.store.claim(jid, `${jid}/${room.nick}`);
       const next = page.before ?? cursor;
       this.histories.set(jid, {
         loading: false,

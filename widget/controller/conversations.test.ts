@@ -166,4 +166,30 @@ describe('history from the archive', () => {
     expect(store.remove('ben@example.com', failed.id)).toBeUndefined();
     expect(store.remove('cara@example.com', 'nothing')).toBeUndefined();
   });
+
+  it('takes a room’s messages from our own occupant as ours once the join tells our nickname', () => {
+    const store = new ConversationStore();
+    const room = 'team@conference.example.com';
+    const inRoom = (from: string, body: string): Message => ({
+      id: `r-${++n}`,
+      stanzaId: `s-${n}`,
+      conversation: room,
+      from: `${room}/${from}`,
+      direction: 'in',
+      kind: 'groupchat',
+      body,
+      time: new Date(n * 1000),
+    });
+    // A history page asked for before the join: no nickname to tell ours apart yet.
+    store.addHistory(room, [inRoom('ben', 'Moin'), inRoom('anna', 'Hallo'), inRoom('cara', 'Hi')]);
+    expect(store.claim(room, `${room}/anna`)).toBe(true);
+    expect(store.get(room)!.messages.map((m) => [m.body, m.direction, m.state])).toEqual([
+      ['Moin', 'in', undefined],
+      ['Hallo', 'out', 'acked'],
+      ['Hi', 'in', undefined],
+    ]);
+    expect(store.claim(room, `${room}/anna`)).toBe(false);
+    expect(store.claim('nobody@conference.example.com', `${room}/anna`)).toBe(false);
+    expect(store.unread).toBe(0);
+  });
 });

@@ -205,6 +205,24 @@ export class ConversationStore {
     return added;
   }
 
+  /**
+   * Marks a room's messages from `occupant` — our own occupant JID, known once we are in the
+   * room — as ours: a history page asked for before the join (a page load reopening the room)
+   * could not tell them apart. Returns whether any changed.
+   */
+  claim(jid: Jid, occupant: Jid): boolean {
+    const item = this.items.get(jid);
+    if (!item) return false;
+    let changed = false;
+    const messages = item.messages.map((m) => {
+      if (m.kind !== 'groupchat' || m.direction !== 'in' || m.from !== occupant) return m;
+      changed = true;
+      return { ...m, direction: 'out' as const, state: m.state ?? ('acked' as const) };
+    });
+    if (changed) this.items.set(jid, { ...item, messages });
+    return changed;
+  }
+
   /** Forgets everything (sign-out). */
   clear(): void {
     this.items.clear();
