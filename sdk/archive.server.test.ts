@@ -3,19 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { eventually, useClients } from '../test/rig/clients.js';
+import { connectDiscovered, eventually, useClients } from '../test/rig/clients.js';
 import { connectRawAgent } from '../test/rig/raw-agent.js';
-import type { Chat, HistoryPage, Message } from './index.js';
+import type { HistoryPage, Message } from './index.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
 
-async function online(chat: Chat): Promise<Chat> {
-  const discovered = new Promise<void>((resolve) => chat.on('server', () => resolve()));
-  await chat.connect();
-  await discovered;
-  return chat;
-}
+const online = connectDiscovered;
 
 const roomJid = (name: string): string =>
   `${name}-${randomBytes(4).toString('hex')}@conference.${xmpp.domain}`;

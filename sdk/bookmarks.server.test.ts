@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { useClients, usePrivateServer } from '../test/rig/clients.js';
+import { memoryResumeStorage, useClients, usePrivateServer } from '../test/rig/clients.js';
 import { startFaultProxy } from '../test/rig/fault-proxy.js';
 import { connectRawAgent } from '../test/rig/raw-agent.js';
-import type { Chat, ChatEvents, ResumeState } from './index.js';
+import type { Chat, ChatEvents } from './index.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -137,11 +137,7 @@ describe('bookmarks after a page reload', () => {
     const [anna, ben] = await createAccounts(2);
     const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
     try {
-      let stored: ResumeState | undefined;
-      const resumeStorage = {
-        load: () => stored,
-        save: (state: ResumeState | undefined) => void (stored = state),
-      };
+      const resumeStorage = memoryResumeStorage();
       const service = link.url('ws', '/xmpp-websocket');
       const page = client(anna!, { service, resumeStorage, reconnect: false });
       const b = client(ben!);
@@ -150,7 +146,7 @@ describe('bookmarks after a page reload', () => {
       await page.bookmarks.add({ jid: team, name: 'Team', nick: 'anna', autojoin: true });
       await expect.poll(() => page.rooms.get(team)?.joined).toBe(true);
       const benRoom = await b.rooms.join(team, { nick: 'ben' });
-      const sessionId = stored?.id;
+      const sessionId = resumeStorage.state?.id;
 
       // The page goes away without closing its stream; the next one resumes the session, in which
       // the server still has anna in the room.
@@ -161,7 +157,7 @@ describe('bookmarks after a page reload', () => {
       const heard: string[] = [];
       next.on('message', ({ message }) => message.kind === 'groupchat' && heard.push(message.body));
       await next.connect();
-      expect(stored?.id).toBe(sessionId); // resumed, not a new session
+      expect(resumeStorage.state?.id).toBe(sessionId); // resumed, not a new session
       await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
       expect(next.rooms.get(team)?.nick).toBe('anna');
       expect(

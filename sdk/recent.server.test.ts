@@ -3,18 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { eventually, useClients } from '../test/rig/clients.js';
+import { connectDiscovered, eventually, useClients } from '../test/rig/clients.js';
 import type { Chat, Conversation, MessageState } from './index.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
 
-async function online(chat: Chat): Promise<Chat> {
-  const discovered = new Promise<void>((resolve) => chat.on('server', () => resolve()));
-  await chat.connect();
-  await discovered;
-  return chat;
-}
+const online = connectDiscovered;
 
 /** Sends one message and waits until the server has it (so the archive's order is the sending order). */
 async function write(from: Chat, to: string, body: string): Promise<void> {

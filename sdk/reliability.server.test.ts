@@ -2,7 +2,7 @@
 // or refuses the link while messages flow both ways.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { until } from '../test/rig/clients.js';
+import { memoryResumeStorage, until } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
 import { transportOf } from './client.js';
 import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState } from './index.js';
@@ -97,13 +97,7 @@ describe('delivery through a link that keeps breaking', () => {
   it('after a reload, a new client resumes the same session and receives what came meanwhile', async () => {
     const [anna, ben] = await createAccounts(2);
     const link = await proxy();
-    let stored: ResumeState | undefined;
-    const resumeStorage = {
-      load: () => stored,
-      save: (state: ResumeState | undefined) => {
-        stored = state;
-      },
-    };
+    const resumeStorage = memoryResumeStorage();
     const first = client({
       jid: anna!.jid,
       password: anna!.password,
@@ -113,7 +107,7 @@ describe('delivery through a link that keeps breaking', () => {
     });
     const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
     await Promise.all([first.connect(), b.connect()]);
-    const firstJid = stored?.jid;
+    const firstJid = resumeStorage.state?.jid;
     expect(firstJid).toMatch(new RegExp(`^${anna!.jid}/`));
 
     // The page goes away without closing its stream (as a reload does); a message arrives meanwhile.
@@ -131,20 +125,14 @@ describe('delivery through a link that keeps breaking', () => {
     const received: string[] = [];
     second.on('message', ({ message }) => received.push(message.body));
     await second.connect();
-    expect(stored?.jid).toBe(firstJid); // same resource: resumed, not a new session
+    expect(resumeStorage.state?.jid).toBe(firstJid); // same resource: resumed, not a new session
     await expect.poll(() => received).toEqual(['while you were reloading']);
   });
 
   it('a reload right after the page acknowledged what it received resumes the session', async () => {
     const [anna, ben] = await createAccounts(2);
     const link = await proxy();
-    let stored: ResumeState | undefined;
-    const resumeStorage = {
-      load: () => stored,
-      save: (state: ResumeState | undefined) => {
-        stored = state;
-      },
-    };
+    const resumeStorage = memoryResumeStorage();
     const service = link.url('ws', '/xmpp-websocket');
     const first = client({
       jid: anna!.jid,
@@ -155,7 +143,7 @@ describe('delivery through a link that keeps breaking', () => {
     });
     const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
     await Promise.all([first.connect(), b.connect()]);
-    const sessionId = stored?.id;
+    const sessionId = resumeStorage.state?.id;
     // Our acks (XEP-0198 <a/>) as they go out.
     const acks: number[] = [];
     agentOf(transportOf(first)!).on('raw:outgoing', (xml: string) => {
@@ -176,7 +164,7 @@ describe('delivery through a link that keeps breaking', () => {
     const atSecond: string[] = [];
     second.on('message', ({ message }) => atSecond.push(message.body));
     await second.connect();
-    expect(stored?.id).toBe(sessionId); // resumed
+    expect(resumeStorage.state?.id).toBe(sessionId); // resumed
     b.send(anna!.jid, 'vier');
     await expect.poll(() => atSecond).toEqual(['vier']); // nothing again, nothing lost
     expect(second.status).toBe('online');
@@ -184,18 +172,12 @@ describe('delivery through a link that keeps breaking', () => {
 
   it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {
     const [anna, ben] = await createAccounts(2);
-    let stored: ResumeState | undefined;
-    const resumeStorage = {
-      load: () => stored,
-      save: (state: ResumeState | undefined) => {
-        stored = state;
-      },
-    };
+    const resumeStorage = memoryResumeStorage();
     const service = xmpp.websocketUrl;
     const first = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
     const b = client({ jid: ben!.jid, password: ben!.password, service });
     await Promise.all([first.connect(), b.connect()]);
-    const firstJid = stored?.jid;
+    const firstJid = resumeStorage.state?.jid;
     expect(firstJid).toMatch(new RegExp(`^${anna!.jid}/`));
 
     // Signed out, and in again at once: the first client still waits for its stream to close.
@@ -205,8 +187,8 @@ describe('delivery through a link that keeps breaking', () => {
     second.on('message', ({ message }) => received.push(message.body));
     await second.connect();
     await leaving;
-    expect(stored?.jid).toMatch(new RegExp(`^${anna!.jid}/`));
-    expect(stored?.jid).not.toBe(firstJid);
+    expect(resumeStorage.state?.jid).toMatch(new RegExp(`^${anna!.jid}/`));
+    expect(resumeStorage.state?.jid).not.toBe(firstJid);
     // The new session outlives the old one's close.
     b.send(anna!.jid, 'after signing in again');
     await expect.poll(() => received).toEqual(['after signing in again']);

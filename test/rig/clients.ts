@@ -2,7 +2,14 @@
 // Through the SDK's Node entry, as `mailbox-chat/sdk` resolves in Node: its clients share one
 // StanzaJS protocol registry (sdk/transport/shared-registry.ts), as a bot process's do.
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
-import { createChat, type Chat, type ChatOptions, type Status } from '../../sdk/node.js';
+import {
+  createChat,
+  type Chat,
+  type ChatOptions,
+  type ResumeState,
+  type ResumeStorage,
+  type Status,
+} from '../../sdk/node.js';
 import { createAccounts, type TestAccount } from './accounts.js';
 import { startProsody, type Prosody } from './prosody.mjs';
 
@@ -52,6 +59,31 @@ export function until(chat: Chat, wanted: Status, ms = 15_000): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Connects `chat` and resolves once the server's discovery is in (`chat.server`). */
+export async function connectDiscovered(chat: Chat): Promise<Chat> {
+  const discovered = new Promise<void>((resolve) => chat.on('server', () => resolve()));
+  await chat.connect();
+  await discovered;
+  return chat;
+}
+
+/**
+ * Resume storage in memory, shared by the clients given it as the pages of one browser tab share
+ * `sessionStorage`; `state` is what it holds now.
+ */
+export function memoryResumeStorage(): ResumeStorage & { readonly state: ResumeState | undefined } {
+  let stored: ResumeState | undefined;
+  return {
+    load: () => stored,
+    save: (state) => {
+      stored = state;
+    },
+    get state() {
+      return stored;
+    },
+  };
 }
 
 /** Two online clients of new accounts that are mutual contacts (subscription `both`). */
