@@ -21,7 +21,8 @@ export const viewKey = (id: string): string => 'mailbox-chat:view' + (id && ':' 
 /** The state saved under `key`; `{}` when there is none, it is malformed, or storage is off. */
 export function loadView(key: string): ViewState {
   try {
-    // `null` (or a non-object) throws here, as does blocked storage (sandboxed frames).
+    // Blocked storage (sandboxed frames) and a stored `null` throw here; any other value that is
+    // not our object has none of the fields read.
     const { open, tab, active } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<string, unknown>;
     const { account, jid } = (active ?? {}) as Record<string, unknown>;
     return {
