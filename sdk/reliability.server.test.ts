@@ -170,6 +170,55 @@ describe('delivery through a link that keeps breaking', () => {
     expect(second.status).toBe('online');
   });
 
+  it('a resume the server refuses starts a new session instead of failing the sign-in', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    // A page whose stored state fell behind (here: a copy from before the acks): Prosody refuses
+    // a resume that acknowledges less than was acknowledged, with a stream error, not <failed/>.
+    let stale: ResumeState | undefined;
+    let current: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stale,
+      save: (state: ResumeState | undefined) => {
+        current = state;
+        if (state?.id && !stale) stale = structuredClone(state);
+      },
+    };
+    const service = link.url('ws', '/xmpp-websocket');
+    const first = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service,
+      reconnect: false,
+      resumeStorage,
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    await Promise.all([first.connect(), b.connect()]);
+    expect(stale?.handled).toBe(0);
+    const acks: number[] = [];
+    agentOf(transportOf(first)!).on('raw:outgoing', (xml: string) => {
+      const h = /^<a [^>]*h="(\d+)"/.exec(xml)?.[1];
+      if (h) acks.push(Number(h));
+    });
+    const atFirst: string[] = [];
+    first.on('message', ({ message }) => atFirst.push(message.body));
+    b.send(anna!.jid, 'eins');
+    await expect.poll(() => atFirst).toEqual(['eins']);
+    await expect.poll(() => acks.some((h) => h > 0)).toBe(true);
+    link.cutAll();
+    await until(first, 'disconnected');
+
+    const second = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    const atSecond: string[] = [];
+    second.on('message', ({ message }) => atSecond.push(message.body));
+    await second.connect();
+    expect(second.status).toBe('online');
+    expect(current?.id).toBeTruthy();
+    expect(current?.id).not.toBe(stale!.id); // a new session
+    b.send(anna!.jid, 'zwei');
+    await expect.poll(() => atSecond).toEqual(['zwei']);
+  });
+
   it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {
     const [anna, ben] = await createAccounts(2);
     const resumeStorage = memoryResumeStorage();

@@ -558,6 +558,14 @@ export function createTransport(options: TransportOptions): Transport {
   agent.on('stream:start', () => {
     streamStarted = true;
   });
+  // A resume sent after the login of the attempt under way (see `connect`).
+  let resumeSent = false;
+  (agent.sm as unknown as { on(name: 'send', listener: (sm: { type: string }) => void): void }).on(
+    'send',
+    (sm) => {
+      if (sm.type === 'resume') resumeSent = true;
+    },
+  );
   let attempt: { fail: (error: ChatError, fatal: boolean) => void } | undefined;
   let facts: Parameters<typeof classifyFailure>[0] = {};
 
@@ -753,7 +761,16 @@ export function createTransport(options: TransportOptions): Transport {
           transportPreferenceOrder: [endpoint.transport],
         });
         streamStarted = false;
+        resumeSent = false;
         result = await attemptOn();
+        if (!result.ok && resumeSent && !closing) {
+          // The server took the login but ended the stream over the resume, where it should have
+          // said <failed/> (after which StanzaJS starts a new session by itself): the session is
+          // gone. Start a new one at once; stanzas it never acknowledged are sent again there.
+          await agent.sm.failed({ type: 'failed' });
+          resumeSent = false;
+          result = await attemptOn();
+        }
         attemptCredentials = undefined;
         if (result.ok) {
           working = endpoint;
