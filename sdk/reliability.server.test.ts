@@ -26,6 +26,16 @@ function client(options: ChatOptions): Chat {
   return chat;
 }
 
+/** The `h` of each XEP-0198 ack (`<a/>`) `chat` sends from now on, as it goes out. */
+function acksOf(chat: Chat): number[] {
+  const acks: number[] = [];
+  agentOf(transportOf(chat)!).on('raw:outgoing', (xml: string) => {
+    const h = /^<a [^>]*h="(\d+)"/.exec(xml)?.[1];
+    if (h) acks.push(Number(h));
+  });
+  return acks;
+}
+
 /** States that mean the server has the message (acked) or further. */
 const DONE = new Set<MessageState>(['acked', 'delivered', 'displayed']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -144,12 +154,7 @@ describe('delivery through a link that keeps breaking', () => {
     const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
     await Promise.all([first.connect(), b.connect()]);
     const sessionId = resumeStorage.state?.id;
-    // Our acks (XEP-0198 <a/>) as they go out.
-    const acks: number[] = [];
-    agentOf(transportOf(first)!).on('raw:outgoing', (xml: string) => {
-      const h = /^<a [^>]*h="(\d+)"/.exec(xml)?.[1];
-      if (h) acks.push(Number(h));
-    });
+    const acks = acksOf(first);
     const atFirst: string[] = [];
     first.on('message', ({ message }) => atFirst.push(message.body));
     for (const body of ['eins', 'zwei', 'drei']) b.send(anna!.jid, body);
@@ -195,11 +200,7 @@ describe('delivery through a link that keeps breaking', () => {
     const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
     await Promise.all([first.connect(), b.connect()]);
     expect(stale?.handled).toBe(0);
-    const acks: number[] = [];
-    agentOf(transportOf(first)!).on('raw:outgoing', (xml: string) => {
-      const h = /^<a [^>]*h="(\d+)"/.exec(xml)?.[1];
-      if (h) acks.push(Number(h));
-    });
+    const acks = acksOf(first);
     const atFirst: string[] = [];
     first.on('message', ({ message }) => atFirst.push(message.body));
     b.send(anna!.jid, 'eins');
