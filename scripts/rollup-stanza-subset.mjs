@@ -51,7 +51,6 @@ export const BROWSER_PROTOCOLS = [
   'xep0359',
   'xep0363',
   'xep0421',
-  'xrd',
 ];
 
 /** StanzaJS plugins (stanza/plugins/*) the browser build uses: all but Jingle and ad-hoc commands. */
@@ -68,12 +67,30 @@ const BROWSER_PLUGINS = [
   'sharing',
 ];
 // StanzaJS's `sasl` plugin (SASL negotiation) is not among them: the SDK registers its own
-// (sdk/transport/scram.ts), on every platform.
-const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection', 'hostmeta'];
+// (sdk/transport/scram.ts), on every platform. Nor is `hostmeta` (XEP-0156 discovery, with
+// StanzaJS's DNS and host-meta resolver and the XRD protocol): the SDK discovers the endpoints
+// itself (sdk/transport/discovery.ts) and gives StanzaJS a URL for every connection.
+const CORE_PLUGINS = ['features', 'disco', 'bind', 'connection'];
+
+/**
+ * StanzaJS modules the browser build replaces with stubs, by importer and import: only what the
+ * build leaves out uses them. `Client.js` makes a resolver for `hostmeta` (left out above); the
+ * JXT registry hands every protocol the XHTML-IM sanitizer, which only XEP-0071 (XHTML-IM, left
+ * out: message text is plain) calls.
+ */
+export const STUBBED = [
+  {
+    importer: 'Client.js',
+    source: './helpers/NetworkDiscovery',
+    stub: 'export default class NetworkDiscovery {}',
+  },
+  { importer: 'jxt/Registry.js', source: './sanitizers/XHTMLIM', stub: 'export default () => undefined;' },
+];
 
 const PROTOCOL = '\0stanza-browser-protocols';
 const PLUGINS = '\0stanza-browser-plugins';
 const EMPTY = '\0stanza-browser-left-out';
+const STUB = '\0stanza-browser-stub:';
 
 const file = (...parts) => JSON.stringify(join(stanzaDir, ...parts) + '.js');
 
@@ -108,6 +125,10 @@ export function stanzaBrowserSubset() {
       return id === CONSTANTS ? { code: withoutLeftOutLists(code), map: null } : null;
     },
     resolveId(source, importer) {
+      const stubbed = STUBBED.findIndex(
+        (s) => importer === join(stanzaDir, s.importer) && source === s.source,
+      );
+      if (stubbed >= 0) return `${STUB}${stubbed}`;
       if (!importer || dirname(importer) !== stanzaDir) return null;
       if (source === './protocol') return PROTOCOL;
       if (source === './plugins') return PLUGINS;
@@ -134,6 +155,8 @@ export default function plugins(client) { ${use(BROWSER_PLUGINS)} }
 `;
       }
       if (id === EMPTY) return 'export const __esModule = true;\n';
+      if (id.startsWith(STUB))
+        return `export const __esModule = true;\n${STUBBED[+id.slice(STUB.length)].stub}\n`;
       return null;
     },
   };

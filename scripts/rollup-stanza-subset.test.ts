@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_PROTOCOLS, withoutLeftOutLists } from './rollup-stanza-subset.mjs';
+import { BROWSER_PROTOCOLS, STUBBED, withoutLeftOutLists } from './rollup-stanza-subset.mjs';
 
 const require = createRequire(import.meta.url);
 const stanzaDir = dirname(require.resolve('stanza/package.json'));
@@ -37,20 +37,42 @@ describe('the browser build’s StanzaJS constants', () => {
   it('empties lists that only the protocols the build leaves out read (XEP-0107, XEP-0108)', () => {
     expect(BROWSER_PROTOCOLS).not.toContain('xep0107');
     expect(BROWSER_PROTOCOLS).not.toContain('xep0108');
-    const readers: string[] = [];
-    const scan = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory() && entry.name !== 'node_modules') scan(path);
-        else if (
-          entry.name.endsWith('.js') &&
-          LISTS.some((list) => readFileSync(path, 'utf8').includes(list))
-        ) {
-          readers.push(path.slice(stanzaDir.length + 1));
+    expect(filesOfStanzaWith(LISTS)).toEqual(['Constants.js', 'protocol/xep0107.js', 'protocol/xep0108.js']);
+  });
+});
+
+/** StanzaJS's JavaScript files (paths inside the package) whose text includes one of `needles`. */
+function filesOfStanzaWith(needles: readonly (string | RegExp)[]): string[] {
+  const found: string[] = [];
+  const scan = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules') scan(path);
+      else if (entry.name.endsWith('.js')) {
+        const text = readFileSync(path, 'utf8');
+        if (needles.some((n) => (typeof n === 'string' ? text.includes(n) : n.test(text)))) {
+          found.push(path.slice(stanzaDir.length + 1));
         }
       }
-    };
-    scan(stanzaDir);
-    expect(readers.sort()).toEqual(['Constants.js', 'protocol/xep0107.js', 'protocol/xep0108.js']);
+    }
+  };
+  scan(stanzaDir);
+  return found.sort();
+}
+
+describe('the browser build’s StanzaJS stubs', () => {
+  it('replace modules that StanzaJS really imports there', () => {
+    for (const { importer, source } of STUBBED) {
+      expect(readFileSync(join(stanzaDir, importer), 'utf8'), importer).toContain(`require("${source}")`);
+    }
+  });
+
+  it('stand for what only left-out parts use: the resolver (hostmeta), the XHTML-IM sanitizer (XEP-0071)', () => {
+    // The client makes the resolver; of the plugins, only hostmeta uses it.
+    expect(filesOfStanzaWith([/\bclient\.resolver\b/])).toEqual(['plugins/hostmeta.js']);
+    // Protocols name the sanitizer they want; only XHTML-IM names this one.
+    expect(filesOfStanzaWith([/'xhtmlim'/])).toEqual(['protocol/xep0071.js']);
+    expect(BROWSER_PROTOCOLS).not.toContain('xep0071');
+    expect(BROWSER_PROTOCOLS).not.toContain('xrd');
   });
 });
