@@ -24,7 +24,7 @@ import { bareJid } from './jid.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport, sending, type Transport } from './transport/xmpp.js';
-import type { Jid, Message, ResumeStorage, ServerInfo, Status } from './types.js';
+import type { Jid, LoginKeyStorage, Message, ResumeStorage, ServerInfo, Status } from './types.js';
 import type { Conversations } from './features/chats.js';
 import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
 import type { TypingState } from './types.js';
@@ -81,6 +81,16 @@ export interface ChatOptions {
    * a new one. Default: `sessionStorage` in browsers, memory in Node. `false`: memory only.
    */
   resumeStorage?: ResumeStorage | false;
+  /**
+   * Where the key derived from the password at login (SCRAM's salted password, non-extractable)
+   * is kept, so that a later client of the account — the next page of a portal — logs in with it
+   * instead of asking `credentials` for the password. Never the password itself. Default: none,
+   * the key stays in this client's memory. `createTabLoginKeyStorage(jid)` keeps it for the
+   * browser tab. Given alone (no `password` nor `credentials`), a login the key does not fit
+   * fails with `auth-failed`. Emptied by `disconnect()` and by a failed login. `undefined` (what
+   * `createTabLoginKeyStorage` gives where there is no browser storage): none.
+   */
+  loginKey?: LoginKeyStorage | undefined;
   /**
    * File sharing. `expiresAfter`: milliseconds after which the server deletes uploaded files, used
    * for `attachment.expiresAt` — set it to `3_600_000` (one hour) for mailbox. Unset: no expiry
@@ -325,14 +335,22 @@ export function transportOf(chat: Chat): Transport | undefined {
  * await chat.connect();
  * chat.send('ben@example.com', 'Hello');
  * ```
- * @throws ChatError `invalid-argument` when neither `password` nor `credentials` is given.
+ * @throws ChatError `invalid-argument` when none of `password`, `credentials` and `loginKey` is given.
  */
 export function createChat(options: ChatOptions): Chat {
-  const { password } = options;
+  const { password, loginKey } = options;
   const credentials =
-    options.credentials ?? (password !== undefined ? async () => ({ password }) : undefined);
+    options.credentials ??
+    (password !== undefined
+      ? async () => ({ password })
+      : loginKey
+        ? () => Promise.reject(new ChatError(ErrorCodes.authFailed, 'The kept login key does not fit'))
+        : undefined);
   if (!credentials) {
-    throw new ChatError(ErrorCodes.invalidArgument, 'createChat needs `password` or `credentials`');
+    throw new ChatError(
+      ErrorCodes.invalidArgument,
+      'createChat needs `password`, `credentials` or `loginKey`',
+    );
   }
   const events = createEmitter<ChatEvents>((error) => events.emit('error', { error }));
   const store = options.store ?? createMemoryStore();
@@ -348,6 +366,7 @@ export function createChat(options: ChatOptions): Chat {
     ...(options.hostMeta ? { hostMeta: options.hostMeta } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     credentials,
+    ...(loginKey ? { loginKey } : {}),
     ...(options.resource ? { resource: options.resource } : {}),
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });

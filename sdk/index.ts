@@ -16,7 +16,19 @@ export type {
 export type { ChatErrorOptions, ErrorCode } from './errors.js';
 export type { ChatEvents } from './events.js';
 export { bareJid } from './jid.js';
-export type { Jid, Message, MessageState, ResumeState, ResumeStorage, ServerInfo, Status } from './types.js';
+export type {
+  Jid,
+  LoginKey,
+  LoginKeyStorage,
+  Message,
+  MessageState,
+  ResumeState,
+  ResumeStorage,
+  ServerInfo,
+  Status,
+} from './types.js';
+export { createTabLoginKeyStorage } from './login-key.js';
+export type { TabLoginKeyOptions } from './login-key.js';
 export type { ReconnectOptions } from './features/session.js';
 export type { Conversations } from './features/chats.js';
 export type { Attachment, Conversation, TypingState } from './types.js';

@@ -124,6 +124,27 @@ export interface ResumeStorage {
 }
 
 /**
+ * The key a client derived from the password at its last login (SCRAM's salted password, RFC 5802),
+ * as a non-extractable `CryptoKey`: scripts can use it to log in, never read it out. `id` says which
+ * of the server's salts it fits (a changed password has a new one). Treat it as opaque.
+ */
+export interface LoginKey {
+  readonly id: string;
+  readonly key: CryptoKey;
+}
+
+/**
+ * Where a {@link LoginKey} is kept between clients of one account, so that a later one (the next
+ * page of a portal) logs in without asking for the password. Written after a login the server
+ * proved it shares the password for; emptied (`save(undefined)`) at `disconnect()` and when a
+ * login fails. {@link createTabLoginKeyStorage} keeps it for one browser tab.
+ */
+export interface LoginKeyStorage {
+  load(): LoginKey | undefined | Promise<LoginKey | undefined>;
+  save(key: LoginKey | undefined): void | Promise<void>;
+}
+
+/**
  * What service discovery found on the server, refreshed at every fresh session. Features are
  * discovered, never assumed: code against these flags, not against a server's name.
  */

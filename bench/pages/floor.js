@@ -14,7 +14,7 @@ const client = XMPP.createClient({
   password: config.password,
   transports: { websocket: socket.href, bosh: false },
 });
-useWebCryptoScram(client);
+useWebCryptoScram(client, { username: () => config.jid.split('@')[0] });
 const list = (id) => document.getElementById(id);
 const add = (id, text) => {
   const li = document.createElement('li');

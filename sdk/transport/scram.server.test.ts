@@ -7,7 +7,15 @@ import { createAccounts } from '../../test/rig/accounts.js';
 import { until } from '../../test/rig/clients.js';
 import { startFaultProxy } from '../../test/rig/fault-proxy.js';
 import { startProsody, type Prosody } from '../../test/rig/prosody.mjs';
-import { createChat, isChatError, type Chat, type ChatOptions, type Status } from '../index.js';
+import {
+  createChat,
+  isChatError,
+  type Chat,
+  type ChatOptions,
+  type LoginKey,
+  type LoginKeyStorage,
+  type Status,
+} from '../index.js';
 import { agentOf, createTransport, type Transport } from './xmpp.js';
 
 const xmpp = inject('xmpp');
@@ -144,9 +152,11 @@ describe('the salted password', () => {
     const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
     cleanups.push(() => link.close());
     const derive = vi.spyOn(globalThis.crypto.subtle, 'deriveBits');
+    // A portal may mint the password in this call: it is made for every login, before it starts.
+    const credentials = vi.fn(async () => ({ password: anna!.password }));
     const chat = client({
       jid: anna!.jid,
-      password: anna!.password,
+      credentials,
       service: link.url('ws', '/xmpp-websocket'),
       reconnect: { initialDelay: 20, maxDelay: 200 },
     });
@@ -167,9 +177,78 @@ describe('the salted password', () => {
       await back;
     }
     expect(derive).toHaveBeenCalledTimes(1);
+    expect(credentials).toHaveBeenCalledTimes(3);
 
     await chat.disconnect();
     await chat.connect();
     expect(derive).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('a kept login key', () => {
+  /** A storage in memory, as `createTabLoginKeyStorage` is in a browser tab. */
+  function memoryLoginKey(): LoginKeyStorage & { kept: LoginKey | undefined } {
+    return {
+      kept: undefined,
+      load() {
+        return this.kept;
+      },
+      save(key) {
+        this.kept = key;
+      },
+    };
+  }
+
+  it('logs the next client in without the password, until disconnect()', async () => {
+    const [anna] = await createAccounts(1);
+    const loginKey = memoryLoginKey();
+    const first = client({ jid: anna!.jid, password: anna!.password, service: xmpp.websocketUrl, loginKey });
+    await first.connect();
+    expect(loginKey.kept?.key.extractable).toBe(false);
+
+    // The next page: its credentials callback is never called.
+    const credentials = vi.fn(async () => ({ password: anna!.password }));
+    const next = client({ jid: anna!.jid, credentials, service: xmpp.websocketUrl, loginKey });
+    await next.connect();
+    expect(next.status).toBe('online');
+    expect(credentials).not.toHaveBeenCalled();
+
+    // Signing out forgets it: a client with the storage alone cannot log in any more.
+    await next.disconnect();
+    expect(loginKey.kept).toBeUndefined();
+    const error = await failure(client({ jid: anna!.jid, service: xmpp.websocketUrl, loginKey }));
+    expect(isChatError(error) && error.code).toBe('auth-failed');
+  });
+
+  it('is dropped when the server refuses it, and the password is asked for next time', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const loginKey = memoryLoginKey();
+    await client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: xmpp.websocketUrl,
+      loginKey,
+    }).connect();
+    const other = memoryLoginKey();
+    await client({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      loginKey: other,
+    }).connect();
+    // A key for anna's salt derived from another password: what a password changed elsewhere
+    // (keeping the salt) would leave behind.
+    loginKey.kept = { id: loginKey.kept!.id, key: other.kept!.key };
+
+    const stale = client({ jid: anna!.jid, service: xmpp.websocketUrl, loginKey });
+    const error = await failure(stale);
+    expect(isChatError(error) && error.code).toBe('auth-failed');
+    expect(loginKey.kept).toBeUndefined();
+
+    const credentials = vi.fn(async () => ({ password: anna!.password }));
+    const again = client({ jid: anna!.jid, credentials, service: xmpp.websocketUrl, loginKey });
+    await again.connect();
+    expect(credentials).toHaveBeenCalledTimes(1);
+    expect(loginKey.kept).toBeDefined();
   });
 });

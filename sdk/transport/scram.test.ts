@@ -1,6 +1,7 @@
 // SCRAM on WebCrypto: the RFC 5802 (SHA-1) and RFC 7677 (SHA-256) examples, a server that cannot
 // prove it knows the password, and the salted-password cache.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LoginKey, LoginKeyStorage } from '../types.js';
 import { SaltedPasswords, ScramClient } from './scram.js';
 
 afterEach(() => {
@@ -31,14 +32,14 @@ describe('SCRAM on WebCrypto', () => {
   it('computes the RFC 5802 example (SCRAM-SHA-1) and accepts its server signature', async () => {
     const scram = new ScramClient('SCRAM-SHA-1', new SaltedPasswords(), RFC5802.nonce);
     expect(scram.first('user')).toBe(RFC5802.clientFirst);
-    expect(await scram.final(RFC5802.serverFirst, 'pencil')).toBe(RFC5802.clientFinal);
+    expect(await scram.final(RFC5802.serverFirst, async () => 'pencil')).toBe(RFC5802.clientFinal);
     expect(() => scram.verify(RFC5802.serverFinal)).not.toThrow();
   });
 
   it('computes the RFC 7677 example (SCRAM-SHA-256) and accepts its server signature', async () => {
     const scram = new ScramClient('SCRAM-SHA-256', new SaltedPasswords(), RFC7677.nonce);
     expect(scram.first('user')).toBe(RFC7677.clientFirst);
-    expect(await scram.final(RFC7677.serverFirst, 'pencil')).toBe(RFC7677.clientFinal);
+    expect(await scram.final(RFC7677.serverFirst, async () => 'pencil')).toBe(RFC7677.clientFinal);
     expect(() => scram.verify(RFC7677.serverFinal)).not.toThrow();
   });
 
@@ -47,7 +48,7 @@ describe('SCRAM on WebCrypto', () => {
     const serverSignature = { code: 'auth-failed', condition: 'server-signature' };
     expect(() => scram.verify(RFC5802.serverFinal)).toThrow(expect.objectContaining(serverSignature));
     scram.first('user');
-    await scram.final(RFC5802.serverFirst, 'pencil');
+    await scram.final(RFC5802.serverFirst, async () => 'pencil');
     // One bit off in the last byte, a signature for another exchange, and none at all.
     expect(() => scram.verify('v=rmF9pqV8S7suAoZWja4dJRkFsKU=')).toThrow(
       expect.objectContaining(serverSignature),
@@ -63,7 +64,7 @@ describe('SCRAM on WebCrypto', () => {
     const answer = async (serverFirst: string): Promise<string> => {
       const scram = new ScramClient('SCRAM-SHA-1', new SaltedPasswords(), RFC5802.nonce);
       scram.first('user');
-      return scram.final(serverFirst, 'pencil');
+      return scram.final(serverFirst, async () => 'pencil');
     };
     await expect(answer('r=someone-else,s=QSXCR+Q6sek8bf92,i=4096')).rejects.toMatchObject({
       code: 'auth-failed',
@@ -101,7 +102,7 @@ describe('the salted-password cache', () => {
     const login = async (serverFirst = RFC5802.serverFirst, serverFinal = RFC5802.serverFinal) => {
       const scram = new ScramClient('SCRAM-SHA-1', saltedPasswords, RFC5802.nonce);
       scram.first('user');
-      const final = await scram.final(serverFirst, 'pencil');
+      const final = await scram.final(serverFirst, async () => 'pencil');
       scram.verify(serverFinal);
       return final;
     };
@@ -121,11 +122,55 @@ describe('the salted-password cache', () => {
     const otherCount = RFC5802.serverFirst.replace('i=4096', 'i=4097');
     const scram = new ScramClient('SCRAM-SHA-1', saltedPasswords, RFC5802.nonce);
     scram.first('user');
-    expect(await scram.final(otherCount, 'pencil')).not.toBe(RFC5802.clientFinal);
+    expect(await scram.final(otherCount, async () => 'pencil')).not.toBe(RFC5802.clientFinal);
     expect(derive).toHaveBeenCalledTimes(3);
 
     saltedPasswords.clear();
     expect(await login()).toBe(RFC5802.clientFinal);
     expect(derive).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps the salted password in a storage for the next client, and empties it when told', async () => {
+    let kept: LoginKey | undefined;
+    const storage: LoginKeyStorage = { load: () => kept, save: (key) => void (kept = key) };
+    const asked: string[] = [];
+    const login = async (saltedPasswords: SaltedPasswords, serverFirst = RFC5802.serverFirst) => {
+      const scram = new ScramClient('SCRAM-SHA-1', saltedPasswords, RFC5802.nonce);
+      scram.first('user');
+      const final = await scram.final(serverFirst, async () => (asked.push('password'), 'pencil'));
+      scram.verify(RFC5802.serverFinal);
+      return final;
+    };
+
+    const first = new SaltedPasswords(storage);
+    expect(await login(first)).toBe(RFC5802.clientFinal);
+    expect(asked).toHaveLength(1);
+    await vi.waitFor(() => expect(kept?.id).toBe('SHA-1 4096 QSXCR+Q6sek8bf92'));
+    expect(kept!.key.extractable).toBe(false);
+
+    // A later client (the next page) proves the same without the password.
+    const next = new SaltedPasswords(storage);
+    expect(await login(next)).toBe(RFC5802.clientFinal);
+    expect(asked).toHaveLength(1);
+    // Another salt (a changed password) is not what the kept key fits: the password is asked for.
+    const otherSalt = RFC5802.serverFirst.replace('s=QSXCR+Q6sek8bf92', 's=QSXCR+Q6sek8bf93');
+    await login(next, otherSalt).catch(() => undefined);
+    expect(asked).toHaveLength(2);
+
+    next.forget();
+    await vi.waitFor(() => expect(kept).toBeUndefined());
+    expect(await login(new SaltedPasswords(storage))).toBe(RFC5802.clientFinal);
+    expect(asked).toHaveLength(3);
+  });
+
+  it('asks for the password when the storage cannot be read', async () => {
+    const storage: LoginKeyStorage = {
+      load: () => Promise.reject(new Error('blocked')),
+      save: () => Promise.reject(new Error('blocked')),
+    };
+    const scram = new ScramClient('SCRAM-SHA-1', new SaltedPasswords(storage), RFC5802.nonce);
+    scram.first('user');
+    expect(await scram.final(RFC5802.serverFirst, async () => 'pencil')).toBe(RFC5802.clientFinal);
+    expect(() => scram.verify(RFC5802.serverFinal)).not.toThrow();
   });
 });

@@ -3,7 +3,9 @@
 // loop of HMACs (in browsers a JavaScript HMAC too), thousands of rounds on the main thread; PBKDF2
 // in SubtleCrypto runs natively and off it. A client also keeps the salted password it derived, as
 // a non-extractable key in memory, per (hash, salt, iterations): its reconnects and fresh sessions
-// skip the derivation (RFC 5802 §3 allows it) until `disconnect()`.
+// skip the derivation (RFC 5802 §3 allows it) until `disconnect()`. Given a `LoginKeyStorage`,
+// the key outlives the client there (still non-extractable: IndexedDB keeps CryptoKeys as they
+// are), and a later client of the account logs in with it without asking for the password.
 //
 // StanzaJS's SASL negotiation (stanza/plugins/sasl.js) cannot carry this as it is: it calls a
 // mechanism synchronously (`createResponse` right after the awaited `getCredentials`, its result
@@ -15,6 +17,7 @@
 import { Platform, type Agent, type SASL, type Stanzas } from 'stanza';
 import { saslprep } from './platform/stringprep.js';
 import { ChatError, ErrorCodes } from '../errors.js';
+import type { LoginKeyStorage } from '../types.js';
 
 /** The SCRAM mechanisms of this module, by SASL name, with their hash and StanzaJS priority. */
 const MECHANISMS = {
@@ -71,25 +74,56 @@ function hmacKey(raw: BufferSource, hash: string): Promise<CryptoKey> {
 }
 
 /**
- * Salted passwords (RFC 5802 `SaltedPassword`) of one client, in memory only, as non-extractable
- * HMAC keys: by hash, salt and iteration count, which identify the password the server stores
- * (servers pick a new salt when a password changes). Filled only after the server proved that it
- * knows the same password.
+ * Salted passwords (RFC 5802 `SaltedPassword`) of one client as non-extractable HMAC keys: by
+ * hash, salt and iteration count, which identify the password the server stores (servers pick a
+ * new salt when a password changes). Filled only after the server proved that it knows the same
+ * password. In memory; with a storage, the latest one is kept there too and read from there when
+ * memory has none.
  */
 export class SaltedPasswords {
   private readonly keys = new Map<string, CryptoKey>();
+  /** The storage's key, read into `keys` once (again after `clear()`). */
+  private loaded: Promise<void> | undefined;
+  /** The storage's writes, in order; a read waits for them. */
+  private writes: Promise<void> = Promise.resolve();
 
-  get(id: string): CryptoKey | undefined {
+  constructor(private readonly storage?: LoginKeyStorage) {}
+
+  async get(id: string): Promise<CryptoKey | undefined> {
+    const storage = this.storage;
+    if (!this.keys.has(id) && storage) {
+      this.loaded ??= this.writes.then(async () => {
+        const stored = await storage.load();
+        if (typeof stored?.id === 'string' && stored.key) this.keys.set(stored.id, stored.key);
+      });
+      // Storage that cannot be read: the password is asked for.
+      await this.loaded.catch(() => undefined);
+    }
     return this.keys.get(id);
   }
 
   set(id: string, key: CryptoKey): void {
     this.keys.set(id, key);
+    this.write({ id, key });
   }
 
-  /** Forgets every salted password (at `disconnect()`, and when a login with one fails). */
+  /** Forgets the salted passwords in memory (at `agent.disconnect()`); the storage's stays. */
   clear(): void {
     this.keys.clear();
+    this.loaded = undefined;
+  }
+
+  /** Forgets them in the storage too (at the SDK's `disconnect()`, and when a login fails). */
+  forget(): void {
+    this.clear();
+    this.write(undefined);
+  }
+
+  private write(entry: { id: string; key: CryptoKey } | undefined): void {
+    const storage = this.storage;
+    if (!storage) return;
+    // A storage that cannot be written keeps nothing: the password is asked for next time.
+    this.writes = this.writes.then(() => storage.save(entry)).catch(() => undefined);
   }
 }
 
@@ -120,8 +154,11 @@ export class ScramClient {
     return GS2_HEADER + this.firstBare;
   }
 
-  /** The client-final-message (with the proof) for the server-first-message. */
-  async final(serverFirst: string, password: string): Promise<string> {
+  /**
+   * The client-final-message (with the proof) for the server-first-message. The password is asked
+   * for only when no salted password for the server's salt and iteration count is kept.
+   */
+  async final(serverFirst: string, password: () => Promise<string>): Promise<string> {
     const challenge = attributes(serverFirst);
     const nonce = challenge.get('r') ?? '';
     const salt = challenge.get('s') ?? '';
@@ -134,9 +171,9 @@ export class ScramClient {
       throw refused('nonce', "The server's SCRAM nonce does not extend the client's");
     }
     const id = `${this.hash} ${iterations} ${salt}`;
-    let saltedPassword = this.saltedPasswords.get(id);
+    let saltedPassword = await this.saltedPasswords.get(id);
     if (!saltedPassword) {
-      const secret = utf8.encode(saslprep(password));
+      const secret = utf8.encode(saslprep(await password()));
       const base = await subtle().importKey('raw', secret, 'PBKDF2', false, ['deriveBits']);
       secret.fill(0);
       const bits = await subtle().deriveBits(
@@ -190,13 +227,27 @@ interface StepMechanism {
   finalize(): SASL.MechanismResult;
 }
 
+/** Ours: asks for the credentials only at the step that needs them, if at all. */
+interface LazyMechanism extends Omit<StepMechanism, 'createResponse'> {
+  readonly lazy: true;
+  createResponse(credentials: () => Promise<SASL.Credentials>): Promise<Bytes>;
+}
+
 /**
  * Our SCRAM as a StanzaJS mechanism class, sharing one client's salted passwords. The
  * server-final-message comes with <success/> (RFC 6120 §6.4.6), or, from older servers, as a last
- * challenge answered with an empty response: both are checked.
+ * challenge answered with an empty response: both are checked. The username is the account's.
+ * `eager`: the credentials are asked for before the exchange starts, as StanzaJS does — a portal
+ * may mint the password in that call, which must happen before the server picks the salt it
+ * challenges with. Otherwise (a login key is kept) only when no kept salted password fits.
  */
-function scramMechanism(saltedPasswords: SaltedPasswords): new (name: string) => StepMechanism {
-  return class implements StepMechanism {
+function scramMechanism(
+  saltedPasswords: SaltedPasswords,
+  username: () => string,
+  eager: boolean,
+): new (name: string) => LazyMechanism {
+  return class implements LazyMechanism {
+    readonly lazy = true;
     readonly providesMutualAuthentication = true;
     private readonly client: ScramClient;
     private challenge: string | undefined;
@@ -216,15 +267,18 @@ function scramMechanism(saltedPasswords: SaltedPasswords): new (name: string) =>
       if (success?.length) this.success = text.decode(success);
     }
 
-    async createResponse(credentials: SASL.Credentials): Promise<Bytes> {
-      if (this.challenge === undefined)
-        return Platform.Buffer.from(this.client.first(credentials.username ?? ''));
+    async createResponse(credentials: () => Promise<SASL.Credentials>): Promise<Bytes> {
+      if (this.challenge === undefined) {
+        if (eager) await credentials();
+        return Platform.Buffer.from(this.client.first(username()));
+      }
       if (this.sentFinal) {
         this.client.verify(this.success);
         return Platform.Buffer.from('');
       }
       this.sentFinal = true;
-      return Platform.Buffer.from(await this.client.final(this.challenge, credentials.password ?? ''));
+      const password = async (): Promise<string> => (await credentials()).password ?? '';
+      return Platform.Buffer.from(await this.client.final(this.challenge, password));
     }
 
     finalize(): SASL.MechanismResult {
@@ -244,7 +298,8 @@ type FeatureHandler = Agent['features']['handlers'][string];
  */
 function negotiation(agent: Agent, onFailure: () => void): FeatureHandler {
   return (features: Stanzas.StreamFeatures, done: (command?: string, message?: string) => void) => {
-    const mechanism = agent.sasl.createMechanism(features.sasl?.mechanisms ?? []) as StepMechanism | null;
+    const mechanism = agent.sasl.createMechanism(features.sasl?.mechanisms ?? []) as
+      StepMechanism | LazyMechanism | null;
     const fail = (message: string): void => {
       onFailure();
       agent.emit('auth:failed');
@@ -254,7 +309,10 @@ function negotiation(agent: Agent, onFailure: () => void): FeatureHandler {
     let over = false;
     const respond = async (type: 'auth' | 'response'): Promise<void> => {
       try {
-        const value = await mechanism.createResponse((await agent.getCredentials()) ?? {});
+        const value =
+          'lazy' in mechanism
+            ? await mechanism.createResponse(async () => (await agent.getCredentials()) ?? {})
+            : await mechanism.createResponse((await agent.getCredentials()) ?? {});
         if (over) return;
         const data = value ? { value } : {};
         void agent.send(
@@ -311,17 +369,26 @@ function negotiation(agent: Agent, onFailure: () => void): FeatureHandler {
 /**
  * Logs `agent` in with SCRAM on WebCrypto: registers SCRAM-SHA-256 and SCRAM-SHA-1 in place of
  * StanzaJS's (same names and priorities), replaces StanzaJS's SASL negotiation (see the top of
- * this file), and keeps the salted passwords until `agent.disconnect()`. Where WebCrypto is
- * missing (a browser page that is not a secure context), no SCRAM is offered at all.
+ * this file), and keeps the salted passwords in memory until `agent.disconnect()`, and in
+ * `storage` (if given) until the returned `forget()` or a failed login. `username`: the account's
+ * local part. Where WebCrypto is missing (a browser page that is not a secure context), no SCRAM
+ * is offered at all.
  */
-export function useWebCryptoScram(agent: Agent): void {
-  const saltedPasswords = new SaltedPasswords();
-  const mechanism = scramMechanism(saltedPasswords) as unknown as SASL.MechanismConstructor;
+export function useWebCryptoScram(
+  agent: Agent,
+  { username, storage }: { username: () => string; storage?: LoginKeyStorage | undefined },
+): { forget(): void } {
+  const saltedPasswords = new SaltedPasswords(storage);
+  const mechanism = scramMechanism(
+    saltedPasswords,
+    username,
+    !storage,
+  ) as unknown as SASL.MechanismConstructor;
   for (const [name, { priority }] of Object.entries(MECHANISMS)) {
     agent.sasl.disable(name);
     if (globalThis.crypto?.subtle) agent.sasl.register(name, mechanism, priority);
   }
-  const handler = negotiation(agent, () => saltedPasswords.clear());
+  const handler = negotiation(agent, () => saltedPasswords.forget());
   if (agent.features.order.some((feature) => feature.name === 'sasl')) {
     agent.features.handlers.sasl = handler;
   } else {
@@ -332,4 +399,5 @@ export function useWebCryptoScram(agent: Agent): void {
     saltedPasswords.clear();
     return disconnect();
   };
+  return { forget: () => saltedPasswords.forget() };
 }

@@ -5,7 +5,7 @@ import { withdrawUnsupportedFeatures } from './caps.js';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { createEmitter, type Emitter } from '../emitter.js';
 import { bareJid as bare } from '../jid.js';
-import type { ResumeState, ResumeStorage } from '../types.js';
+import type { LoginKeyStorage, ResumeState, ResumeStorage } from '../types.js';
 import { csiAvailable, csiPlugin, trackClientState, type ClientState } from './csi.js';
 import { discoverEndpoints } from './discovery.js';
 import { endpointsFor, type Endpoint } from './endpoints.js';
@@ -43,6 +43,8 @@ export interface TransportOptions {
   keepalive?: { interval: number; timeout: number };
   /** Persists stream-management state so that another client can resume the session. */
   resumeStorage?: ResumeStorage;
+  /** Keeps the key derived from the password for later clients (see `ChatOptions.loginKey`). */
+  loginKey?: LoginKeyStorage;
   /** Where XEP-0156 host-meta is fetched from when no service is given (default `https://<domain>`). */
   hostMeta?: string;
 }
@@ -480,8 +482,12 @@ export function createTransport(options: TransportOptions): Transport {
     agent.sasl.disable('PLAIN');
   }
   // SCRAM on WebCrypto (./scram.ts): replaces StanzaJS's SCRAM and SASL negotiation, checks the
-  // server's signature, and keeps the salted password in memory until disconnect().
-  useWebCryptoScram(agent);
+  // server's signature, and keeps the salted password (in memory, and in `loginKey` if given)
+  // until disconnect().
+  const scram = useWebCryptoScram(agent, {
+    username: () => options.jid.split('@')[0] ?? '',
+    storage: options.loginKey,
+  });
   // Credentials are asked for once per login attempt (StanzaJS asks at every SASL step) and
   // dropped when the attempt ends; they are never kept on the agent's config.
   let attemptCredentials: Promise<{ password: string }> | undefined;
@@ -792,6 +798,7 @@ export function createTransport(options: TransportOptions): Transport {
     },
     async disconnect() {
       closing = true;
+      scram.forget();
       agent.disableKeepAlive();
       // The session is over for whoever comes next: a client created while this one still waits
       // for its acks and the close (a sign-in right after a sign-out) must start a new session,

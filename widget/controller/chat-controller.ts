@@ -2,9 +2,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   bareJid,
   createChat,
+  createTabLoginKeyStorage,
   isChatError,
   type Chat,
   type Jid,
+  type LoginKeyStorage,
   type Message,
   type Status,
   type TypingState,
@@ -56,6 +58,21 @@ export class ChatController implements ReactiveController {
   error: string | undefined;
   /** True after the user signed out (the SSO view then offers to sign in again). */
   signedOut = false;
+  /**
+   * The session keeps a login key for this browser tab ("stay signed in while this tab is
+   * open"): its next pages sign in with `signInWithKey`.
+   */
+  remembered = false;
+  /** The sign-in under way uses the tab's login key, not a password typed now. */
+  keyLogin = false;
+  /** The address of the last sign-in, for the login form to show again. */
+  address: string | undefined;
+
+  /** The account the next page of this tab signs in to with the kept login key, if any. */
+  get keptLogin(): Jid | undefined {
+    if (this.keyLogin) return this.address;
+    return this.remembered && this.phase === 'signed-in' ? this.account : undefined;
+  }
   /** The signed-in account, bare. */
   account: Jid | undefined;
   /** The open conversation. */
@@ -137,11 +154,42 @@ export class ChatController implements ReactiveController {
 
   private onVisibility = (): void => this.refreshViewing();
 
-  /** Signs in with an address and password from the login form. */
-  async signIn(jid: string, password: string): Promise<void> {
+  /**
+   * Signs in with an address and password from the login form. With `remember`, the SDK keeps a
+   * login key (derived from the password, never the password) for the next pages of this tab.
+   */
+  async signIn(jid: string, password: string, remember = false): Promise<void> {
     this.settle = undefined;
+    const account = jid.trim();
+    const loginKey = remember && isAddress(account) ? createTabLoginKeyStorage(account) : undefined;
     // The password lives only in this closure, for the SDK to use at (re)login; never stored.
-    await this.start(jid.trim(), async () => ({ password }));
+    await this.start(account, async () => ({ password }), loginKey);
+  }
+
+  /**
+   * Signs in to `account` with the login key an earlier page of this browser tab kept (`signIn`
+   * with `remember`), without a password. Without a key, or with one the server no longer takes
+   * (the password changed, or it expired), it leaves the login form with the address filled in.
+   */
+  async signInWithKey(account: string): Promise<void> {
+    this.address = account;
+    const loginKey = isAddress(account) ? createTabLoginKeyStorage(account) : undefined;
+    if (!loginKey) return;
+    this.begin();
+    this.keyLogin = true;
+    const kept = await Promise.resolve(loginKey.load()).catch(() => undefined);
+    if (this.phase !== 'signing-in' || !this.keyLogin) return;
+    if (!kept) {
+      this.keyLogin = false;
+      this.fail(undefined);
+      return;
+    }
+    await this.start(
+      account,
+      () => Promise.reject(new ChatError(ErrorCodes.authFailed, 'The kept login key does not fit')),
+      loginKey,
+      true,
+    );
   }
 
   /**
@@ -178,14 +226,22 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private fail(code: string): void {
+  private fail(code: string | undefined): void {
     this.phase = 'signed-out';
     this.error = code;
     this.host.requestUpdate();
   }
 
-  private async start(jid: string, credentials: () => Promise<{ password: string }>): Promise<void> {
+  private async start(
+    jid: string,
+    credentials: () => Promise<{ password: string }>,
+    loginKey?: LoginKeyStorage,
+    keyLogin = false,
+  ): Promise<void> {
     this.begin();
+    this.keyLogin = keyLogin;
+    this.remembered = false;
+    this.address = jid;
     if (!isAddress(jid)) {
       this.fail('invalid-argument');
       return;
@@ -196,6 +252,7 @@ export class ChatController implements ReactiveController {
       chat = createChat({
         jid,
         credentials,
+        ...(loginKey ? { loginKey } : {}),
         ...(service ? { service } : {}),
         ...(this.filesExpireAfter ? { files: { expiresAfter: this.filesExpireAfter } } : {}),
       });
@@ -240,11 +297,15 @@ export class ChatController implements ReactiveController {
       this.settle?.();
       if (this.current !== chat) return;
       this.drop();
-      this.fail(codeOf(error));
+      this.keyLogin = false;
+      // A kept key the server no longer takes: the login form, as if none had been kept.
+      this.fail(keyLogin && codeOf(error) === ErrorCodes.authFailed ? undefined : codeOf(error));
       return;
     }
     this.settle?.();
     if (this.current !== chat) return;
+    this.keyLogin = false;
+    this.remembered = !!loginKey;
     this.phase = 'signed-in';
     this.account = bareJid(jid);
     this.people.refresh();
@@ -306,6 +367,8 @@ export class ChatController implements ReactiveController {
     this.phase = 'signed-out';
     this.signedOut = !error;
     this.error = error;
+    this.remembered = false;
+    this.keyLogin = false;
     this.account = undefined;
     this.active = undefined;
     this.pending = undefined;

@@ -25,6 +25,7 @@ export const de: Texts = {
   'login.jid': 'E-Mail-Adresse',
   'login.jidPlaceholder': 'name@beispiel.de',
   'login.password': 'Passwort',
+  'login.remember': 'Angemeldet bleiben, solange dieser Tab geöffnet ist',
   'login.submit': 'Anmelden',
   'login.busy': 'Melde an …',
   'login.sso': 'Sie werden angemeldet …',

@@ -35,6 +35,7 @@ export const en = {
   'login.jid': 'E-mail address',
   'login.jidPlaceholder': 'name@example.com',
   'login.password': 'Password',
+  'login.remember': 'Stay signed in while this tab is open',
   'login.submit': 'Sign in',
   'login.busy': 'Signing in…',
   'login.sso': 'Signing you in…',

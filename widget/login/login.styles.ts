@@ -45,6 +45,19 @@ export const styles = css`
     font-size: 0.9em;
     font-weight: 600;
   }
+  .remember {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin-top: 12px;
+    font-weight: normal;
+  }
+  .remember input {
+    width: 16px;
+    height: 16px;
+    margin: 0;
+    accent-color: var(--mc-accent);
+  }
   .error {
     margin-top: 8px;
   }

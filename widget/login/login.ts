@@ -9,6 +9,8 @@ import { styles } from './login.styles.js';
 export interface LoginSubmit {
   jid: string;
   password: string;
+  /** "Stay signed in while this tab is open" was checked. */
+  remember: boolean;
 }
 
 /**
@@ -60,7 +62,8 @@ export class McLogin extends RendersAfterSends(LitElement) {
     const form = event.currentTarget as HTMLFormElement;
     const address = form.elements.namedItem('jid') as HTMLInputElement;
     const secret = form.elements.namedItem('password') as HTMLInputElement;
-    const detail: LoginSubmit = { jid: address.value.trim(), password: secret.value };
+    const remember = (form.elements.namedItem('remember') as HTMLInputElement).checked;
+    const detail: LoginSubmit = { jid: address.value.trim(), password: secret.value, remember };
     secret.value = '';
     this.dispatchEvent(new CustomEvent<LoginSubmit>('login-submit', { detail }));
   }
@@ -100,6 +103,7 @@ export class McLogin extends RendersAfterSends(LitElement) {
         aria-invalid=${invalid}
         aria-describedby=${described}
       />
+      <label class="remember"><input name="remember" type="checkbox" />${i.t('login.remember')}</label>
       ${this.error ? html`<p id="login-error" class="error" role="alert">${this.error}</p>` : nothing}
       <!-- Not disabled while busy: a disabled button would drop the keyboard focus. -->
       <button class="button" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>

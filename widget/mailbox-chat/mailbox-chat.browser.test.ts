@@ -566,6 +566,74 @@ describe('<mailbox-chat> across page loads', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('stays signed in on the next pages of the tab when asked to, keeping a key and never the password', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, chat } = await open('embedded');
+    const next = async () => {
+      await page.reload();
+      await page.waitForFunction(() => customElements.get('mailbox-chat'));
+    };
+    /** What the browser keeps for the page's origin: sessionStorage, localStorage and the login keys. */
+    const kept = () =>
+      page.evaluate(async () => {
+        const open = indexedDB.open('mailbox-chat:login-keys');
+        const database = await new Promise<IDBDatabase>(
+          (resolve) => (open.onsuccess = () => resolve(open.result)),
+        );
+        const entries = database.objectStoreNames.contains('keys')
+          ? await new Promise<Array<{ key: CryptoKey }>>((resolve) => {
+              const all = database.transaction('keys').objectStore('keys').getAll();
+              all.onsuccess = () => resolve(all.result as Array<{ key: CryptoKey }>);
+            })
+          : [];
+        database.close();
+        return {
+          text: JSON.stringify([{ ...sessionStorage }, { ...localStorage }, entries]),
+          keys: entries.map((entry) => ({ type: entry.key.type, extractable: entry.key.extractable })),
+        };
+      });
+
+    await chat.getByLabel('E-mail address').fill(anna!.jid);
+    await chat.getByLabel('Password').fill(anna!.password);
+    await chat.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await untilOnline(chat);
+    await expect.poll(async () => (await kept()).keys).toEqual([{ type: 'secret', extractable: false }]);
+    expect((await kept()).text).not.toContain(anna!.password);
+
+    // The next page signs in by itself: no form to fill in.
+    await next();
+    await untilOnline(chat);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    await next();
+    await untilOnline(chat);
+
+    // Signing out ends it: the key is gone, and the next page asks for the password.
+    await chat.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(async () => (await kept()).keys).toEqual([]);
+    await next();
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+
+    // Not asked to: the next page asks for the password again.
+    await logIn(chat, anna!);
+    await next();
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+
+    // A key gone meanwhile (12 hours passed): the form, with the address filled in, and no error.
+    await chat.getByLabel('E-mail address').fill(anna!.jid);
+    await chat.getByLabel('Password').fill(anna!.password);
+    await chat.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await untilOnline(chat);
+    await page.evaluate(() => indexedDB.deleteDatabase('mailbox-chat:login-keys'));
+    await next();
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+    expect(await chat.getByLabel('E-mail address').inputValue()).toBe(anna!.jid);
+    expect(await chat.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('<mailbox-chat> and the page’s focus', () => {

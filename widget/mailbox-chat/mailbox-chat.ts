@@ -86,6 +86,9 @@ export function resolveService(service: string, base: string = location.href): s
  * this one left it: open or closed (without `mc-open` again), the tab, and the open conversation
  * once signed in to the same account. It is kept in `sessionStorage` (`mailbox-chat:view`, or
  * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation.
+ * With "Stay signed in while this tab is open" ticked in the login form, those pages also sign in
+ * by themselves, with a login key the SDK keeps for the tab (`createTabLoginKeyStorage`: derived
+ * from the password, non-extractable, never the password) until sign-out or 12 hours later.
  *
  * @element mailbox-chat
  *
@@ -402,15 +405,20 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     // Open again as it was, without moving focus or telling the page: nobody opened it just now.
     if (view.open && this.currentMode === 'launcher') this.opened = true;
     if (view.active) this.controller.restoreConversation(view.active.account, view.active.jid);
+    // Signed in with "stay signed in while this tab is open" on an earlier page: again, with the
+    // login key the SDK kept for this tab (no password). Single sign-on signs in by itself.
+    if (view.login && !this.credentials && !this.sso) void this.controller.signInWithKey(view.login);
   }
 
   /** Keeps what a later page load restores, when it changed. */
   private saveView(): void {
     const active = this.controller.openedConversation;
+    const login = this.controller.keptLogin;
     const view: ViewState = {
       ...(this.opened ? { open: true } : {}),
       tab: this.shown,
       ...(active ? { active } : {}),
+      ...(login ? { login } : {}),
     };
     const json = JSON.stringify(view);
     if (json === this.savedView) return;
@@ -783,17 +791,18 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const credentials = this.credentials;
     // Single sign-on announced, its credentials not set yet: shown as signing in through it.
     const awaiting = !credentials && this.sso && !this.ssoLate && c.phase === 'signed-out' && !c.error;
-    if (!credentials && !awaiting) {
+    // Signing in with the login key kept for this tab looks the same: no form to fill in.
+    if (!credentials && !awaiting && !c.keyLogin) {
       const error = c.error ?? (this.ssoLate ? 'credentials' : undefined);
       return html`<mc-login
         class="body"
         part="body"
         .i18n=${i}
-        .jid=${this.jid}
+        .jid=${c.address ?? this.jid}
         .error=${error ? i.error(error) : undefined}
         ?busy=${c.phase === 'signing-in'}
-        @login-submit=${(event: CustomEvent<LoginSubmit>) =>
-          void this.controller.signIn(event.detail.jid, event.detail.password)}
+        @login-submit=${({ detail }: CustomEvent<LoginSubmit>) =>
+          void this.controller.signIn(detail.jid, detail.password, detail.remember)}
       ></mc-login>`;
     }
     return html`<div class="body sso" part="body">

@@ -33,6 +33,7 @@ describe('the panel’s state kept for the next page', () => {
       open: true,
       tab: 'rooms',
       active: { account: 'anna@example.com', jid: 'ben@example.com' },
+      login: 'anna@example.com',
     };
     saveView('mailbox-chat:view', state);
     expect(loadView('mailbox-chat:view')).toEqual(state);
@@ -44,7 +45,7 @@ describe('the panel’s state kept for the next page', () => {
       a: 'not json',
       b: 'null',
       c: '42',
-      d: JSON.stringify({ open: 'yes', tab: 3, active: { account: 'anna@example.com' } }),
+      d: JSON.stringify({ open: 'yes', tab: 3, active: { account: 'anna@example.com' }, login: true }),
       e: JSON.stringify({ open: false, tab: 'contacts', active: 'ben@example.com' }),
     });
     expect(loadView('a')).toEqual({});

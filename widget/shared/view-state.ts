@@ -2,7 +2,7 @@
 // was open, the tab shown and the open conversation (with the account it belongs to). An
 // intranet is many pages; moving between them should not close the chat or lose the
 // conversation. Kept in `sessionStorage`, so it ends with the tab; it holds addresses, no message
-// text and no credentials. The lazy build's launcher reads it too (to load at once when the panel
+// text and no credentials (a login kept for the tab is the SDK's `createTabLoginKeyStorage`). The lazy build's launcher reads it too (to load at once when the panel
 // was open), so this module stays small and free of Lit.
 
 /** The panel's state as a page load finds it. */
@@ -13,6 +13,8 @@ export interface ViewState {
   tab?: string;
   /** The open conversation, and the account it was open in. */
   active?: { account: string; jid: string };
+  /** The account signed in with "stay signed in while this tab is open". */
+  login?: string;
 }
 
 /** The storage key of one element: `mailbox-chat:view`, with the element's id when it has one. */
@@ -23,12 +25,16 @@ export function loadView(key: string): ViewState {
   try {
     // Blocked storage (sandboxed frames) and a stored `null` throw here; any other value that is
     // not our object has none of the fields read.
-    const { open, tab, active } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<string, unknown>;
+    const { open, tab, active, login } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<
+      string,
+      unknown
+    >;
     const { account, jid } = (active ?? {}) as Record<string, unknown>;
     return {
       ...(open === true ? { open } : {}),
       ...(typeof tab === 'string' ? { tab } : {}),
       ...(typeof account === 'string' && typeof jid === 'string' ? { active: { account, jid } } : {}),
+      ...(typeof login === 'string' ? { login } : {}),
     };
   } catch {
     return {};
