@@ -103,6 +103,8 @@ export interface ResumeState {
   handled: number;
   lastAck: number;
   unacked: unknown[];
+  /** What the client's features keep for the next page load (the rooms joined). */
+  kept?: Record<string, unknown>;
 }
 
 /**

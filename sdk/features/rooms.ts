@@ -392,7 +392,10 @@ export interface Room {
 export interface Rooms {
   /**
    * Joins a room (creating it unless `create: false`). A room this join creates is configured
-   * at once: as an instant room, or with `options.config`. Joining a room we are in returns it.
+   * at once: as an instant room, or with `options.config`. Joining a room we are in returns it;
+   * joining one whose join is under way gets that join's result. The rooms joined are kept with
+   * the resume state, so a client that resumes the session after a page load joins them again by
+   * itself (not rooms joined with a password: bookmark those, see {@link Bookmarks}).
    *
    * @example
    * ```ts
@@ -713,6 +716,18 @@ export function createRooms({
   /** Rooms we were in during this client's life, for recognizing private messages from them. */
   const known = new Set<Jid>();
   let sessions = 0;
+  /**
+   * The rooms we are in, kept with the resume state: the client of the next page load (which
+   * resumes this session, or starts a new one when it cannot) joins them again. Not rooms with a
+   * password, which would be kept in the page's storage: those come back through a bookmark.
+   */
+  const keepRooms = (): void =>
+    transport.keep(
+      'rooms',
+      [...rooms.values()].filter((s) => !s.gone && !s.password).map((s) => ({ jid: s.jid, nick: s.nick })),
+    );
+  /** Joins under way, so that a second join of the same room gets the first one's result. */
+  const pendingJoins = new Map<Jid, Promise<Room>>();
   const selfPingMs = Math.max(0, options.selfPingInterval ?? 300) * 1000;
   let ticker: ReturnType<typeof setInterval> | undefined;
   /** When a shared file sent or received at `time` is expected to be gone, if configured. */
@@ -778,6 +793,7 @@ export function createRooms({
     state.joined = false;
     rooms.delete(state.jid);
     joinInfo.delete(state.jid);
+    keepRooms();
     // Whatever is still in the outbox never reached the room (acked messages left it).
     for (const id of state.outbox.keys()) {
       pending.delete(id);
@@ -803,7 +819,10 @@ export function createRooms({
     if (!state || state.gone || p.type === 'error') return;
     state.lastHeard = Date.now();
     if (p.type === 'available') {
-      if (p.self) state.nick = p.nick;
+      if (p.self && state.nick !== p.nick) {
+        state.nick = p.nick;
+        if (rooms.has(state.jid)) keepRooms();
+      }
       const occupant = occupantOf(state, p);
       const previousNick = state.renames.get(p.nick);
       state.renames.delete(p.nick);
@@ -823,7 +842,10 @@ export function createRooms({
     state.occupants.delete(p.nick);
     if (p.statusCodes.includes('303') && p.newNick) {
       state.renames.set(p.newNick, p.nick);
-      if (p.self) state.nick = p.newNick;
+      if (p.self) {
+        state.nick = p.newNick;
+        keepRooms();
+      }
       return;
     }
     if (p.self) {
@@ -1309,11 +1331,74 @@ export function createRooms({
     // A fresh session: the server dropped us from every room. Rejoin with the original options.
     for (const state of [...rooms.values()]) rejoin(state);
   });
+  // The first session of this client: the rooms an earlier page load was in (see `keepRooms`).
+  // Resumed, the server still has us there and answers the join with the room's state.
+  transport.on('online', () => {
+    if (sessions !== 1) return;
+    void transport.kept('rooms').then((list) => {
+      if (!Array.isArray(list)) return;
+      for (const item of list as unknown[]) {
+        const { jid, nick } = (item ?? {}) as { jid?: unknown; nick?: unknown };
+        if (typeof jid !== 'string' || typeof nick !== 'string' || !transport.online) continue;
+        api.join(jid, { nick }).catch((error: unknown) =>
+          emit('error', {
+            error: asChatError(error, ErrorCodes.requestFailed, `Joining ${jid} again failed`),
+          }),
+        );
+      }
+    });
+  });
 
   const info = async (jid: Jid): Promise<RoomInfo> => {
     requireOnline();
     const room = bareJid(jid);
     return roomInfo(room, await discoInfo(transport, room));
+  };
+
+  /** A join of a room we are not in, nor joining yet (see `join`). */
+  const joinNew = async (room: Jid, options: JoinOptions): Promise<Room> => {
+    if (options.create === false) {
+      // Ask first, so that a missing room is not created (and locked) by our join.
+      const exists = await discoInfo(transport, room).then(
+        () => true,
+        (error: unknown) => !(isChatError(error) && error.code === ErrorCodes.itemNotFound),
+      );
+      if (!exists) {
+        throw new ChatError(ErrorCodes.itemNotFound, `The room ${room} does not exist`, {
+          condition: 'item-not-found',
+        });
+      }
+    }
+    const state: RoomState = {
+      jid: room,
+      nick: options.nick,
+      subject: '',
+      occupants: new Map(),
+      options: { ...options },
+      password: options.password ?? (options.config?.password || undefined),
+      joined: false,
+      gone: false,
+      sent: new Set(),
+      outbox: new Map(),
+      echoes: new Map(),
+      renames: new Map(),
+      subjectWaiters: new Map(),
+      subjectSeen: undefined,
+      lastHeard: Date.now(),
+      pinging: false,
+      api: undefined as unknown as Room,
+    };
+    state.api = makeRoom(state);
+    const early = info(room).catch(() => undefined);
+    const { created } = await enter(state, false);
+    // A room we just created was configured after that answer: it says nothing then.
+    if (created) joinInfo.delete(room);
+    else joinInfo.set(room, early);
+    rooms.set(room, state);
+    keepRooms();
+    startSelfPing();
+    emit('room:joined', { room: state.api, created, rejoined: false });
+    return state.api;
   };
 
   const api: Rooms = {
@@ -1324,51 +1409,16 @@ export function createRooms({
       }
       const existing = rooms.get(room);
       if (existing) return existing.api;
-      if (joining.has(room)) {
-        throw new ChatError(ErrorCodes.invalidArgument, `A join of ${room} is already under way`);
-      }
+      const pending = pendingJoins.get(room);
+      if (pending) return pending;
       requireOnline();
-      if (options.create === false) {
-        // Ask first, so that a missing room is not created (and locked) by our join.
-        const exists = await discoInfo(transport, room).then(
-          () => true,
-          (error: unknown) => !(isChatError(error) && error.code === ErrorCodes.itemNotFound),
-        );
-        if (!exists) {
-          throw new ChatError(ErrorCodes.itemNotFound, `The room ${room} does not exist`, {
-            condition: 'item-not-found',
-          });
-        }
+      const joined = joinNew(room, options);
+      pendingJoins.set(room, joined);
+      try {
+        return await joined;
+      } finally {
+        pendingJoins.delete(room);
       }
-      const state: RoomState = {
-        jid: room,
-        nick: options.nick,
-        subject: '',
-        occupants: new Map(),
-        options: { ...options },
-        password: options.password ?? (options.config?.password || undefined),
-        joined: false,
-        gone: false,
-        sent: new Set(),
-        outbox: new Map(),
-        echoes: new Map(),
-        renames: new Map(),
-        subjectWaiters: new Map(),
-        subjectSeen: undefined,
-        lastHeard: Date.now(),
-        pinging: false,
-        api: undefined as unknown as Room,
-      };
-      state.api = makeRoom(state);
-      const early = info(room).catch(() => undefined);
-      const { created } = await enter(state, false);
-      // A room we just created was configured after that answer: it says nothing then.
-      if (created) joinInfo.delete(room);
-      else joinInfo.set(room, early);
-      rooms.set(room, state);
-      startSelfPing();
-      emit('room:joined', { room: state.api, created, rejoined: false });
-      return state.api;
     },
     list() {
       return [...rooms.values()].map((s) => s.api);

@@ -103,6 +103,13 @@ export interface Transport {
    * server would not count this resource as available.
    */
   announceWith(send: () => void): void;
+  /**
+   * Keeps `value` (JSON) under `name` with the resume state, for the client of the next page load
+   * that resumes this session (see `kept`). Written at once; nothing without a resume storage.
+   */
+  keep(name: string, value: unknown): void;
+  /** What the resume state this client was created with kept under `name` (see `keep`). */
+  kept(name: string): Promise<unknown>;
   on: Emitter<TransportEvents>['on'];
 }
 
@@ -520,6 +527,9 @@ export function createTransport(options: TransportOptions): Transport {
   // hidden, which browsers also signal before leaving it), so a reload resumes from the exact state.
   let unsaved: { state: ResumeState | undefined } | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What features keep with the state (`keep`), and the last state of a session. */
+  const keptNow: Record<string, unknown> = {};
+  let session: ResumeState | undefined;
   const saveNow = (): void => {
     clearTimeout(saveTimer);
     saveTimer = undefined;
@@ -546,7 +556,8 @@ export function createTransport(options: TransportOptions): Transport {
     agent.sm.cache((state) => {
       // Ending deliberately: the state is forgotten at once (see `disconnect`), and stays so.
       if (!loaded || closing) return;
-      unsaved = { state: state.id ? (state as ResumeState) : undefined };
+      session = state.id ? (state as ResumeState) : undefined;
+      unsaved = { state: session && { ...session, kept: { ...keptNow } } };
       // A new session (or its end) is written at once; counters as they change, in batches.
       if (state.id !== savedId) {
         savedId = state.id;
@@ -748,6 +759,8 @@ export function createTransport(options: TransportOptions): Transport {
       if (!loaded) {
         const state = await restored;
         loaded = true;
+        // Carried on until the features say otherwise (a resumed session's state is written first).
+        if (state?.kept && typeof state.kept === 'object') Object.assign(keptNow, state.kept);
         if (state?.id) agent.sm.load(state as Parameters<Agent['sm']['load']>[0]);
       }
       const candidates = await resolveEndpoints();
@@ -792,6 +805,15 @@ export function createTransport(options: TransportOptions): Transport {
     },
     announceWith(send) {
       announce = send;
+    },
+    keep(name, value) {
+      keptNow[name] = value;
+      if (!storage || !loaded || closing || !session) return;
+      unsaved = { state: { ...session, kept: { ...keptNow } } };
+      saveNow();
+    },
+    async kept(name) {
+      return (await restored.catch(() => undefined))?.kept?.[name];
     },
     get csi() {
       return csiAvailable(agent);

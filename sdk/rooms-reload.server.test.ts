@@ -1,0 +1,85 @@
+// Rooms across a page reload, against the real Prosody: the client of the next page knows no room
+// of the last one, unless they were kept with the resume state. Without bookmarks here.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { createAccounts } from '../test/rig/accounts.js';
+import { memoryResumeStorage, useClients } from '../test/rig/clients.js';
+import { startFaultProxy } from '../test/rig/fault-proxy.js';
+
+const xmpp = inject('xmpp');
+const client = useClients();
+
+const roomOn = (name: string): string =>
+  `${name}-${randomBytes(4).toString('hex')}@conference.${xmpp.domain}`;
+
+describe('rooms after a page reload', () => {
+  it('are joined again by the client that resumes the session, with the nickname they had', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    try {
+      const resumeStorage = memoryResumeStorage();
+      const service = link.url('ws', '/xmpp-websocket');
+      const page = client(anna!, { service, resumeStorage, reconnect: false });
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const team = roomOn('team');
+      const secret = roomOn('secret');
+      const benTeam = await b.rooms.join(team, { nick: 'ben' });
+      await b.rooms.join(secret, { nick: 'ben', config: { password: 'sesam' } });
+      await (await page.rooms.join(team, { nick: 'anna' })).changeNick('Anna (Büro)');
+      await page.rooms.join(secret, { nick: 'anna', password: 'sesam' });
+      const sessionId = resumeStorage.state?.id;
+
+      // The page goes away without closing its stream; the next one resumes the session.
+      link.cutAll();
+      await expect.poll(() => page.status).toBe('disconnected');
+      const next = client(anna!, { service, resumeStorage });
+      const heard: string[] = [];
+      next.on('message', ({ message }) => message.kind === 'groupchat' && heard.push(message.body));
+      const errors: string[] = [];
+      next.on('error', ({ error }) => errors.push(error.message));
+      await next.connect();
+      expect(resumeStorage.state?.id).toBe(sessionId); // resumed, not a new session
+      await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+      expect(next.rooms.get(team)?.nick).toBe('Anna (Büro)');
+      expect(
+        next.rooms
+          .get(team)
+          ?.occupants.map((o) => o.nick)
+          .sort(),
+      ).toEqual(['Anna (Büro)', 'ben']);
+      benTeam.send('Wieder da?');
+      await expect.poll(() => heard).toEqual(['Wieder da?']);
+      // The room with a password was not kept in the page's storage: it needs a bookmark.
+      expect(next.rooms.list().map((room) => room.jid)).toEqual([team]);
+      expect(JSON.stringify(resumeStorage.state)).not.toContain('sesam');
+      expect(errors).toEqual([]);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it('are joined again in a new session when the old one cannot be resumed', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const resumeStorage = memoryResumeStorage();
+    const page = client(anna!, { resumeStorage });
+    const b = client(ben!);
+    await Promise.all([page.connect(), b.connect()]);
+    const team = roomOn('team');
+    const benTeam = await b.rooms.join(team, { nick: 'ben' });
+    await page.rooms.join(team, { nick: 'anna' });
+    await expect.poll(() => benTeam.occupants.length).toBe(2);
+
+    // The server ended the page's session meanwhile (here: the page signed out, which also ends
+    // its room presence), and the stored state names a session the server no longer has.
+    const stale = resumeStorage.state!;
+    await page.disconnect();
+    await expect.poll(() => benTeam.occupants.length).toBe(1);
+    resumeStorage.save(stale);
+    const next = client(anna!, { resumeStorage });
+    await next.connect();
+    expect(resumeStorage.state?.id).not.toBe(stale.id); // a new session
+    await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+    await expect.poll(() => benTeam.occupants.map((o) => o.nick).sort()).toEqual(['anna', 'ben']);
+  });
+});
