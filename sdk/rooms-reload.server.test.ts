@@ -3,8 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
-import { memoryResumeStorage, useClients } from '../test/rig/clients.js';
-import { startFaultProxy } from '../test/rig/fault-proxy.js';
+import { memoryResumeStorage, reloadingPage, useClients } from '../test/rig/clients.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -15,11 +14,8 @@ const roomOn = (name: string): string =>
 describe('rooms after a page reload', () => {
   it('are joined again by the client that resumes the session, with the nickname they had', async () => {
     const [anna, ben] = await createAccounts(2);
-    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
     try {
-      const resumeStorage = memoryResumeStorage();
-      const service = link.url('ws', '/xmpp-websocket');
-      const page = client(anna!, { service, resumeStorage, reconnect: false });
       const b = client(ben!);
       await Promise.all([page.connect(), b.connect()]);
       const team = roomOn('team');
@@ -31,9 +27,7 @@ describe('rooms after a page reload', () => {
       const sessionId = resumeStorage.state?.id;
 
       // The page goes away without closing its stream; the next one resumes the session.
-      link.cutAll();
-      await expect.poll(() => page.status).toBe('disconnected');
-      const next = client(anna!, { service, resumeStorage });
+      const next = await reload();
       const heard: string[] = [];
       next.on('message', ({ message }) => message.kind === 'groupchat' && heard.push(message.body));
       const errors: string[] = [];
@@ -55,7 +49,7 @@ describe('rooms after a page reload', () => {
       expect(JSON.stringify(resumeStorage.state)).not.toContain('sesam');
       expect(errors).toEqual([]);
     } finally {
-      await link.close();
+      await close();
     }
   });
 

@@ -11,6 +11,7 @@ import {
   type Status,
 } from '../../sdk/node.js';
 import { createAccounts, type TestAccount } from './accounts.js';
+import { startFaultProxy } from './fault-proxy.js';
 import { startProsody, type Prosody } from './prosody.mjs';
 
 /**
@@ -83,6 +84,39 @@ export function memoryResumeStorage(): ResumeStorage & { readonly state: ResumeS
     get state() {
       return stored;
     },
+  };
+}
+
+/**
+ * A client of `account` as a page in a browser tab: its own resume storage (as `sessionStorage`
+ * is), and a link to the tier's Prosody through a fault proxy. `reload()` drops the link without
+ * closing the stream, as a page that goes away does, waits until the page noticed, and returns the
+ * next page's client: same account, link and resume storage, not connected yet. `close()` closes
+ * the link.
+ */
+export async function reloadingPage(
+  client: ReturnType<typeof useClients>,
+  account: TestAccount,
+): Promise<{
+  page: Chat;
+  resumeStorage: ReturnType<typeof memoryResumeStorage>;
+  reload(): Promise<Chat>;
+  close(): Promise<void>;
+}> {
+  const xmpp = inject('xmpp');
+  const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  const resumeStorage = memoryResumeStorage();
+  const service = link.url('ws', '/xmpp-websocket');
+  const page = client(account, { service, resumeStorage, reconnect: false });
+  return {
+    page,
+    resumeStorage,
+    async reload() {
+      link.cutAll();
+      await until(page, 'disconnected');
+      return client(account, { service, resumeStorage });
+    },
+    close: () => link.close(),
   };
 }
 
