@@ -227,7 +227,7 @@ interface StepMechanism {
   finalize(): SASL.MechanismResult;
 }
 
-/** Ours: asks for the credentials only at the step that needs them, if at all. */
+/** Ours: is handed a way to ask for the credentials, and asks when it needs them (see `eager`). */
 interface LazyMechanism extends Omit<StepMechanism, 'createResponse'> {
   readonly lazy: true;
   createResponse(credentials: () => Promise<SASL.Credentials>): Promise<Bytes>;
