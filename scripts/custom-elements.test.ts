@@ -91,7 +91,7 @@ describe('the custom elements manifest', () => {
 
   it('lists the public methods and properties, and nothing private', () => {
     const methods = (element.members ?? []).filter((m) => m.kind === 'method').map((m) => m.name);
-    expect(methods).toEqual(expect.arrayContaining(['open', 'close', 'openConversation']));
+    expect(methods).toEqual(expect.arrayContaining(['open', 'close', 'openConversation', 'signOut']));
     expect(names(element.members)).toEqual(expect.arrayContaining(['credentials', 'chat']));
     expect(
       (element.members ?? []).filter((m) => m.privacy === 'private' || m.privacy === 'protected'),

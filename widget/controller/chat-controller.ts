@@ -359,6 +359,11 @@ export class ChatController implements ReactiveController {
   /** Ends the session and forgets this session's conversations. */
   async signOut(error?: string): Promise<void> {
     const chat = this.drop();
+    // A sign-in with the tab's login key still reading it: forget the key here (a session
+    // forgets it as it ends).
+    const unread = this.keyLogin && !chat ? this.address : undefined;
+    if (unread)
+      void Promise.resolve(createTabLoginKeyStorage(unread)?.save(undefined)).catch(() => undefined);
     this.store.clear();
     this.recent = 'idle';
     this.histories.clear();

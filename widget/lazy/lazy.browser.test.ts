@@ -114,6 +114,15 @@ describe('the lazy build', () => {
     expect(await page.evaluate(() => (window as unknown as { mcEvents: string[] }).mcEvents)).toContain(
       'mc-close',
     );
+    // The portal's own sign-out signs the chat out too, through the launcher's element.
+    await page.evaluate(() =>
+      (document.querySelector('mailbox-chat') as unknown as { signOut(): Promise<void> }).signOut(),
+    );
+    expect(
+      await page.evaluate(() => Boolean((document.querySelector('mailbox-chat') as { chat?: unknown }).chat)),
+    ).toBe(false);
+    await launcher.click();
+    await expect.poll(() => panel.getByText('You are signed out.').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -17,6 +17,7 @@ interface App extends HTMLElement {
   open(): Promise<void>;
   close(): Promise<void>;
   openConversation(jid: string): Promise<void>;
+  signOut(): Promise<void>;
 }
 
 /** Attributes that belong to the shell's own element, not to the widget inside. */
@@ -149,6 +150,11 @@ export class MailboxChatShell extends HTMLElement {
   async close(): Promise<void> {
     this.#wantOpen = false;
     await this.#app?.close();
+  }
+
+  /** Signs out of the chat (see the widget's `signOut`), loading the widget first if needed. */
+  async signOut(): Promise<void> {
+    await (await this.#ensure()).signOut();
   }
 
   /** Opens the conversation with `jid`, loading the widget first if needed. */

@@ -631,6 +631,17 @@ describe('<mailbox-chat> across page loads', () => {
     await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
     expect(await chat.getByLabel('E-mail address').inputValue()).toBe(anna!.jid);
     expect(await chat.getByRole('alert').count()).toBe(0);
+
+    // The portal's own sign-out (the element's signOut()) forgets the key as the button does.
+    await chat.getByLabel('Password').fill(anna!.password);
+    await chat.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await untilOnline(chat);
+    await expect.poll(async () => (await kept()).keys).toHaveLength(1);
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.signOut());
+    await expect.poll(async () => (await kept()).keys).toEqual([]);
+    await next();
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -326,6 +326,27 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   }
 
   /**
+   * Signs the user out of the chat, as the panel's "Sign out" does: ends the session and forgets
+   * what the browser tab keeps for it — the open conversation, and the login key of "Stay signed
+   * in while this tab is open". Call it from the portal's own sign-out, so that the tab's next page
+   * does not sign the chat in again.
+   *
+   * @example
+   * ```ts
+   * logoutButton.addEventListener('click', async () => {
+   *   await chat.signOut();
+   *   location.href = '/logout';
+   * });
+   * ```
+   */
+  async signOut(): Promise<void> {
+    this.dialog = undefined;
+    this.shown = homeTab(this.tab);
+    await this.controller.signOut();
+    await this.updateComplete;
+  }
+
+  /**
    * Opens the conversation with `jid` (a new one if there is none), opening the panel too. Before
    * sign-in, the conversation opens once signed in.
    *
@@ -488,9 +509,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   }
 
   private async onLogout(): Promise<void> {
-    this.dialog = undefined;
-    this.shown = homeTab(this.tab);
-    await this.controller.signOut();
+    await this.signOut();
     await this.focusPanel();
   }
 
