@@ -76,6 +76,16 @@ describe('the single sign-on example portal', () => {
       () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
     );
     expect(stored).not.toContain(anna.password);
+
+    // The portal's sign-out ends the chat's session too: nothing of it stays in the tab.
+    const resumeState = () =>
+      page.evaluate(() =>
+        Object.keys(sessionStorage).filter((key) => key.startsWith('mailbox-chat:resume:')),
+      );
+    expect(await resumeState()).toHaveLength(1);
+    await page.locator('header').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${portal.url}login`);
+    expect(await resumeState()).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

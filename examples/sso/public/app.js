@@ -25,6 +25,16 @@ chat.credentials = () => {
   return next;
 };
 
+// The portal's sign-out signs the chat out first: its stream is closed at once (contacts see the
+// user go offline now, not when the server gives up on the page), and nothing of the chat's
+// session stays in the tab for the next page.
+const logout = document.querySelector('form[action="/logout"]');
+logout.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await chat.signOut();
+  logout.submit();
+});
+
 // The page follows the chat: unread count in the page and the tab title.
 chat.addEventListener('mc-unread', ({ detail }) => {
   document.querySelector('#unread').textContent = String(detail.count);
