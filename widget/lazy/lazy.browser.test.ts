@@ -233,6 +233,32 @@ describe('the lazy build', () => {
     await page.close();
   });
 
+  it('signs in again on the next page, closed, when the user asked to stay signed in', async () => {
+    const [anna] = await createAccounts(1);
+    const { page, errors, release } = await openHeld('launcher');
+    release();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const panel = page.getByRole('dialog', { name: 'Chat' });
+    await panel.getByLabel('E-mail address').fill(anna!.jid);
+    await panel.getByLabel('Password').fill(anna!.password);
+    await panel.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await untilOnline(panel);
+    await panel.getByRole('button', { name: 'Close chat' }).first().click();
+    // The next page: the panel stays closed, the widget loads on idle and signs in by itself.
+    await page.reload();
+    const signedIn = () =>
+      page.evaluate(
+        () => (document.querySelector('mailbox-chat') as { chat?: { status: string } }).chat?.status,
+      );
+    await expect.poll(signedIn, { timeout: 15_000 }).toBe('online');
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await untilOnline(panel);
+    expect(await panel.getByLabel('Password').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('takes credentials a page script set before the element was defined', async () => {
     const [anna] = await createAccounts(1);
     const { page, errors, release } = await openHeld('embedded');
