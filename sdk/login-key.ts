@@ -10,8 +10,8 @@ import type { Jid, LoginKey, LoginKeyStorage } from './types.js';
 export interface TabLoginKeyOptions {
   /**
    * Milliseconds a kept key is used for after the login that made it; after that the password is
-   * asked for again. Also how long the entry of a tab closed without signing out stays. Default
-   * 12 hours.
+   * asked for again. Older entries (also those of tabs closed without signing out) are deleted by
+   * the next key saved in any tab. Default 12 hours.
    */
   maxAge?: number;
 }
