@@ -76,4 +76,30 @@ describe('rooms after a page reload', () => {
     await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
     await expect.poll(() => benTeam.occupants.map((o) => o.nick).sort()).toEqual(['anna', 'ben']);
   });
+
+  it('are given up when they cannot be joined again, once: reported, and not kept for the next page', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
+    try {
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const closed = roomOn('closed');
+      const benClosed = await b.rooms.join(closed, { nick: 'ben' }); // ben owns it
+      await page.rooms.join(closed, { nick: 'anna' });
+      const kept = () => (resumeStorage.state?.kept?.rooms as Array<{ jid: string }>).map((room) => room.jid);
+      expect(kept()).toEqual([closed]);
+
+      // While the page is away, ben bans anna from the room.
+      const next = await reload();
+      await benClosed.ban(anna!.jid, 'Nur für das Projektteam');
+      const errors: string[] = [];
+      next.on('error', ({ error }) => errors.push(error.code));
+      await next.connect();
+      await expect.poll(() => errors).toEqual(['banned']);
+      expect(next.rooms.list()).toEqual([]);
+      await expect.poll(kept).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

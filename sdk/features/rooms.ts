@@ -1335,17 +1335,23 @@ export function createRooms({
   // Resumed, the server still has us there and answers the join with the room's state.
   transport.on('online', () => {
     if (sessions !== 1) return;
-    void transport.kept('rooms').then((list) => {
+    void transport.kept('rooms').then(async (list) => {
       if (!Array.isArray(list)) return;
+      const joins: Array<Promise<unknown>> = [];
       for (const item of list as unknown[]) {
         const { jid, nick } = (item ?? {}) as { jid?: unknown; nick?: unknown };
         if (typeof jid !== 'string' || typeof nick !== 'string' || !transport.online) continue;
-        api.join(jid, { nick }).catch((error: unknown) =>
+        const join = api.join(jid, { nick }).catch((error: unknown) =>
           emit('error', {
             error: asChatError(error, ErrorCodes.requestFailed, `Joining ${jid} again failed`),
           }),
         );
+        joins.push(join);
       }
+      // A room that could not be joined again (we were banned meanwhile, say) is not kept: the
+      // next page does not try it again.
+      await Promise.all(joins);
+      if (transport.online) keepRooms();
     });
   });
 
