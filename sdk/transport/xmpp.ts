@@ -530,6 +530,8 @@ export function createTransport(options: TransportOptions): Transport {
   /** What features keep with the state (`keep`), and the last state of a session. */
   const keptNow: Record<string, unknown> = {};
   let session: ResumeState | undefined;
+  /** The state to write: the session's, with what the features keep. */
+  const toSave = (): ResumeState | undefined => session && { ...session, kept: { ...keptNow } };
   const saveNow = (): void => {
     clearTimeout(saveTimer);
     saveTimer = undefined;
@@ -557,7 +559,7 @@ export function createTransport(options: TransportOptions): Transport {
       // Ending deliberately: the state is forgotten at once (see `disconnect`), and stays so.
       if (!loaded || closing) return;
       session = state.id ? (state as ResumeState) : undefined;
-      unsaved = { state: session && { ...session, kept: { ...keptNow } } };
+      unsaved = { state: toSave() };
       // A new session (or its end) is written at once; counters as they change, in batches.
       if (state.id !== savedId) {
         savedId = state.id;
@@ -809,7 +811,7 @@ export function createTransport(options: TransportOptions): Transport {
     keep(name, value) {
       keptNow[name] = value;
       if (!storage || !loaded || closing || !session) return;
-      unsaved = { state: { ...session, kept: { ...keptNow } } };
+      unsaved = { state: toSave() };
       saveNow();
     },
     async kept(name) {
