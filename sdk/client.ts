@@ -135,6 +135,26 @@ export interface Chat {
    */
   disconnect(): Promise<void>;
   /**
+   * Closes the connection but leaves the session to the server, for the next client to resume:
+   * the next page of a browser tab, an element created again, a bot's next process. `status`
+   * becomes `offline`, as with {@link Chat.disconnect}, but contacts and rooms do not see the
+   * user leave, and what comes for the user meanwhile (messages, room traffic) is delivered to
+   * the client that resumes. The server keeps the session for a while (Prosody: 10 minutes by
+   * default); after that it ends by itself.
+   *
+   * The session's resume state stays in `resumeStorage` (its counters are written first), and the
+   * login key in `loginKey`. A client created with the same storage resumes with `connect()`
+   * (this client too). Without a session the server can resume (no `resumeStorage`, or no
+   * XEP-0198), this ends the session like `disconnect()`, keeping the login key.
+   *
+   * @example
+   * ```ts
+   * // A single-page app leaving the chat's view: the next view's client picks the session up.
+   * await chat.suspend();
+   * ```
+   */
+  suspend(): Promise<void>;
+  /**
    * Resolves once the stanzas asked for so far are written to the connection, the query of a
    * history page asked for included (it goes out after checks of its own). Over WebSocket the
    * SDK writes them one after another through a chain of promise callbacks, so this is still
@@ -305,17 +325,25 @@ export interface Chat {
  * waiting for the next backoff step; and tell the server (XEP-0352) whether the page is visible,
  * so it can hold presence and typing traffic for a hidden tab.
  */
-function watchPage(retryNow: () => void, setActive: (active: boolean) => void): void {
-  const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+function watchPage(retryNow: () => void, setActive: (active: boolean) => void): () => void {
+  type Target = {
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
+  const target = globalThis as Target;
   target.addEventListener?.('online', retryNow);
   const doc = (globalThis as { document?: Document }).document;
-  if (!doc) return;
-  if (doc.visibilityState === 'hidden') setActive(false);
-  doc.addEventListener('visibilitychange', () => {
-    const visible = doc.visibilityState === 'visible';
+  const onVisibility = (): void => {
+    const visible = doc?.visibilityState === 'visible';
     setActive(visible);
     if (visible) retryNow();
-  });
+  };
+  if (doc?.visibilityState === 'hidden') setActive(false);
+  doc?.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    target.removeEventListener?.('online', retryNow);
+    doc?.removeEventListener('visibilitychange', onVisibility);
+  };
 }
 
 const transports = new WeakMap<Chat, Transport>();
@@ -377,7 +405,15 @@ export function createChat(options: ChatOptions): Chat {
   // a resumed one (nothing to redo).
   const session = createSession({ transport, emit: events.emit, reconnect: options.reconnect ?? {} });
   const setActive = (active: boolean): void => transport.setClientState(active ? 'active' : 'inactive');
-  watchPage(session.retryNow, setActive);
+  // Page listeners for as long as the client may connect: a page that makes a client for each
+  // sign-in (a single-page portal) does not keep the ended ones alive through them.
+  let unwatch: (() => void) | undefined = watchPage(session.retryNow, setActive);
+  const stop = (): void => {
+    unwatch?.();
+    unwatch = undefined;
+    // Background work of the rooms (self-ping) ends with the session.
+    roomsControl(rooms).stop();
+  };
   const discovery = createDiscovery({ transport, emit: events.emit });
   // Messages pass the timeline on their way to listeners: it writes them to the store and holds
   // room messages while catch-up fetches what came before them.
@@ -463,11 +499,17 @@ export function createChat(options: ChatOptions): Chat {
     get jid() {
       return transport.jid;
     },
-    connect: session.connect,
+    connect() {
+      unwatch ??= watchPage(session.retryNow, setActive);
+      return session.connect();
+    },
     async disconnect() {
-      // Background work of the rooms (self-ping) ends with the session.
-      roomsControl(rooms).stop();
+      stop();
       await session.disconnect();
+    },
+    async suspend() {
+      stop();
+      await session.suspend();
     },
     written: () => sending(transport) ?? Promise.resolve(),
     send: chats.send,

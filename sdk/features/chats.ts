@@ -415,16 +415,29 @@ export function createChats({
     for (const c of conversations.values()) if (c.displayedPending) sendDisplayed(c);
   };
 
+  // Carbons belong to the session: a fresh one must turn them on again, and so must a resumed one
+  // whose earlier client (the last page, or a client that suspended) left before it had. Whether
+  // it had is kept with the resume state.
+  let carbons = false;
+  const turnOnCarbons = async (): Promise<void> => {
+    const server = await discovery.ready().catch(() => undefined); // discovery reports its failures
+    if (!server?.carbons) return;
+    await enableCarbons(transport);
+    carbons = true;
+    transport.keep('carbons', true);
+  };
   transport.on('online', ({ resumed }) => {
     flush();
-    // Carbons belong to the session: a fresh one (not a resume) must turn them on again.
-    if (resumed) return;
-    discovery
-      .ready()
-      .then(
-        (server) => (server.carbons ? enableCarbons(transport) : undefined),
-        () => undefined, // discovery failures are reported by discovery itself
-      )
+    if (resumed && carbons) return;
+    if (!resumed) {
+      carbons = false;
+      transport.keep('carbons', false);
+    }
+    void (resumed ? transport.kept('carbons') : Promise.resolve(false))
+      .then((on) => {
+        if (on === true) carbons = true;
+        else return turnOnCarbons();
+      })
       .catch((error: unknown) => emit('error', { error: error as ChatError }));
   });
   transport.on('message:acked', ({ id }) => {

@@ -16,6 +16,8 @@ export interface Session {
   readonly status: Status;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /** Closes the connection, leaving the session to the server for the next client to resume. */
+  suspend(): Promise<void>;
   /** Retries at once if a retry is scheduled (the network came back, the page became visible). */
   retryNow(): void;
   /**
@@ -89,6 +91,17 @@ export function createSession({
     }
   };
 
+  /** Stops connecting and retrying (an attempt under way is stale), then `closeTransport`. */
+  const close = async (closeTransport: () => Promise<void>): Promise<void> => {
+    generation += 1;
+    clearTimeout(timer);
+    timer = undefined;
+    pending = undefined;
+    attempts = 0;
+    await closeTransport();
+    setStatus('offline');
+  };
+
   transport.on('offline', ({ error, fatal }) => {
     if (status !== 'online') return;
     if (fatal) setStatus('disconnected', error ? { error } : {});
@@ -123,15 +136,8 @@ export function createSession({
       });
       return pending;
     },
-    async disconnect() {
-      generation += 1;
-      clearTimeout(timer);
-      timer = undefined;
-      pending = undefined;
-      attempts = 0;
-      await transport.disconnect();
-      setStatus('offline');
-    },
+    disconnect: () => close(() => transport.disconnect()),
+    suspend: () => close(() => transport.suspend()),
     retryNow() {
       if (status === 'reconnecting' && timer !== undefined) void reconnectNow();
     },

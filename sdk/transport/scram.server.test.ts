@@ -4,18 +4,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createAccounts } from '../../test/rig/accounts.js';
-import { until } from '../../test/rig/clients.js';
+import { memoryLoginKey, until } from '../../test/rig/clients.js';
 import { startFaultProxy } from '../../test/rig/fault-proxy.js';
 import { startProsody, type Prosody } from '../../test/rig/prosody.mjs';
-import {
-  createChat,
-  isChatError,
-  type Chat,
-  type ChatOptions,
-  type LoginKey,
-  type LoginKeyStorage,
-  type Status,
-} from '../index.js';
+import { createChat, isChatError, type Chat, type ChatOptions, type Status } from '../index.js';
 import { agentOf, createTransport, type Transport } from './xmpp.js';
 
 const xmpp = inject('xmpp');
@@ -186,19 +178,6 @@ describe('the salted password', () => {
 });
 
 describe('a kept login key', () => {
-  /** A storage in memory, as `createTabLoginKeyStorage` is in a browser tab. */
-  function memoryLoginKey(): LoginKeyStorage & { kept: LoginKey | undefined } {
-    return {
-      kept: undefined,
-      load() {
-        return this.kept;
-      },
-      save(key) {
-        this.kept = key;
-      },
-    };
-  }
-
   it('logs the next client in without the password, until disconnect()', async () => {
     const [anna] = await createAccounts(1);
     const loginKey = memoryLoginKey();

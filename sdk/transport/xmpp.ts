@@ -89,6 +89,13 @@ export interface Transport {
   connect(): Promise<ConnectResult>;
   /** Closes the session for good (no resume afterwards). */
   disconnect(): Promise<void>;
+  /**
+   * Closes the connection but not the session, which the server keeps for a while (XEP-0198):
+   * its resume state stays in the resume storage (counters written now), for the next client
+   * with that storage to resume. The login key stays too. Without a resumable session to leave,
+   * the same as `disconnect()` but for the login key.
+   */
+  suspend(): Promise<void>;
   sendMessage(message: OutboundMessage): void;
   /** XEP-0352: whether the user is looking at the client; kept across reconnects and resumes. */
   setClientState(state: ClientState): void;
@@ -532,13 +539,13 @@ export function createTransport(options: TransportOptions): Transport {
   let session: ResumeState | undefined;
   /** The state to write: the session's, with what the features keep. */
   const toSave = (): ResumeState | undefined => session && { ...session, kept: { ...keptNow } };
-  const saveNow = (): void => {
+  const saveNow = (): Promise<void> => {
     clearTimeout(saveTimer);
     saveTimer = undefined;
-    if (!unsaved) return;
+    if (!unsaved) return Promise.resolve();
     const { state } = unsaved;
     unsaved = undefined;
-    void Promise.resolve(storage?.save(state));
+    return Promise.resolve(storage?.save(state));
   };
   const forget = (): Promise<void> => {
     clearTimeout(saveTimer);
@@ -551,7 +558,7 @@ export function createTransport(options: TransportOptions): Transport {
     // (Prosody ends the session): the state is saved before each of our acks goes out.
     const ack = agent.sm.ack.bind(agent.sm);
     agent.sm.ack = () => {
-      saveNow();
+      void saveNow();
       ack();
     };
     let savedId: string | undefined;
@@ -563,7 +570,7 @@ export function createTransport(options: TransportOptions): Transport {
       // A new session (or its end) is written at once; counters as they change, in batches.
       if (state.id !== savedId) {
         savedId = state.id;
-        saveNow();
+        void saveNow();
       } else {
         saveTimer ??= setTimeout(saveNow, 250);
       }
@@ -746,6 +753,43 @@ export function createTransport(options: TransportOptions): Transport {
     return first ? [first, ...list.filter((e) => e.url !== first.url)] : list;
   };
 
+  /** Ends the session (`forgetKey`: and the login key; `suspend` keeps it when it cannot suspend). */
+  const end = async (forgetKey: boolean): Promise<void> => {
+    closing = true;
+    if (forgetKey) scram.forget();
+    agent.disableKeepAlive();
+    // The session is over for whoever comes next: a client created while this one still waits
+    // for its acks and the close (a sign-in right after a sign-out) must start a new session,
+    // not resume the one being ended.
+    const forgotten = forget();
+    if (!agent.transport) {
+      online = false;
+      await forgotten;
+      return;
+    }
+    // Before closing, wait (briefly) until the server has acknowledged everything written, so
+    // messages it did receive are not reported as unacked and sent again next time.
+    const deadline = Date.now() + 3000;
+    const queue = sendQueueOf(agent);
+    while (online && agent.sm.started && Date.now() < deadline) {
+      if (queue.idle() && agent.sm.unacked.length === 0) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500);
+        agent.once('stream:management:ack', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (queue.idle()) agent.sm.request();
+      });
+    }
+    await new Promise<void>((resolve) => {
+      agent.once('disconnected', () => resolve());
+      void agent.disconnect();
+    });
+    online = false;
+    await forgotten;
+  };
+
   const transport: Transport = {
     get jid() {
       // After a resume StanzaJS leaves its own jid empty; stream management still knows it.
@@ -777,6 +821,9 @@ export function createTransport(options: TransportOptions): Transport {
       // Try each endpoint in order (WebSocket before BOSH); fall back only when one could not even
       // start a stream. The one that worked is tried first next time.
       for (const endpoint of candidates) {
+        // Closed (disconnect or suspend) while the endpoints were looked up: no connection.
+        if (closing)
+          return { ok: false, error: new ChatError(ErrorCodes.notConnected, 'Closed'), fatal: true };
         agent.updateConfig({
           transports: { [endpoint.transport]: endpoint.url },
           transportPreferenceOrder: [endpoint.transport],
@@ -802,7 +849,7 @@ export function createTransport(options: TransportOptions): Transport {
       return result!;
     },
     setClientState(state) {
-      if (state === 'inactive') saveNow();
+      if (state === 'inactive') void saveNow();
       clientState.set(state);
     },
     announceWith(send) {
@@ -812,7 +859,7 @@ export function createTransport(options: TransportOptions): Transport {
       keptNow[name] = value;
       if (!storage || !loaded || closing || !session) return;
       unsaved = { state: toSave() };
-      saveNow();
+      void saveNow();
     },
     async kept(name) {
       return (await restored.catch(() => undefined))?.kept?.[name];
@@ -820,41 +867,34 @@ export function createTransport(options: TransportOptions): Transport {
     get csi() {
       return csiAvailable(agent);
     },
-    async disconnect() {
+    async suspend() {
+      // A session the server cannot resume (no stream management, or nowhere to keep its state)
+      // ends. Not yet online, a resume or a login may be under way: its connection is closed
+      // below, and a stored state stays for the next client.
+      if (!storage || (online && !session)) return end(false);
       closing = true;
-      scram.forget();
       agent.disableKeepAlive();
-      // The session is over for whoever comes next: a client created while this one still waits
-      // for its acks and the close (a sign-in right after a sign-out) must start a new session,
-      // not resume the one being ended.
-      const forgotten = forget();
-      if (!agent.transport) {
-        online = false;
-        await forgotten;
-        return;
-      }
-      // Before closing, wait (briefly) until the server has acknowledged everything written, so
-      // messages it did receive are not reported as unacked and sent again next time.
-      const deadline = Date.now() + 3000;
-      const queue = sendQueueOf(agent);
-      while (online && agent.sm.started && Date.now() < deadline) {
-        if (queue.idle() && agent.sm.unacked.length === 0) break;
+      // Written before the socket closes: what this client handled and what the server has yet
+      // to acknowledge, so the next client's resume neither loses nor repeats anything.
+      const written = saveNow();
+      const socket = agent.transport;
+      if (socket) {
+        // The connection ends without the stream's end: the server keeps the session (and what
+        // comes for it) for the next client's resume, as when a page is left. Resuming a session
+        // whose connection it has not seen close yet, Prosody closes that connection itself.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 500);
-          agent.once('stream:management:ack', () => {
+          const timer = setTimeout(resolve, 3000);
+          agent.once('disconnected', () => {
             clearTimeout(timer);
             resolve();
           });
-          if (queue.idle()) agent.sm.request();
+          socket.disconnect(false);
         });
       }
-      await new Promise<void>((resolve) => {
-        agent.once('disconnected', () => resolve());
-        void agent.disconnect();
-      });
       online = false;
-      await forgotten;
+      await written;
     },
+    disconnect: () => end(true),
     sendMessage(message) {
       if (!online) throw new ChatError(ErrorCodes.notConnected, 'Not connected');
       agent.sendMessage(toStanza(message));

@@ -6,6 +6,8 @@ import {
   createChat,
   type Chat,
   type ChatOptions,
+  type LoginKey,
+  type LoginKeyStorage,
   type ResumeState,
   type ResumeStorage,
   type Status,
@@ -83,6 +85,19 @@ export function memoryResumeStorage(): ResumeStorage & { readonly state: ResumeS
     },
     get state() {
       return stored;
+    },
+  };
+}
+
+/** A login key storage in memory, as `createTabLoginKeyStorage` is in a browser tab. */
+export function memoryLoginKey(): LoginKeyStorage & { kept: LoginKey | undefined } {
+  return {
+    kept: undefined,
+    load() {
+      return this.kept;
+    },
+    save(key) {
+      this.kept = key;
     },
   };
 }
