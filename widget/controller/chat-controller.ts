@@ -148,8 +148,35 @@ export class ChatController implements ReactiveController {
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.onVisibility);
-    // Removed from the page: end the session rather than leave it running unseen.
-    if (this.current) void this.signOut();
+    // Moved on the page (out and in again at once), nothing changes. Removed, the element leaves
+    // the session as a page that is left does, for the next element of this tab (see `leave`).
+    setTimeout(() => {
+      if (!this.host.isConnected) void this.leave();
+    });
+  }
+
+  /**
+   * Whether the element left the page with a session (or a sign-in) under way; it signs in again
+   * as a new element would when it comes back.
+   */
+  left = false;
+
+  /**
+   * The element is no longer on the page: its session is suspended, not ended — the server keeps
+   * it (a while), and the resume state and the tab's login key stay, so the element a single-page
+   * portal shows next in this tab picks it up; messages that come meanwhile wait there. Contacts
+   * see no change. A portal's sign-out calls `signOut()` (the element's) first.
+   */
+  private async leave(): Promise<void> {
+    if (this.phase === 'signed-out' && !this.current) return;
+    const chat = this.drop();
+    this.left = true;
+    this.reset();
+    try {
+      await chat?.suspend();
+    } catch (cause) {
+      console.warn('mailbox-chat: suspending the session failed', cause);
+    }
   }
 
   private onVisibility = (): void => this.refreshViewing();
@@ -205,6 +232,8 @@ export class ChatController implements ReactiveController {
     } catch (error) {
       console.warn('mailbox-chat: the credentials callback failed', error);
     }
+    // Signed out, or removed from the page, while the portal answered.
+    if (this.phase !== 'signing-in') return;
     if (!first || typeof first.jid !== 'string' || typeof first.password !== 'string') {
       this.fail('credentials');
       return;
@@ -364,13 +393,25 @@ export class ChatController implements ReactiveController {
     const unread = this.keyLogin && !chat ? this.address : undefined;
     if (unread)
       void Promise.resolve(createTabLoginKeyStorage(unread)?.save(undefined)).catch(() => undefined);
+    this.left = false;
+    this.reset(error);
+    this.signedOut = !error;
+    try {
+      await chat?.disconnect();
+    } catch (cause) {
+      console.warn('mailbox-chat: disconnect failed', cause);
+    }
+  }
+
+  /** Back to signed out, this session's conversations forgotten (`error`: why, if it failed). */
+  private reset(error?: string): void {
     this.store.clear();
     this.recent = 'idle';
     this.histories.clear();
     this.people.clear();
     this.rooms.clear();
     this.phase = 'signed-out';
-    this.signedOut = !error;
+    this.signedOut = false;
     this.error = error;
     this.remembered = false;
     this.keyLogin = false;
@@ -386,11 +427,6 @@ export class ChatController implements ReactiveController {
     }
     this.unreadChanged();
     this.host.requestUpdate();
-    try {
-      await chat?.disconnect();
-    } catch (cause) {
-      console.warn('mailbox-chat: disconnect failed', cause);
-    }
   }
 
   /** Connects again after the link was lost. */

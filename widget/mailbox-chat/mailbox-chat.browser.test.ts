@@ -647,6 +647,66 @@ describe('<mailbox-chat> across page loads', () => {
   });
 });
 
+describe('<mailbox-chat> in a single-page portal', () => {
+  it('stays signed in when moved, and leaves its session to the element shown next in the tab', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, errors, chat } = await open('embedded');
+    const resumeId = () =>
+      page.evaluate(
+        (jid) => JSON.parse(sessionStorage.getItem(`mailbox-chat:resume:${jid}`) ?? '{}').id as string,
+        anna!.jid,
+      );
+    /** Lets the page run what the element left for later (timers set before this one). */
+    const later = () => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await chat.getByLabel('E-mail address').fill(anna!.jid);
+    await chat.getByLabel('Password').fill(anna!.password);
+    await chat.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
+    await chat.getByRole('button', { name: 'Sign in' }).click();
+    await untilOnline(chat);
+    const session = await resumeId();
+    expect(session).toBeTruthy();
+
+    // The portal's layout moves the element (out of the page and in again at once): nothing changes.
+    await page.evaluate(() => document.body.prepend(document.querySelector('.frame')!));
+    await later();
+    await untilOnline(chat);
+    expect(
+      (await events(page, 'mc-status')).map((e) => (e.detail as { status: string }).status),
+    ).not.toContain('offline');
+
+    // Another view of the portal, without the chat; a message comes meanwhile.
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.remove());
+    await later();
+    const b = await peer(ben!);
+    b.send(anna!.jid, 'while the chat was not shown');
+    // Back to a view with the chat: a new element picks the session up, no sign-in form.
+    await page.evaluate(() => {
+      document.querySelector('.frame')!.innerHTML =
+        '<mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat>';
+    });
+    await untilOnline(chat);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(await resumeId()).toBe(session); // the same session, resumed
+    await chat
+      .getByRole('button', { name: new RegExp(ben!.user) })
+      .first()
+      .click();
+    const log = chat.getByRole('log', { name: `Messages with ${ben!.user}` });
+    await expect.poll(() => log.getByText('while the chat was not shown').count()).toBe(1);
+
+    // Signing out still ends it all: the next element asks for the password.
+    await page.evaluate(() => document.querySelector('mailbox-chat')!.signOut());
+    await page.evaluate(() => {
+      document.querySelector('.frame')!.innerHTML =
+        '<mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat>';
+    });
+    await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
+    await b.disconnect();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('<mailbox-chat> and the page’s focus', () => {
   it('opens a conversation a page script asks for without taking focus, and moves it in for the user', async () => {
     const [anna, ben] = await createAccounts(2);

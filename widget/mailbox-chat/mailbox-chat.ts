@@ -331,6 +331,10 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * in while this tab is open". Call it from the portal's own sign-out, so that the tab's next page
    * does not sign the chat in again.
    *
+   * Removing the element from the page does not sign out: as when the page is left, the session
+   * stays on the server for a while (contacts see no change) and the element shown next in the tab
+   * resumes it, if it can sign in (a kept login, single sign-on). Moving the element changes nothing.
+   *
    * @example
    * ```ts
    * logoutButton.addEventListener('click', async () => {
@@ -374,6 +378,17 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   override connectedCallback(): void {
     super.connectedCallback();
     prepareDateFormats();
+    // Back on the page after it left its session to the next element (see the controller's
+    // `leave`): it signs in again as that element would.
+    if (this.controller.left) {
+      this.controller.left = false;
+      this.restoreView();
+      if (this.credentials) {
+        this.triedCredentials = this.credentials;
+        void this.controller.signInWith(this.credentials);
+      }
+      this.requestUpdate();
+    }
     // Back on the page still waiting for single sign-on: its time starts again (see `willUpdate`).
     if (this.hasUpdated && this.sso && !this.credentials) this.requestUpdate();
     // Follow the page's language when the widget has none of its own.
@@ -433,6 +448,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   /** Keeps what a later page load restores, when it changed. */
   private saveView(): void {
+    // Off the page, the view stays as the element left it, for the next element to restore.
+    if (!this.isConnected) return;
     const active = this.controller.openedConversation;
     const login = this.controller.keptLogin;
     const view: ViewState = {
