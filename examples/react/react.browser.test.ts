@@ -42,15 +42,38 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A page of the app, signed in to the portal as Anna. */
+async function signedInPage() {
+  const page = await browser.newPage();
+  const { errors } = watchPage(page);
+  await page.goto(portal.url);
+  await page.getByLabel('User name').fill('anna');
+  await page.getByLabel('Password').fill('portal-secret');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(portal.url);
+  return { page, errors };
+}
+
+/** Ben, online through the SDK, for `use`. */
+async function withBen(use: (ben: ReturnType<typeof createChat>) => Promise<void>): Promise<void> {
+  const [ben] = (await createAccounts(1)) as [TestAccount];
+  const peer = createChat({
+    jid: ben.jid,
+    password: ben.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+  });
+  try {
+    await peer.connect();
+    await use(peer);
+  } finally {
+    await peer.disconnect();
+  }
+}
+
 describe('the React example', () => {
   it('signs in through a property, shows state from events and opens a conversation by method', async () => {
-    const page = await browser.newPage();
-    const { errors } = watchPage(page);
-    await page.goto(portal.url);
-    await page.getByLabel('User name').fill('anna');
-    await page.getByLabel('Password').fill('portal-secret');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(portal.url);
+    const { page, errors } = await signedInPage();
 
     // `credentials` set by React as a property: signed in without a login form; `mc-status`
     // reached React state.
@@ -70,22 +93,41 @@ describe('the React example', () => {
     await expect.poll(() => chat.getAttribute('theme')).toBe('dark');
 
     // `mc-unread` reaches React state: a message in another conversation is unread.
-    const [ben] = (await createAccounts(1)) as [TestAccount];
-    const peer = createChat({
-      jid: ben.jid,
-      password: ben.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
-    try {
-      await peer.connect();
+    await withBen(async (peer) => {
       peer.send(anna.jid, 'Hello from Ben');
       await expect
         .poll(() => page.getByLabel('Unread messages').textContent(), { timeout: 15_000 })
         .toBe('1');
-    } finally {
-      await peer.disconnect();
-    }
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the chat’s session while another view is shown, and picks it up when the chat is back', async () => {
+    const { page, errors } = await signedInPage();
+    const status = page.getByLabel('Chat status');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('online');
+    const resumeId = () =>
+      page.evaluate(
+        (jid) => JSON.parse(sessionStorage.getItem(`mailbox-chat:resume:${jid}`) ?? '{}').id,
+        anna.jid,
+      );
+    const session = await resumeId();
+    expect(session).toBeTruthy();
+
+    // Another view: React removes the chat's element. A message comes meanwhile.
+    await page.getByRole('button', { name: 'Notes' }).click();
+    await expect.poll(() => page.locator('mailbox-chat').count()).toBe(0);
+    await withBen(async (peer) => {
+      peer.send(anna.jid, 'Sent while you were on the notes');
+      // Back: a new element picks the same session up and shows the message.
+      await page.getByRole('button', { name: 'Chat' }).click();
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('online');
+      expect(await resumeId()).toBe(session);
+      const chat = page.locator('mailbox-chat');
+      await expect.poll(() => chat.getByText('Sent while you were on the notes').count()).toBe(1);
+      await expect.poll(() => page.getByLabel('Unread messages').textContent()).toBe('1');
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -26,6 +26,9 @@ export function App({ service, helpdesk }) {
   const [status, setStatus] = useState('offline');
   const [unread, setUnread] = useState(0);
   const [dark, setDark] = useState(false);
+  // The app's own views. The chat's element leaves the page with its view: its session stays on
+  // the server, and the element of the next visit picks it up (contacts see no change).
+  const [view, setView] = useState('chat');
 
   return (
     <div className={dark ? 'app dark' : 'app'}>
@@ -41,17 +44,32 @@ export function App({ service, helpdesk }) {
         <button type="button" aria-pressed={dark} onClick={() => setDark(!dark)}>
           Dark mode
         </button>
+        <nav aria-label="Views">
+          <button type="button" aria-pressed={view === 'chat'} onClick={() => setView('chat')}>
+            Chat
+          </button>
+          <button type="button" aria-pressed={view === 'notes'} onClick={() => setView('notes')}>
+            Notes
+          </button>
+        </nav>
       </header>
-      <mailbox-chat
-        ref={chat}
-        service={service}
-        mode="embedded"
-        lang="en"
-        theme={dark ? 'dark' : 'light'}
-        credentials={chatCredentials}
-        onmc-status={(event) => setStatus(event.detail.status)}
-        onmc-unread={(event) => setUnread(event.detail.count)}
-      ></mailbox-chat>
+      {view === 'chat' ? (
+        <mailbox-chat
+          ref={chat}
+          service={service}
+          mode="embedded"
+          lang="en"
+          theme={dark ? 'dark' : 'light'}
+          credentials={chatCredentials}
+          onmc-status={(event) => setStatus(event.detail.status)}
+          onmc-unread={(event) => setUnread(event.detail.count)}
+        ></mailbox-chat>
+      ) : (
+        <main className="notes">
+          <h2>Notes</h2>
+          <p>The team's notes would be here. The chat picks up where it was when you come back.</p>
+        </main>
+      )}
     </div>
   );
 }
