@@ -144,8 +144,9 @@ export interface Chat {
    *
    * The session's resume state stays in `resumeStorage` (its counters are written first), and the
    * login key in `loginKey`. A client created with the same storage resumes with `connect()`
-   * (this client too). Without a session the server can resume (no `resumeStorage`, or no
-   * XEP-0198), this ends the session like `disconnect()`, keeping the login key.
+   * (this client too). Without a session the server can resume (no `resumeStorage`, no XEP-0198,
+   * or a session over BOSH, which is never resumable), this ends the session like `disconnect()`,
+   * keeping the login key.
    *
    * @example
    * ```ts

@@ -828,6 +828,15 @@ export function createTransport(options: TransportOptions): Transport {
           transports: { [endpoint.transport]: endpoint.url },
           transportPreferenceOrder: [endpoint.transport],
         });
+        // Sessions over BOSH are not resumable. Prosody (0.12) fails on a resume into a BOSH
+        // connection and never answers it, and a session left resumable hibernates after the BOSH
+        // session ends (contacts would see the user online for minutes after signing out). A BOSH
+        // session rides out a lost request by itself; a session that did end gives way to a new
+        // one, what was not acknowledged is sent again there (and missed messages come from the
+        // server's offline store and the archive).
+        const bosh = endpoint.transport === 'bosh';
+        if (bosh && agent.sm.id) await agent.sm.failed({ type: 'failed' });
+        agent.sm.allowResume = !bosh;
         streamStarted = false;
         resumeSent = false;
         result = await attemptOn();
@@ -871,7 +880,7 @@ export function createTransport(options: TransportOptions): Transport {
       // A session the server cannot resume (no stream management, or nowhere to keep its state)
       // ends. Not yet online, a resume or a login may be under way: its connection is closed
       // below, and a stored state stays for the next client.
-      if (!storage || (online && !session)) return end(false);
+      if (!storage || (online && session?.allowResume !== true)) return end(false);
       closing = true;
       agent.disableKeepAlive();
       // Written before the socket closes: what this client handled and what the server has yet
