@@ -1,4 +1,4 @@
-import type { Chat } from '../../sdk/index.js';
+import type { Chat, ResumeStorage } from '../../sdk/index.js';
 export const NICK: string;
 export function helpdeskFile(now?: Date): { name: string; type: string; data: Uint8Array };
 export function command(body: string, options?: { inRoom?: boolean }): 'help' | 'time' | 'file' | undefined;
@@ -10,5 +10,13 @@ export function startBot(options: {
   service?: string;
   tls?: { ca?: string | string[] };
   rooms?: string[];
+  session?: string;
 }): Promise<Chat>;
-export function parseArgs(argv: string[]): { jid?: string; service?: string; ca?: string; rooms: string[] };
+export function fileResumeStorage(path: string): ResumeStorage;
+export function parseArgs(argv: string[]): {
+  jid?: string;
+  service?: string;
+  ca?: string;
+  session?: string;
+  rooms: string[];
+};

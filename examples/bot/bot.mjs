@@ -3,11 +3,14 @@
 // rooms it is given, it greets everyone who joins and answers the same "!" commands.
 //
 // Run it with:
-//   BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>] [room …]
+//   BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>]
+//     [--session <file>] [room …]
 // The password comes from the environment, never from the command line (which other users of the
 // machine can see). Without --service, the SDK finds the server through DNS SRV
 // (`_xmpps-client._tcp`, `_xmpp-client._tcp`) and connects over TCP with verified TLS.
-import { readFileSync } from 'node:fs';
+// With --session, a restart (SIGTERM) hands the session to the next process: nobody sees the bot
+// go, and what is sent to it meanwhile is answered by the next one. Ctrl-C (SIGINT) stops it.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createChat } from 'mailbox-chat/sdk';
 
 /** The nickname the bot uses in rooms. */
@@ -70,16 +73,41 @@ export function greeting(nick) {
 }
 
 /**
+ * Keeps the bot's session (XEP-0198 resume state) in the file `path`, for the next process to
+ * resume what `chat.suspend()` left. The file holds messages the server has not acknowledged yet,
+ * so only the bot's user may read it (mode 600).
+ * @param {string} path
+ * @returns {import('mailbox-chat/sdk').ResumeStorage}
+ */
+export function fileResumeStorage(path) {
+  return {
+    load() {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8'));
+      } catch {
+        return undefined; // none yet, or unreadable: a new session
+      }
+    },
+    save(state) {
+      if (state) writeFileSync(path, JSON.stringify(state), { mode: 0o600 });
+      else rmSync(path, { force: true });
+    },
+  };
+}
+
+/**
  * Starts the bot and joins `rooms` (as "Helpdesk"); resolves with the connected client.
  * `service` is optional in Node: without it the SDK looks up the server through DNS SRV.
+ * `session`: a file for the session across restarts (see `fileResumeStorage`).
  */
-export async function startBot({ jid, password, service, tls, rooms = [] }) {
+export async function startBot({ jid, password, service, tls, rooms = [], session }) {
   const chat = createChat({
     jid,
     password,
     resource: 'bot',
     ...(service ? { service } : {}),
     ...(tls ? { tls } : {}),
+    ...(session ? { resumeStorage: fileResumeStorage(session) } : {}),
   });
   const report = (error) => console.error(`bot: ${error.code ?? 'error'}: ${error.message}`);
 
@@ -122,31 +150,38 @@ export async function startBot({ jid, password, service, tls, rooms = [] }) {
   return chat;
 }
 
-/** Parses `<jid> [--service url] [--ca file] [room …]`. */
+/** Parses `<jid> [--service url] [--ca file] [--session file] [room …]`. */
 export function parseArgs(argv) {
   const rest = [];
   let service;
   let ca;
+  let session;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--service') service = argv[++i];
     else if (argv[i] === '--ca') ca = argv[++i];
+    else if (argv[i] === '--session') session = argv[++i];
     else rest.push(argv[i]);
   }
   const [jid, ...rooms] = rest;
-  return { jid, service, ca, rooms };
+  return { jid, service, ca, session, rooms };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { jid, service, ca, rooms } = parseArgs(process.argv.slice(2));
+  const { jid, service, ca, session, rooms } = parseArgs(process.argv.slice(2));
   const password = process.env.BOT_PASSWORD;
   if (!jid || !password) {
     console.error(
-      'usage: BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>] [room …]',
+      'usage: BOT_PASSWORD=… node examples/bot/bot.mjs <jid> [--service <url>] [--ca <file.pem>] [--session <file>] [room …]',
     );
     process.exit(2);
   }
   const tls = ca ? { ca: readFileSync(ca, 'utf8') } : undefined;
-  const chat = await startBot({ jid, password, service, tls, rooms });
+  const chat = await startBot({ jid, password, service, tls, rooms, session });
   console.log(`bot online as ${jid}`);
   process.on('SIGINT', () => void chat.disconnect().then(() => process.exit(0)));
+  // A restart (a deploy, systemd): with a session file, the next process picks the session up.
+  process.on(
+    'SIGTERM',
+    () => void (session ? chat.suspend() : chat.disconnect()).then(() => process.exit(0)),
+  );
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
 import { eventually } from '../../test/rig/clients.js';
@@ -94,5 +97,46 @@ describe('the helpdesk bot', () => {
     const response = await fetch(file.url);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Montag bis Freitag, 8 bis 18 Uhr');
+  });
+
+  it('hands its session to the next process over a restart: nobody sees it go, nothing sent meanwhile is lost', async () => {
+    const [helpdesk, ben] = await createAccounts(2);
+    const room = `help-${Date.now()}@conference.${xmpp.domain}`;
+    const dir = mkdtempSync(join(tmpdir(), 'mc-bot-'));
+    const session = join(dir, 'bot.session');
+    try {
+      const options = {
+        jid: helpdesk!.jid,
+        password: helpdesk!.password,
+        service: xmpp.websocketUrl,
+        rooms: [room],
+        session,
+      };
+      const before = await startBot(options);
+      open.push(before);
+      expect(statSync(session).mode & 0o777).toBe(0o600);
+      const { chat, received } = await user(ben!);
+      const joined = await chat.rooms.join(room, { nick: 'ben' });
+      const changes: string[] = [];
+      chat.on('room:occupant', ({ occupant, change }) => changes.push(`${occupant.nick} ${change}`));
+      await expect.poll(() => received.map((m) => m.body)).toEqual([greeting('ben')]);
+
+      // The restart: the old process leaves its session, Ben writes, the new process starts.
+      await before.suspend();
+      chat.send(helpdesk!.jid, '!hilfe');
+      const after = await startBot(options);
+      open.push(after);
+      await expect
+        .poll(() => received.map((m) => m.body).slice(1))
+        .toEqual([expect.stringContaining('"!datei"')]);
+      // Back in the room, as it never left it: the room saw it neither leave nor join again.
+      expect(after.rooms.get(room)?.joined).toBe(true);
+      joined.send('!zeit');
+      await expect.poll(() => received.at(-1)?.body).toMatch(/^Es ist \d\d:\d\d Uhr\.$/);
+      expect(changes.filter((c) => /^Helpdesk (left|joined)/.test(c))).toEqual([]);
+      expect(received.filter((m) => m.body === greeting('ben'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,7 +37,7 @@ describe('the helpdesk bot', () => {
     expect(text).toContain('Stand: 2026-01-02');
   });
 
-  it('reads the jid, an optional service and CA, and rooms from the command line', () => {
+  it('reads the jid, an optional service, CA and session file, and rooms from the command line', () => {
     expect(
       parseArgs([
         'bot@example.com',
@@ -49,13 +49,15 @@ describe('the helpdesk bot', () => {
       jid: 'bot@example.com',
       service: 'xmpps://xmpp.example.com:5223',
       ca: undefined,
+      session: undefined,
       rooms: ['team@conference.example.com'],
     });
-    expect(parseArgs(['bot@example.com', '--ca', 'ca.pem'])).toEqual({
+    expect(parseArgs(['bot@example.com', '--ca', 'ca.pem', '--session', 'bot.session', 'a@b'])).toEqual({
       jid: 'bot@example.com',
       service: undefined,
       ca: 'ca.pem',
-      rooms: [],
+      session: 'bot.session',
+      rooms: ['a@b'],
     });
   });
 });
