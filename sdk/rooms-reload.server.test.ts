@@ -53,6 +53,32 @@ describe('rooms after a page reload', () => {
     }
   });
 
+  it('deliver what was said in them while the page was away to the next page, once', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, reload, close } = await reloadingPage(client, anna!);
+    try {
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const team = roomOn('team');
+      const benTeam = await b.rooms.join(team, { nick: 'ben' });
+      await page.rooms.join(team, { nick: 'anna' });
+      await expect.poll(() => benTeam.occupants.length).toBe(2);
+
+      const next = await reload();
+      benTeam.send('Während du weg warst');
+      // Held by the server for the session, not for the next page yet.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const heard: string[] = [];
+      next.on('message', ({ message }) => message.kind === 'groupchat' && heard.push(message.body));
+      await next.connect();
+      await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+      benTeam.send('Und jetzt');
+      await expect.poll(() => heard).toEqual(['Während du weg warst', 'Und jetzt']);
+    } finally {
+      await close();
+    }
+  });
+
   it('are joined again in a new session when the old one cannot be resumed', async () => {
     const [anna, ben] = await createAccounts(2);
     const resumeStorage = memoryResumeStorage();

@@ -879,8 +879,36 @@ export function createRooms({
     });
   };
 
+  /**
+   * Room messages that came before this client knew their room. A client that resumes an earlier
+   * one's session (a page reload, an element shown again, a bot's next process) is handed what was
+   * said while that client was away right after the resume, before it has joined its rooms again
+   * (the kept rooms, the bookmarks). Held for the first session's first 30 seconds, per room, and
+   * passed on when the room is joined; messages of rooms it does not join are dropped.
+   */
+  const early = new Map<Jid, MucMessage[]>();
+  let holding = true;
+  let heldCount = 0;
+  const stopHolding = (): void => {
+    holding = false;
+    early.clear();
+  };
+  const hold = (m: MucMessage): void => {
+    if (!holding || m.type !== 'groupchat' || heldCount >= 500) return;
+    heldCount += 1;
+    early.set(m.room, [...(early.get(m.room) ?? []), m]);
+  };
+  /** Passes on what was held for `room`, now that it has a state (see `early`). */
+  const release = (room: Jid): void => {
+    const held = early.get(room);
+    if (!held) return;
+    early.delete(room);
+    for (const m of held) onMessage(m);
+  };
+
   const onMessage = (m: MucMessage): void => {
     const state = rooms.get(m.room) ?? joining.get(m.room);
+    if (!state) hold(m);
     if (!state || state.gone) return;
     if (m.type === 'error') {
       const id = m.id ?? '';
@@ -1038,6 +1066,7 @@ export function createRooms({
         state.subjectSeen = resolve;
       });
       joining.set(state.jid, state);
+      release(state.jid);
       try {
         const self = await sendJoin(transport, {
           room: state.jid,
@@ -1317,6 +1346,11 @@ export function createRooms({
 
   transport.on('online', ({ resumed }) => {
     sessions += 1;
+    if (sessions === 1) {
+      // Long enough for the first session's rooms to be joined again (see `early`).
+      const timer = setTimeout(stopHolding, 30_000);
+      (timer as { unref?: () => void }).unref?.();
+    } else stopHolding();
     startSelfPing();
     if (resumed) {
       // The server kept our session, and so every room should still have us: send what was
