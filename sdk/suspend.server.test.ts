@@ -1,7 +1,14 @@
 // suspend(): the connection closes, the session stays on the server for the next client (a page
 // of the same tab, a widget created again, a bot's next process) to resume.
 import { describe, expect, it } from 'vitest';
-import { eventually, friends, memoryLoginKey, memoryResumeStorage, useClients } from '../test/rig/clients.js';
+import {
+  eventually,
+  friends,
+  memoryLoginKey,
+  memoryResumeStorage,
+  reloadingPage,
+  useClients,
+} from '../test/rig/clients.js';
 import type { TestAccount } from '../test/rig/accounts.js';
 import type { Chat, ChatOptions, PresenceShow } from './index.js';
 
@@ -114,22 +121,25 @@ describe('suspend()', () => {
 
   it('a client resuming a session left before carbons were on turns them on', async () => {
     const { a, anna, ben } = await friends(client);
-    const resumeStorage = memoryResumeStorage();
-    const first = client(anna, { resumeStorage });
-    await first.connect();
-    // Left at once, before the client had turned on carbons (it asks the server's features first).
-    await first.suspend();
-    expect(resumeStorage.state?.kept?.['carbons']).not.toBe(true);
-
-    const second = client(anna, { resumeStorage });
-    const mine: string[] = [];
-    second.on('message', ({ message }) => {
-      if (message.direction === 'out') mine.push(message.body);
-    });
-    await second.connect();
-    await expect.poll(() => resumeStorage.state?.kept?.['carbons']).toBe(true);
-    // What Anna writes on her other device shows here too (a carbon).
-    a.send(ben.jid, 'from my phone');
-    await expect.poll(() => mine).toEqual(['from my phone']);
+    const { page, resumeStorage, reload, close } = await reloadingPage(client, anna);
+    try {
+      await page.connect();
+      // Gone at once, before the client had turned on carbons (it asks the server's features first).
+      const second = await reload();
+      expect(resumeStorage.state?.kept?.['carbons']).not.toBe(true);
+      const session = resumeStorage.state?.id;
+      const mine: string[] = [];
+      second.on('message', ({ message }) => {
+        if (message.direction === 'out') mine.push(message.body);
+      });
+      await second.connect();
+      expect(resumeStorage.state?.id).toBe(session);
+      await expect.poll(() => resumeStorage.state?.kept?.['carbons']).toBe(true);
+      // What Anna writes on her other device shows here too (a carbon).
+      a.send(ben.jid, 'from my phone');
+      await expect.poll(() => mine).toEqual(['from my phone']);
+    } finally {
+      await close();
+    }
   });
 });

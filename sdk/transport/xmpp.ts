@@ -558,6 +558,8 @@ export function createTransport(options: TransportOptions): Transport {
     // (Prosody ends the session): the state is saved before each of our acks goes out.
     const ack = agent.sm.ack.bind(agent.sm);
     agent.sm.ack = () => {
+      // Leaving the session (see `suspend`): what we acknowledge stays what was written.
+      if (suspending) return;
       void saveNow();
       ack();
     };
@@ -579,6 +581,8 @@ export function createTransport(options: TransportOptions): Transport {
 
   let online = false;
   let closing = false;
+  /** `suspend` waits for the server's acknowledgement before closing (see there). */
+  let suspending = false;
   let working: Endpoint | undefined;
   let streamStarted = false;
   agent.on('stream:start', () => {
@@ -753,6 +757,26 @@ export function createTransport(options: TransportOptions): Transport {
     return first ? [first, ...list.filter((e) => e.url !== first.url)] : list;
   };
 
+  /**
+   * Waits (at most `ms`) until what was written is sent and acknowledged by the server: its
+   * answers to it have come in by then.
+   */
+  const acknowledged = async (ms: number): Promise<void> => {
+    const deadline = Date.now() + ms;
+    const queue = sendQueueOf(agent);
+    while (online && agent.sm.started && Date.now() < deadline) {
+      if (queue.idle() && agent.sm.unacked.length === 0) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500);
+        agent.once('stream:management:ack', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (queue.idle()) agent.sm.request();
+      });
+    }
+  };
+
   /** Ends the session (`forgetKey`: and the login key; `suspend` keeps it when it cannot suspend). */
   const end = async (forgetKey: boolean): Promise<void> => {
     closing = true;
@@ -769,19 +793,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     // Before closing, wait (briefly) until the server has acknowledged everything written, so
     // messages it did receive are not reported as unacked and sent again next time.
-    const deadline = Date.now() + 3000;
-    const queue = sendQueueOf(agent);
-    while (online && agent.sm.started && Date.now() < deadline) {
-      if (queue.idle() && agent.sm.unacked.length === 0) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 500);
-        agent.once('stream:management:ack', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (queue.idle()) agent.sm.request();
-      });
-    }
+    await acknowledged(3000);
     await new Promise<void>((resolve) => {
       agent.once('disconnected', () => resolve());
       void agent.disconnect();
@@ -801,6 +813,7 @@ export function createTransport(options: TransportOptions): Transport {
     on: events.on,
     async connect() {
       closing = false;
+      suspending = false;
       if (settling) await Promise.race([settling, new Promise((resolve) => setTimeout(resolve, 5000))]);
       if (!loaded) {
         const state = await restored;
@@ -881,8 +894,17 @@ export function createTransport(options: TransportOptions): Transport {
       // ends. Not yet online, a resume or a login may be under way: its connection is closed
       // below, and a stored state stays for the next client.
       if (!storage || (online && session?.allowResume !== true)) return end(false);
-      closing = true;
       agent.disableKeepAlive();
+      // What was written goes out and is acknowledged first (briefly). Prosody handles a
+      // WebSocket close before the stanzas read with it, and writes its answers to them after its
+      // own close, which browsers report as an error ("Data frame received after close"). We
+      // acknowledge nothing more ourselves meanwhile: a client created in the meantime (an element
+      // shown again at once) has read the resume state, and its resume must not fall behind what
+      // we acknowledged (the server would refuse it).
+      suspending = true;
+      await acknowledged(1000);
+      suspending = false;
+      closing = true;
       // Written before the socket closes: what this client handled and what the server has yet
       // to acknowledge, so the next client's resume neither loses nor repeats anything.
       const written = saveNow();
