@@ -160,6 +160,8 @@ export class ChatController implements ReactiveController {
    * as a new element would when it comes back.
    */
   left = false;
+  /** The session the element left on the server when it was removed (see `leave`). */
+  private suspended: Chat | undefined;
 
   /**
    * The element is no longer on the page: its session is suspended, not ended — the server keeps
@@ -171,6 +173,7 @@ export class ChatController implements ReactiveController {
     if (this.phase === 'signed-out' && !this.current) return;
     const chat = this.drop();
     this.left = true;
+    this.suspended = chat;
     this.reset();
     try {
       await chat?.suspend();
@@ -393,14 +396,25 @@ export class ChatController implements ReactiveController {
     const unread = this.keyLogin && !chat ? this.address : undefined;
     if (unread)
       void Promise.resolve(createTabLoginKeyStorage(unread)?.save(undefined)).catch(() => undefined);
+    // Signed out after it was removed from the page: the session it left on the server ends
+    // too (resumed for that, then ended), so that no page of the tab picks it up again.
+    const left = this.suspended;
     this.left = false;
+    this.suspended = undefined;
     this.reset(error);
     this.signedOut = !error;
     try {
-      await chat?.disconnect();
+      if (left) await left.connect().catch(() => undefined);
+      await (chat ?? left)?.disconnect();
     } catch (cause) {
       console.warn('mailbox-chat: disconnect failed', cause);
     }
+  }
+
+  /** The element is back on the page after `leave`: it signs in anew, as a new element would. */
+  back(): void {
+    this.left = false;
+    this.suspended = undefined;
   }
 
   /** Back to signed out, this session's conversations forgotten (`error`: why, if it failed). */

@@ -694,8 +694,25 @@ describe('<mailbox-chat> in a single-page portal', () => {
     const log = chat.getByRole('log', { name: `Messages with ${ben!.user}` });
     await expect.poll(() => log.getByText('while the chat was not shown').count()).toBe(1);
 
-    // Signing out still ends it all: the next element asks for the password.
-    await page.evaluate(() => document.querySelector('mailbox-chat')!.signOut());
+    // The same element, taken out and put back later, signs in again the same way.
+    type Kept = { kept?: HTMLElement & { signOut(): Promise<void> } };
+    await page.evaluate(() => {
+      const element = document.querySelector('mailbox-chat')!;
+      (window as Kept).kept = element;
+      element.remove();
+    });
+    await later();
+    await page.evaluate(() => document.querySelector('.frame')!.append((window as Kept).kept!));
+    await untilOnline(chat);
+    expect(await chat.getByLabel('Password').count()).toBe(0);
+    expect(await resumeId()).toBe(session);
+
+    // Signing out ends it all, also after the element left the page (a portal's sign-out in a
+    // view without the chat): the session it left ends, and the next element asks for the password.
+    await page.evaluate(() => (window as Kept).kept!.remove());
+    await later();
+    await page.evaluate(() => (window as Kept).kept!.signOut());
+    expect(await resumeId()).toBeUndefined();
     await page.evaluate(() => {
       document.querySelector('.frame')!.innerHTML =
         '<mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat>';

@@ -334,6 +334,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
    * Removing the element from the page does not sign out: as when the page is left, the session
    * stays on the server for a while (contacts see no change) and the element shown next in the tab
    * resumes it, if it can sign in (a kept login, single sign-on). Moving the element changes nothing.
+   * Called on an element that was removed, `signOut()` ends the session it left too.
    *
    * @example
    * ```ts
@@ -381,7 +382,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     // Back on the page after it left its session to the next element (see the controller's
     // `leave`): it signs in again as that element would.
     if (this.controller.left) {
-      this.controller.left = false;
+      this.controller.back();
       this.restoreView();
       if (this.credentials) {
         this.triedCredentials = this.credentials;
