@@ -245,6 +245,40 @@ describe('catch-up after a fresh session', () => {
   );
 });
 
+describe('catch-up on a busy machine', () => {
+  it("takes where a room's archive ends from the join's first history page, also when that came before it looked", async () => {
+    const [anna, carla] = await createAccounts(2);
+    const room = roomJid('busy');
+    const c = client(carla!);
+    await c.connect();
+    const owner = await c.rooms.join(room, { nick: 'carla', config: { archive: true, persistent: true } });
+    const acked = new Set<string>();
+    c.on('message:state', ({ id, state }) => state === 'acked' && acked.add(id));
+    const ids = ['one', 'two'].map((body) => owner.send(body).id);
+    await eventually(() => ids.every((id) => acked.has(id)));
+
+    // A store that answers slowly, as any does on a loaded machine: the history page asked for
+    // with the join is in before the room's catch-up reads its cursor.
+    const store = createMemoryStore();
+    const slowly = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const a = client(anna!, {
+      store: { ...store, cursor: async (archive: string) => (await slowly(300), store.cursor(archive)) },
+    });
+    const toRoom: string[] = [];
+    agentOf(transportOf(a)!).on('raw:outgoing', (data: string) => {
+      if (data.includes('urn:xmpp:mam:2') && (data.includes(`to="${room}"`) || data.includes(`to='${room}'`)))
+        toRoom.push(data);
+    });
+    await a.connect();
+    const roomDone = caughtUp(a, room);
+    await a.rooms.join(room, { nick: 'anna' });
+    const page = await a.archive.history(room);
+    expect(page.messages.map((m) => m.body)).toEqual(['one', 'two']);
+    expect((await roomDone).pages).toBe(0);
+    expect(toRoom).toHaveLength(1); // the history page's query alone
+  });
+});
+
 /** A store as written against the original interface: without `hasMany` and `write`. */
 function withoutBatches(store: Store): Store {
   const { hasMany: _hasMany, write: _write, ...rest } = store;

@@ -455,7 +455,11 @@ export type NewestPages = Map<Jid, Promise<string | undefined>>;
 /** Resolves after the tasks queued so far (a turn for the host's own first requests). */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Announces a newest page of `archive` being fetched; the returned function tells its end, once. */
+/**
+ * Announces a newest page of `archive` being fetched; the returned function tells its end, once.
+ * The page stays announced after it came, until the room's catch-up takes it (which may look
+ * only then, on a busy machine) or the room is joined again (see `catchUpRoom`).
+ */
 function handOver(pages: NewestPages, archive: Jid): (end: string | undefined) => void {
   let settle!: (end: string | undefined) => void;
   const end = new Promise<string | undefined>((resolve) => (settle = resolve));
@@ -465,7 +469,6 @@ function handOver(pages: NewestPages, archive: Jid): (end: string | undefined) =
     if (done) return;
     done = true;
     settle(value);
-    if (pages.get(archive) === end) pages.delete(archive);
   };
 }
 
@@ -766,7 +769,14 @@ export function createCatchUp({
       // A room's newest page asked for by the host meanwhile (its history, opened with the join)
       // says that too: after a turn for the host's own first requests, that is taken if there is
       // one, so the server reads the archive once.
-      const handed = room && newestPages ? await nextTask().then(() => newestPages.get(archive)) : undefined;
+      const handed =
+        room && newestPages
+          ? await nextTask().then(() => {
+              const page = newestPages.get(archive);
+              newestPages.delete(archive);
+              return page;
+            })
+          : undefined;
       let end = handed ? await handed : undefined;
       const asked = end === undefined;
       if (asked) end = (await ask({ before: '', max: 1 })).last ?? '';
@@ -902,6 +912,8 @@ export function createCatchUp({
     roomRuns.set(jid, id);
     const stale = (): boolean => roomRuns.get(jid) !== id;
     roomsPending.add(jid);
+    // A newest page announced before this join tells where the archive ended then, not now.
+    newestPages?.delete(jid);
     await restored;
     let outcome: 'done' | 'stale' | 'offline' = 'done';
     try {
