@@ -658,6 +658,14 @@ describe('<mailbox-chat> in a single-page portal', () => {
       );
     /** Lets the page run what the element left for later (timers set before this one). */
     const later = () => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    /** A view of the portal with the chat again: a new element, as the page's own markup has it. */
+    const showNewElement = () =>
+      page.evaluate(() => {
+        const element = document.createElement('mailbox-chat');
+        element.setAttribute('service', '/xmpp-websocket');
+        element.setAttribute('mode', 'embedded');
+        document.querySelector('.frame')!.replaceChildren(element);
+      });
     await chat.getByLabel('E-mail address').fill(anna!.jid);
     await chat.getByLabel('Password').fill(anna!.password);
     await chat.getByRole('checkbox', { name: 'Stay signed in while this tab is open' }).check();
@@ -680,10 +688,7 @@ describe('<mailbox-chat> in a single-page portal', () => {
     const b = await peer(ben!);
     b.send(anna!.jid, 'while the chat was not shown');
     // Back to a view with the chat: a new element picks the session up, no sign-in form.
-    await page.evaluate(() => {
-      document.querySelector('.frame')!.innerHTML =
-        '<mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat>';
-    });
+    await showNewElement();
     await untilOnline(chat);
     expect(await chat.getByLabel('Password').count()).toBe(0);
     expect(await resumeId()).toBe(session); // the same session, resumed
@@ -713,10 +718,7 @@ describe('<mailbox-chat> in a single-page portal', () => {
     await later();
     await page.evaluate(() => (window as Kept).kept!.signOut());
     expect(await resumeId()).toBeUndefined();
-    await page.evaluate(() => {
-      document.querySelector('.frame')!.innerHTML =
-        '<mailbox-chat service="/xmpp-websocket" mode="embedded"></mailbox-chat>';
-    });
+    await showNewElement();
     await expect.poll(() => chat.getByLabel('Password').isVisible()).toBe(true);
     await b.disconnect();
     expect(errors).toEqual([]);
