@@ -896,7 +896,9 @@ export function createRooms({
   const hold = (m: MucMessage): void => {
     if (!holding || m.type !== 'groupchat' || heldCount >= 500) return;
     heldCount += 1;
-    early.set(m.room, [...(early.get(m.room) ?? []), m]);
+    const held = early.get(m.room);
+    if (held) held.push(m);
+    else early.set(m.room, [m]);
   };
   /** Passes on what was held for `room`, now that it has a state (see `early`). */
   const release = (room: Jid): void => {
