@@ -220,6 +220,47 @@ describe('delivery through a link that keeps breaking', () => {
     await expect.poll(() => atSecond).toEqual(['zwei']);
   });
 
+  it('what the last page wrote but the server never had is sent by the next page when it cannot resume', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await proxy();
+    let stored: ResumeState | undefined;
+    const resumeStorage = {
+      load: () => stored,
+      save: (state: ResumeState | undefined) => void (stored = state && structuredClone(state)),
+    };
+    const service = link.url('ws', '/xmpp-websocket');
+    const first = client({
+      jid: anna!.jid,
+      password: anna!.password,
+      service,
+      reconnect: false,
+      resumeStorage,
+    });
+    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    const atBen: string[] = [];
+    b.on('message', ({ message }) => atBen.push(message.body));
+    await Promise.all([first.connect(), b.connect()]);
+
+    // Everything so far acknowledged; then the page writes, and goes away before the message
+    // reaches the server.
+    await expect.poll(() => stored?.unacked.length, { timeout: 5000 }).toBe(0);
+    link.pause();
+    first.send(ben!.jid, 'last words');
+    await expect.poll(() => JSON.stringify(stored?.unacked)).toContain('last words');
+    link.cutAll();
+    link.resume();
+    await until(first, 'disconnected');
+    // The next page comes too late: the server no longer has the session.
+    stored = { ...stored!, id: 'expired' };
+
+    const next = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+    await next.connect();
+    expect(stored?.id).not.toBe('expired');
+    await expect.poll(() => atBen).toEqual(['last words']);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a second copy would show here
+    expect(atBen).toEqual(['last words']);
+  });
+
   it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {
     const [anna, ben] = await createAccounts(2);
     const resumeStorage = memoryResumeStorage();

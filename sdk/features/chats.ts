@@ -427,6 +427,8 @@ export function createChats({
     transport.keep('carbons', true);
   };
   transport.on('online', ({ resumed }) => {
+    for (const resend of orphans.values()) resend();
+    orphans.clear();
     flush();
     if (resumed && carbons) return;
     if (!resumed) {
@@ -444,11 +446,18 @@ export function createChats({
     if (!outbox.delete(id)) return;
     setState(id, 'acked');
   });
-  transport.on('message:unacked', ({ id }) => {
+  /**
+   * Messages an earlier client wrote that the server never acknowledged, when this client could
+   * not resume their session (it expired, say): the last page's last words before a reload. Not
+   * this client's, so not in its outbox; written again once this client's session is up.
+   */
+  const orphans = new Map<string, () => void>();
+  transport.on('message:unacked', ({ id, resend }) => {
     // The session it went out on ended before an ack: write it again on the next session, in its
     // original place in the order (the receiver drops the copy if the first one did arrive).
     const entry = outbox.get(id);
     if (entry) entry.written = false;
+    else if (resend) orphans.set(id, resend);
   });
 
   /** A receipt or marker from `peer` about our message `id`. */

@@ -74,7 +74,15 @@ export interface TransportEvents {
    * An outgoing message was written but the session it went out on ended before the server
    * acknowledged it: it must be sent again on the next session.
    */
-  'message:unacked': (event: { id: string }) => void;
+  'message:unacked': (event: {
+    id: string;
+    /**
+     * Writes the message again as it was (same id), for a one-to-one message with a body: the
+     * features use it for messages an earlier client wrote (a state this client resumed from),
+     * which they do not know. Call it while online.
+     */
+    resend?: () => void;
+  }) => void;
   error: (event: { error: ChatError }) => void;
 }
 
@@ -615,8 +623,16 @@ export function createTransport(options: TransportOptions): Transport {
     if (msg.id) events.emit('message:acked', { id: msg.id });
   });
   agent.on('stanza:failed', ({ kind, stanza }) => {
-    const id = (stanza as { id?: string }).id;
-    if (kind === 'message' && id) events.emit('message:unacked', { id });
+    const message = stanza as { id?: string; type?: string; body?: string };
+    const id = message.id;
+    if (kind !== 'message' || !id) return;
+    const oneToOne = message.type !== 'groupchat' && typeof message.body === 'string';
+    events.emit('message:unacked', {
+      id,
+      ...(oneToOne
+        ? { resend: () => agent.sendMessage(message as Parameters<Agent['sendMessage']>[0]) }
+        : {}),
+    });
   });
   agent.on('sasl', (sasl) => {
     if (sasl.type === 'failure') facts.saslCondition = sasl.condition ?? 'not-authorized';
