@@ -5,7 +5,14 @@ import { createAccounts } from '../test/rig/accounts.js';
 import { memoryResumeStorage, until } from '../test/rig/clients.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
 import { transportOf } from './client.js';
-import { createChat, type Chat, type ChatOptions, type MessageState, type ResumeState } from './index.js';
+import {
+  createChat,
+  type Chat,
+  type ChatOptions,
+  type MessageState,
+  type ResumeState,
+  type ResumeStorage,
+} from './index.js';
 import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
@@ -24,6 +31,27 @@ function client(options: ChatOptions): Chat {
   const chat = createChat({ resumeStorage: false, ...options });
   cleanups.push(() => chat.disconnect());
   return chat;
+}
+
+/**
+ * A page of anna's in a browser tab (through a fault proxy, not reconnecting by itself, keeping its
+ * resume state in `resumeStorage`) and ben, online directly; both connected. `service` is the
+ * proxied address the tab's next page uses too.
+ */
+async function pageAndPeer(resumeStorage: ResumeStorage) {
+  const [anna, ben] = await createAccounts(2);
+  const link = await proxy();
+  const service = link.url('ws', '/xmpp-websocket');
+  const first = client({
+    jid: anna!.jid,
+    password: anna!.password,
+    service,
+    reconnect: false,
+    resumeStorage,
+  });
+  const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+  await Promise.all([first.connect(), b.connect()]);
+  return { anna, ben, link, service, first, b };
 }
 
 /** The `h` of each XEP-0198 ack (`<a/>`) `chat` sends from now on, as it goes out. */
@@ -105,18 +133,8 @@ describe('delivery through a link that keeps breaking', () => {
   }, 120_000);
 
   it('after a reload, a new client resumes the same session and receives what came meanwhile', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await proxy();
     const resumeStorage = memoryResumeStorage();
-    const first = client({
-      jid: anna!.jid,
-      password: anna!.password,
-      service: link.url('ws', '/xmpp-websocket'),
-      reconnect: false,
-      resumeStorage,
-    });
-    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
-    await Promise.all([first.connect(), b.connect()]);
+    const { anna, link, service, first, b } = await pageAndPeer(resumeStorage);
     const firstJid = resumeStorage.state?.jid;
     expect(firstJid).toMatch(new RegExp(`^${anna!.jid}/`));
 
@@ -126,12 +144,7 @@ describe('delivery through a link that keeps breaking', () => {
     b.send(anna!.jid, 'while you were reloading');
     await sleep(200);
 
-    const second = client({
-      jid: anna!.jid,
-      password: anna!.password,
-      service: link.url('ws', '/xmpp-websocket'),
-      resumeStorage,
-    });
+    const second = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
     const received: string[] = [];
     second.on('message', ({ message }) => received.push(message.body));
     await second.connect();
@@ -140,19 +153,8 @@ describe('delivery through a link that keeps breaking', () => {
   });
 
   it('a reload right after the page acknowledged what it received resumes the session', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await proxy();
     const resumeStorage = memoryResumeStorage();
-    const service = link.url('ws', '/xmpp-websocket');
-    const first = client({
-      jid: anna!.jid,
-      password: anna!.password,
-      service,
-      reconnect: false,
-      resumeStorage,
-    });
-    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
-    await Promise.all([first.connect(), b.connect()]);
+    const { anna, link, service, first, b } = await pageAndPeer(resumeStorage);
     const sessionId = resumeStorage.state?.id;
     const acks = acksOf(first);
     const atFirst: string[] = [];
@@ -176,8 +178,6 @@ describe('delivery through a link that keeps breaking', () => {
   });
 
   it('a resume the server refuses starts a new session instead of failing the sign-in', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await proxy();
     // A page whose stored state fell behind (here: a copy from before the acks): Prosody refuses
     // a resume that acknowledges less than was acknowledged, with a stream error, not <failed/>.
     let stale: ResumeState | undefined;
@@ -189,16 +189,7 @@ describe('delivery through a link that keeps breaking', () => {
         if (state?.id && !stale) stale = structuredClone(state);
       },
     };
-    const service = link.url('ws', '/xmpp-websocket');
-    const first = client({
-      jid: anna!.jid,
-      password: anna!.password,
-      service,
-      reconnect: false,
-      resumeStorage,
-    });
-    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
-    await Promise.all([first.connect(), b.connect()]);
+    const { anna, link, service, first, b } = await pageAndPeer(resumeStorage);
     expect(stale?.handled).toBe(0);
     const acks = acksOf(first);
     const atFirst: string[] = [];
@@ -221,25 +212,14 @@ describe('delivery through a link that keeps breaking', () => {
   });
 
   it('what the last page wrote but the server never had is sent by the next page when it cannot resume', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await proxy();
     let stored: ResumeState | undefined;
     const resumeStorage = {
       load: () => stored,
       save: (state: ResumeState | undefined) => void (stored = state && structuredClone(state)),
     };
-    const service = link.url('ws', '/xmpp-websocket');
-    const first = client({
-      jid: anna!.jid,
-      password: anna!.password,
-      service,
-      reconnect: false,
-      resumeStorage,
-    });
-    const b = client({ jid: ben!.jid, password: ben!.password, service: xmpp.websocketUrl });
+    const { anna, ben, link, service, first, b } = await pageAndPeer(resumeStorage);
     const atBen: string[] = [];
     b.on('message', ({ message }) => atBen.push(message.body));
-    await Promise.all([first.connect(), b.connect()]);
 
     // Everything so far acknowledged; then the page writes, and goes away before the message
     // reaches the server.
