@@ -79,6 +79,75 @@ describe('rooms after a page reload', () => {
     }
   });
 
+  it('get what the last page wrote in them but the server never had from the next page when it cannot resume', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, resumeStorage, link, reload, close } = await reloadingPage(client, anna!);
+    try {
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const team = roomOn('team');
+      await b.rooms.join(team, { nick: 'ben' });
+      const atBen: string[] = [];
+      b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
+      const annaTeam = await page.rooms.join(team, { nick: 'anna' });
+
+      // Everything so far acknowledged; then the page writes, and goes before the message
+      // reaches the server.
+      await expect.poll(() => resumeStorage.state?.unacked.length, { timeout: 5000 }).toBe(0);
+      link.pause();
+      annaTeam.send('Letzte Worte');
+      await expect.poll(() => JSON.stringify(resumeStorage.state?.unacked)).toContain('Letzte Worte');
+      // The next page comes too late: the server no longer has the session.
+      const next = await reload(() => resumeStorage.save({ ...resumeStorage.state!, id: 'expired' }));
+      link.resume();
+      const states: string[] = [];
+      next.on('message:state', ({ state }) => states.push(state));
+      await next.connect();
+      expect(resumeStorage.state?.id).not.toBe('expired');
+      await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+      await expect.poll(() => atBen).toEqual(['Letzte Worte']);
+      await expect.poll(() => states).toContain('acked');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a second copy would show here
+      expect(atBen).toEqual(['Letzte Worte']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('show a room message the next page wrote again once, when the first copy did reach the room', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
+    try {
+      const b = client(ben!);
+      await Promise.all([page.connect(), b.connect()]);
+      const team = roomOn('team');
+      await b.rooms.join(team, { nick: 'ben' });
+      const atBen: string[] = [];
+      b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
+      const annaTeam = await page.rooms.join(team, { nick: 'anna' });
+
+      // The page writes and goes at once (hidden first, which writes the state), before the
+      // server's acknowledgement comes; the message does reach the room.
+      await expect.poll(() => resumeStorage.state?.unacked.length, { timeout: 5000 }).toBe(0);
+      annaTeam.send('Angekommen');
+      await new Promise((resolve) => setTimeout(resolve, 0)); // written; the ack is asked for later
+      page.setActive(false);
+      const written = structuredClone(resumeStorage.state!);
+      expect(JSON.stringify(written.unacked)).toContain('Angekommen');
+      await expect.poll(() => atBen).toEqual(['Angekommen']);
+      const next = await reload(() => resumeStorage.save({ ...written, id: 'expired' }));
+      const acked: string[] = [];
+      next.on('message:state', ({ id, state }) => state === 'acked' && acked.push(id));
+      await next.connect();
+      // Written again by the next page (the room has it twice) but shown once.
+      await expect.poll(() => acked.length).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(atBen).toEqual(['Angekommen']);
+    } finally {
+      await close();
+    }
+  });
+
   it('are joined again in a new session when the old one cannot be resumed', async () => {
     const [anna, ben] = await createAccounts(2);
     const resumeStorage = memoryResumeStorage();

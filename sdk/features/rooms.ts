@@ -1038,10 +1038,37 @@ export function createRooms({
     }
     setState(id, 'acked');
   });
-  transport.on('message:unacked', ({ id }) => {
+  /**
+   * Room messages an earlier client wrote that the server never acknowledged, by room, when this
+   * client could not resume that client's session (it had expired, or it was over BOSH): the last
+   * page's last words in a room. Not this client's, so not in an outbox; written again with their
+   * ids once their room is joined (the kept rooms are, right after the session is up). A copy
+   * that did reach the room is dropped by receivers that know the id (XEP-0359 origin id).
+   */
+  const orphans = new Map<Jid, Array<{ id: string; body: string; link?: { url: string } }>>();
+  let orphanCount = 0;
+  const adoptOrphans = (state: RoomState): void => {
+    const list = orphans.get(state.jid);
+    if (!list || state.gone) return;
+    orphans.delete(state.jid);
+    for (const { id, body, link } of list) {
+      queue(state, body, { orphan: { id, ...(link ? { link } : {}) } });
+    }
+  };
+  transport.on('message:unacked', ({ id, room }) => {
     // The session it went out on ended before an ack: write it again once the room is rejoined.
     const entry = pending.get(id)?.outbox.get(id);
-    if (entry) entry.written = false;
+    if (entry) {
+      entry.written = false;
+      return;
+    }
+    if (!room || orphanCount >= 100) return;
+    orphanCount += 1;
+    const list = orphans.get(room.jid) ?? [];
+    orphans.set(room.jid, list);
+    list.push({ id, body: room.body, ...(room.link ? { link: room.link } : {}) });
+    const state = rooms.get(room.jid);
+    if (state?.joined) adoptOrphans(state);
   });
 
   /** Configures a room this join created: an instant room, or the given configuration. */
@@ -1120,16 +1147,22 @@ export function createRooms({
   const queue = (
     state: RoomState,
     body: string,
-    extra: { privateTo?: string; file?: { url: string; name: string; type: string; size: number } } = {},
+    extra: {
+      privateTo?: string;
+      file?: { url: string; name: string; type: string; size: number };
+      /** An earlier client's message written again (see `orphans`): its id and link. */
+      orphan?: { id: string; link?: { url: string } };
+    } = {},
   ): Message => {
     if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
     const now = new Date();
-    const { file, privateTo } = extra;
+    const { file, privateTo, orphan } = extra;
+    const link = file ? { url: file.url } : orphan?.link;
     const attachment: Attachment | undefined = file
       ? { url: file.url, name: file.name, type: file.type, size: file.size, ...expiry(now) }
       : attachmentOf(body);
     const message: Message = {
-      id: newId(),
+      id: orphan?.id ?? newId(),
       // A private message's conversation is the occupant JID: never a bare JID, so it cannot be
       // taken for a contact's (or the room's) conversation.
       conversation: privateTo !== undefined ? `${state.jid}/${privateTo}` : state.jid,
@@ -1146,7 +1179,7 @@ export function createRooms({
     state.outbox.set(message.id, {
       message,
       written: false,
-      ...(file ? { link: { url: file.url } } : {}),
+      ...(link ? { link } : {}),
       ...(privateTo !== undefined ? { privateTo } : {}),
     });
     pending.set(message.id, state);
@@ -1295,6 +1328,7 @@ export function createRooms({
         else joinInfo.set(state.jid, early);
         emit('room:joined', { room: state.api, created, rejoined: true });
         flush(state);
+        adoptOrphans(state);
       },
       (error: unknown) => {
         removeRoom(state, 'error', {
@@ -1440,6 +1474,7 @@ export function createRooms({
     keepRooms();
     startSelfPing();
     emit('room:joined', { room: state.api, created, rejoined: false });
+    adoptOrphans(state);
     return state.api;
   };
 

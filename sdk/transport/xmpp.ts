@@ -82,6 +82,11 @@ export interface TransportEvents {
      * which they do not know. Call it while online.
      */
     resend?: () => void;
+    /**
+     * What a room message with a body was (its room's bare JID, its text and XEP-0066 link): the
+     * rooms feature writes messages an earlier client wrote again once their room is joined.
+     */
+    room?: { jid: string; body: string; link?: { url: string } };
   }) => void;
   error: (event: { error: ChatError }) => void;
 }
@@ -623,16 +628,29 @@ export function createTransport(options: TransportOptions): Transport {
     if (msg.id) events.emit('message:acked', { id: msg.id });
   });
   agent.on('stanza:failed', ({ kind, stanza }) => {
-    const message = stanza as { id?: string; type?: string; body?: string };
-    const id = message.id;
+    const message = stanza as {
+      id?: string;
+      to?: string;
+      type?: string;
+      body?: string;
+      links?: Array<{ url?: string }>;
+    };
+    const { id, to, body } = message;
     if (kind !== 'message' || !id) return;
-    const oneToOne = message.type !== 'groupchat' && typeof message.body === 'string';
-    events.emit('message:unacked', {
-      id,
-      ...(oneToOne
-        ? { resend: () => agent.sendMessage(message as Parameters<Agent['sendMessage']>[0]) }
-        : {}),
-    });
+    if (typeof body !== 'string') {
+      events.emit('message:unacked', { id });
+    } else if (message.type === 'groupchat') {
+      const url = message.links?.[0]?.url;
+      events.emit('message:unacked', {
+        id,
+        ...(to ? { room: { jid: bare(to), body, ...(url ? { link: { url } } : {}) } } : {}),
+      });
+    } else {
+      events.emit('message:unacked', {
+        id,
+        resend: () => agent.sendMessage(message as Parameters<Agent['sendMessage']>[0]),
+      });
+    }
   });
   agent.on('sasl', (sasl) => {
     if (sasl.type === 'failure') facts.saslCondition = sasl.condition ?? 'not-authorized';

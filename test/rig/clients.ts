@@ -13,7 +13,7 @@ import {
   type Status,
 } from '../../sdk/node.js';
 import { createAccounts, type TestAccount } from './accounts.js';
-import { startFaultProxy } from './fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startProsody, type Prosody } from './prosody.mjs';
 
 /**
@@ -115,7 +115,10 @@ export async function reloadingPage(
 ): Promise<{
   page: Chat;
   resumeStorage: ReturnType<typeof memoryResumeStorage>;
-  reload(): Promise<Chat>;
+  /** The fault proxy the page's connection goes through. */
+  link: FaultProxy;
+  /** Cuts the page's link and creates the next page's client; `meanwhile` runs in between. */
+  reload(meanwhile?: () => void): Promise<Chat>;
   close(): Promise<void>;
 }> {
   const xmpp = inject('xmpp');
@@ -126,9 +129,11 @@ export async function reloadingPage(
   return {
     page,
     resumeStorage,
-    async reload() {
+    link,
+    async reload(meanwhile) {
       link.cutAll();
       await until(page, 'disconnected');
+      meanwhile?.();
       return client(account, { service, resumeStorage });
     },
     close: () => link.close(),
