@@ -121,14 +121,22 @@ describe('the helpdesk bot', () => {
       chat.on('room:occupant', ({ occupant, change }) => changes.push(`${occupant.nick} ${change}`));
       await expect.poll(() => received.map((m) => m.body)).toEqual([greeting('ben')]);
 
-      // The restart: the old process leaves its session, Ben writes, the new process starts.
+      // The restart: the old process leaves its session, Ben writes to it and in the room, the
+      // new process starts. It answers both, once it is back in the room for the room's.
       await before.suspend();
       chat.send(helpdesk!.jid, '!hilfe');
+      joined.send('!zeit');
       const after = await startBot(options);
       open.push(after);
       await expect
-        .poll(() => received.map((m) => m.body).slice(1))
-        .toEqual([expect.stringContaining('"!datei"')]);
+        .poll(() => received.map((m) => [m.kind, m.body]).slice(1))
+        .toEqual(
+          expect.arrayContaining([
+            ['chat', expect.stringContaining('"!datei"')],
+            ['groupchat', expect.stringMatching(/^Es ist \d\d:\d\d Uhr\.$/)],
+          ]),
+        );
+      expect(received).toHaveLength(3);
       // Back in the room, as it never left it: the room saw it neither leave nor join again.
       expect(after.rooms.get(room)?.joined).toBe(true);
       joined.send('!zeit');

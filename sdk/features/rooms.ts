@@ -884,14 +884,15 @@ export function createRooms({
    * one's session (a page reload, an element shown again, a bot's next process) is handed what was
    * said while that client was away right after the resume, before it has joined its rooms again
    * (the kept rooms, the bookmarks). Held for the first session's first 30 seconds, per room, and
-   * passed on when the room is joined; messages of rooms it does not join are dropped.
+   * passed on once the room is joined (after `room:joined`, so that `rooms.get` has it, and ahead
+   * of what the room says during the join); messages of rooms it does not join are dropped.
    */
   const early = new Map<Jid, MucMessage[]>();
   let holding = true;
   let heldCount = 0;
   const stopHolding = (): void => {
     holding = false;
-    early.clear();
+    for (const room of early.keys()) if (!joining.has(room)) early.delete(room);
   };
   const hold = (m: MucMessage): void => {
     if (!holding || m.type !== 'groupchat' || heldCount >= 500) return;
@@ -900,7 +901,7 @@ export function createRooms({
     if (held) held.push(m);
     else early.set(m.room, [m]);
   };
-  /** Passes on what was held for `room`, now that it has a state (see `early`). */
+  /** Passes on what was held for `room`, now that it is joined (see `early`). */
   const release = (room: Jid): void => {
     const held = early.get(room);
     if (!held) return;
@@ -912,6 +913,12 @@ export function createRooms({
     const state = rooms.get(m.room) ?? joining.get(m.room);
     if (!state) hold(m);
     if (!state || state.gone) return;
+    const held = state.joined ? undefined : early.get(m.room);
+    if (held && m.type === 'groupchat' && m.body !== undefined) {
+      // Said during the join of a room with held messages: goes behind them (see `early`).
+      held.push(m);
+      return;
+    }
     if (m.type === 'error') {
       const id = m.id ?? '';
       const entry = state.outbox.get(id) ?? state.echoes.get(id);
@@ -1095,7 +1102,6 @@ export function createRooms({
         state.subjectSeen = resolve;
       });
       joining.set(state.jid, state);
-      release(state.jid);
       try {
         const self = await sendJoin(transport, {
           room: state.jid,
@@ -1320,13 +1326,14 @@ export function createRooms({
   /** Joins a room we were in again, with its original options (and our current nickname). */
   function rejoin(state: RoomState): void {
     state.joined = false;
-    const early = info(state.jid).catch(() => undefined);
+    const asked = info(state.jid).catch(() => undefined);
     enter(state, true).then(
       ({ created }) => {
         if (state.gone) return;
         if (created) joinInfo.delete(state.jid);
-        else joinInfo.set(state.jid, early);
+        else joinInfo.set(state.jid, asked);
         emit('room:joined', { room: state.api, created, rejoined: true });
+        release(state.jid);
         flush(state);
         adoptOrphans(state);
       },
@@ -1465,15 +1472,19 @@ export function createRooms({
       api: undefined as unknown as Room,
     };
     state.api = makeRoom(state);
-    const early = info(room).catch(() => undefined);
-    const { created } = await enter(state, false);
+    const asked = info(room).catch(() => undefined);
+    const { created } = await enter(state, false).catch((error: unknown) => {
+      early.delete(room);
+      throw error;
+    });
     // A room we just created was configured after that answer: it says nothing then.
     if (created) joinInfo.delete(room);
-    else joinInfo.set(room, early);
+    else joinInfo.set(room, asked);
     rooms.set(room, state);
     keepRooms();
     startSelfPing();
     emit('room:joined', { room: state.api, created, rejoined: false });
+    release(room);
     adoptOrphans(state);
     return state.api;
   };
