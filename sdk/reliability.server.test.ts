@@ -241,6 +241,43 @@ describe('delivery through a link that keeps breaking', () => {
     expect(atBen).toEqual(['last words']);
   });
 
+  it('what the last page wrote while offline is sent by the next page, resumed or not', async () => {
+    for (const resumes of [true, false]) {
+      let stored: ResumeState | undefined;
+      const resumeStorage = {
+        load: () => stored,
+        save: (state: ResumeState | undefined) => void (stored = state && structuredClone(state)),
+      };
+      const { anna, ben, link, service, first, b } = await pageAndPeer(resumeStorage);
+      const atBen: string[] = [];
+      b.on('message', ({ message }) => atBen.push(message.body));
+
+      // The link is lost; the user writes two messages (queued), and leaves or reloads the page
+      // before the connection comes back.
+      link.cutAll();
+      await until(first, 'disconnected');
+      const one = first.send(ben!.jid, `offline geschrieben (${resumes})`);
+      first.send(ben!.jid, `und noch eins (${resumes})`);
+      expect(one.state).toBe('queued');
+      // Not resumed: the server no longer has the session.
+      if (!resumes) stored = { ...stored!, id: 'expired' };
+      const session = stored!.id;
+
+      const next = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
+      const states: string[] = [];
+      next.on('message:state', ({ id, state }) => id === one.id && states.push(state));
+      await next.connect();
+      expect(stored?.id === session).toBe(resumes);
+      await expect
+        .poll(() => atBen)
+        .toEqual([`offline geschrieben (${resumes})`, `und noch eins (${resumes})`]);
+      await expect.poll(() => states).toContain('acked');
+      // Sent: the page after this one has nothing more to send.
+      await expect.poll(() => stored?.kept?.['outbox']).toEqual([]);
+      await next.disconnect();
+    }
+  });
+
   it('a sign-in right after a sign-out starts a new session instead of resuming the one ended', async () => {
     const [anna, ben] = await createAccounts(2);
     const resumeStorage = memoryResumeStorage();

@@ -120,6 +120,41 @@ describe('rooms after a page reload', () => {
     }
   });
 
+  it('get what the last page wrote in them while offline from the next page, resumed or not', async () => {
+    for (const resumes of [true, false]) {
+      const [anna, ben] = await createAccounts(2);
+      const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
+      try {
+        const b = client(ben!);
+        await Promise.all([page.connect(), b.connect()]);
+        const team = roomOn('team');
+        await b.rooms.join(team, { nick: 'ben' });
+        const atBen: string[] = [];
+        b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
+        const annaTeam = await page.rooms.join(team, { nick: 'anna' });
+
+        // The link is lost; the user writes in the room (queued), and the page goes before the
+        // connection comes back.
+        let written = '';
+        const next = await reload(() => {
+          written = annaTeam.send('Offline im Raum').id;
+          if (!resumes) resumeStorage.save({ ...resumeStorage.state!, id: 'expired' });
+        });
+        const states: string[] = [];
+        next.on('message:state', ({ id, state }) => id === written && states.push(state));
+        await next.connect();
+        await expect.poll(() => next.rooms.get(team)?.joined).toBe(true);
+        await expect.poll(() => atBen).toEqual(['Offline im Raum']);
+        await expect.poll(() => states).toContain('acked');
+        await expect.poll(() => resumeStorage.state?.kept?.['roomOutbox']).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // a second copy would show here
+        expect(atBen).toEqual(['Offline im Raum']);
+      } finally {
+        await close();
+      }
+    }
+  });
+
   it('show a room message the next page wrote again once, when the first copy did reach the room', async () => {
     const [anna, ben] = await createAccounts(2);
     const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);

@@ -61,6 +61,13 @@ export interface SharedFile {
   size: number;
 }
 
+/** A {@link SharedFile} read back from kept (JSON) data, if it is one. */
+export function sharedFile(value: unknown): SharedFile | undefined {
+  const { url, name, type, size } = (value ?? {}) as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof name !== 'string' || typeof type !== 'string') return undefined;
+  return typeof size === 'number' ? { url, name, type, size } : undefined;
+}
+
 /** The one-to-one conversations of this client, recent first. Exposed as `chat.conversations`. */
 export interface Conversations {
   /**
@@ -255,7 +262,7 @@ export function createChats({
   /** Every outgoing message not yet acked by the server, in the order it was written. */
   const outbox = new Map<
     string,
-    { message: Message; written: boolean; replace?: string; link?: { url: string } }
+    { message: Message; written: boolean; replace?: string; link?: { url: string }; file?: SharedFile }
   >();
   /** When a shared file sent or received at `time` is expected to be gone, if configured. */
   const expiry = (time: Date): { expiresAt?: Date } =>
@@ -409,10 +416,75 @@ export function createChats({
   const flush = (): void => {
     for (const entry of outbox.values()) {
       if (entry.written) continue;
-      if (!transport.online) return;
+      if (!transport.online) break;
       write(entry);
     }
+    keepOutbox();
+    if (!transport.online) return;
     for (const c of conversations.values()) if (c.displayedPending) sendDisplayed(c);
+  };
+
+  /**
+   * Messages written while offline are kept with the resume state (`transport.keep`) until they
+   * are written to the server: a page left or reloaded before the connection came back hands them
+   * to the next client of the tab, which sends them once online (`adoptKept`). Written ones are
+   * in stream management's state already. -1: the kept list may be a last page's, rewrite it.
+   */
+  let keptCount = -1;
+  const keepOutbox = (): void => {
+    const waiting = [...outbox.values()].filter((e) => !e.written && !e.replace);
+    if (waiting.length === 0 && keptCount === 0) return;
+    keptCount = waiting.length;
+    transport.keep(
+      'outbox',
+      waiting.map(({ message, file }) => ({
+        id: message.id,
+        to: message.conversation,
+        body: message.body,
+        time: message.time.toISOString(),
+        ...(file ? { file } : {}),
+      })),
+    );
+  };
+
+  /** Puts a new outgoing message in the outbox and announces it (`send`, and kept ones). */
+  const enqueue = (id: string, to: Jid, body: string, time: Date, file?: SharedFile): Message => {
+    const attachment: Attachment | undefined = file
+      ? { url: file.url, name: file.name, type: file.type, size: file.size, ...expiry(time) }
+      : attachmentOf(body);
+    const message: Message = {
+      id,
+      conversation: bareJid(to),
+      from: transport.jid ?? '',
+      direction: 'out',
+      kind: 'chat',
+      body,
+      time,
+      state: 'queued',
+      ...(attachment ? { attachment } : {}),
+      ...(body.startsWith('/me ') ? { action: true } : {}),
+    };
+    outbox.set(id, { message, written: false, ...(file ? { link: { url: file.url }, file } : {}) });
+    sentTo.set(id, message.conversation);
+    record(message, [id]);
+    setState(id, 'queued');
+    flush();
+    return message;
+  };
+
+  /** The messages a last page kept (see `keepOutbox`), sent by this client; once. */
+  let adopted = false;
+  const adoptKept = async (): Promise<void> => {
+    if (adopted) return;
+    adopted = true;
+    const list = await transport.kept('outbox');
+    for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+      const { id, to, body, time, file } = (item ?? {}) as Record<string, unknown>;
+      if (typeof id !== 'string' || typeof to !== 'string' || typeof body !== 'string') continue;
+      if (outbox.has(id) || states.has(id)) continue;
+      const at = new Date(typeof time === 'string' ? time : Number.NaN);
+      enqueue(id, to, body, Number.isNaN(at.getTime()) ? new Date() : at, sharedFile(file));
+    }
   };
 
   // Carbons belong to the session: a fresh one must turn them on again, and so must a resumed one
@@ -430,6 +502,7 @@ export function createChats({
     for (const resend of orphans.values()) resend();
     orphans.clear();
     flush();
+    void adoptKept();
     if (resumed && carbons) return;
     if (!resumed) {
       carbons = false;
@@ -639,27 +712,7 @@ export function createChats({
 
   return {
     send(to, body, file) {
-      const now = new Date();
-      const attachment: Attachment | undefined = file
-        ? { url: file.url, name: file.name, type: file.type, size: file.size, ...expiry(now) }
-        : attachmentOf(body);
-      const message: Message = {
-        id: newId(),
-        conversation: bareJid(to),
-        from: transport.jid ?? '',
-        direction: 'out',
-        kind: 'chat',
-        body,
-        time: now,
-        state: 'queued',
-        ...(attachment ? { attachment } : {}),
-        ...(body.startsWith('/me ') ? { action: true } : {}),
-      };
-      outbox.set(message.id, { message, written: false, ...(file ? { link: { url: file.url } } : {}) });
-      sentTo.set(message.id, message.conversation);
-      record(message, [message.id]);
-      setState(message.id, 'queued');
-      if (transport.online) flush();
+      const message = enqueue(newId(), to, body, new Date(), file);
       return { ...message, state: states.get(message.id) ?? 'queued' };
     },
 

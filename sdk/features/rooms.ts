@@ -28,7 +28,7 @@ import {
 } from '../transport/muc.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Attachment, Jid, Message, MessageState, TypingState } from '../types.js';
-import { TYPING_STATES, attachmentOf } from './chats.js';
+import { TYPING_STATES, attachmentOf, sharedFile, type SharedFile } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { Files, UploadData, UploadOptions } from './files.js';
 
@@ -594,11 +594,21 @@ const ORDER: Record<MessageState, number> = {
   failed: 5,
 };
 
+/** A room message an earlier client wrote, to be written again once its room is joined. */
+interface Orphan {
+  id: string;
+  body: string;
+  link?: { url: string };
+  file?: SharedFile;
+}
+
 interface OutboxEntry {
   message: Message;
   written: boolean;
   /** XEP-0066 link of a shared file. */
   link?: { url: string };
+  /** The shared file, as `Room.send` was given it (kept for a next page, see `keepOutbox`). */
+  file?: SharedFile;
   /** A private message to this occupant (nickname), instead of a groupchat message. */
   privateTo?: string;
   /** Written again once already after the room said we were not in it. */
@@ -759,7 +769,7 @@ export function createRooms({
   const flush = (state: RoomState): void => {
     for (const entry of state.outbox.values()) {
       if (entry.written) continue;
-      if (!transport.online || !state.joined) return;
+      if (!transport.online || !state.joined) break;
       if (entry.privateTo !== undefined) {
         sendPrivateMessage(transport, {
           id: entry.message.id,
@@ -781,6 +791,7 @@ export function createRooms({
       entry.written = true;
       setState(entry.message.id, 'sent');
     }
+    keepOutbox();
   };
 
   const removeRoom = (
@@ -1052,16 +1063,75 @@ export function createRooms({
    * ids once their room is joined (the kept rooms are, right after the session is up). A copy
    * that did reach the room is dropped by receivers that know the id (XEP-0359 origin id).
    */
-  const orphans = new Map<Jid, Array<{ id: string; body: string; link?: { url: string } }>>();
+  const orphans = new Map<Jid, Orphan[]>();
   let orphanCount = 0;
   const adoptOrphans = (state: RoomState): void => {
     const list = orphans.get(state.jid);
     if (!list || state.gone) return;
     orphans.delete(state.jid);
-    for (const { id, body, link } of list) {
-      queue(state, body, { orphan: { id, ...(link ? { link } : {}) } });
+    for (const { id, body, link, file } of list) {
+      queue(state, body, { orphan: { id, ...(link ? { link } : {}) }, ...(file ? { file } : {}) });
     }
+    keepOutbox();
   };
+  const addOrphan = (room: Jid, orphan: Orphan): void => {
+    if (orphanCount >= 100) return;
+    orphanCount += 1;
+    const list = orphans.get(room) ?? [];
+    orphans.set(room, list);
+    list.push(orphan);
+    const state = rooms.get(room);
+    if (state?.joined) adoptOrphans(state);
+  };
+
+  /**
+   * Room messages not written to the server yet (written while offline or while their room was
+   * being joined again, and an earlier client's not adopted yet) are kept with the resume state
+   * (`transport.keep`): a page left or reloaded before they went out hands them to the next
+   * client of the tab, which writes them once their room is joined (as `orphans`). Private
+   * messages are not kept. -1: the kept list may be a last page's, rewrite it.
+   */
+  let keptCount = -1;
+  const keepOutbox = (): void => {
+    const waiting: Array<Orphan & { room: Jid }> = [];
+    for (const state of rooms.values()) {
+      for (const { message, written, privateTo, link, file } of state.outbox.values()) {
+        if (written || privateTo !== undefined) continue;
+        waiting.push({
+          room: state.jid,
+          id: message.id,
+          body: message.body,
+          ...(link ? { link } : {}),
+          ...(file ? { file } : {}),
+        });
+      }
+    }
+    for (const [room, list] of orphans) for (const orphan of list) waiting.push({ room, ...orphan });
+    if (waiting.length === 0 && keptCount === 0) return;
+    keptCount = waiting.length;
+    transport.keep('roomOutbox', waiting);
+  };
+  let adoptedKept = false;
+  transport.on('online', () => {
+    if (adoptedKept) return;
+    adoptedKept = true;
+    void transport.kept('roomOutbox').then((list) => {
+      for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+        const { room, id, body, link, file } = (item ?? {}) as Record<string, unknown>;
+        if (typeof room !== 'string' || typeof id !== 'string' || typeof body !== 'string') continue;
+        if (pending.has(id) || states.has(id)) continue;
+        const url = (link as { url?: unknown } | undefined)?.url;
+        const shared = sharedFile(file);
+        addOrphan(room, {
+          id,
+          body,
+          ...(typeof url === 'string' ? { link: { url } } : {}),
+          ...(shared ? { file: shared } : {}),
+        });
+      }
+      keepOutbox();
+    });
+  });
   transport.on('message:unacked', ({ id, room }) => {
     // The session it went out on ended before an ack: write it again once the room is rejoined.
     const entry = pending.get(id)?.outbox.get(id);
@@ -1069,13 +1139,7 @@ export function createRooms({
       entry.written = false;
       return;
     }
-    if (!room || orphanCount >= 100) return;
-    orphanCount += 1;
-    const list = orphans.get(room.jid) ?? [];
-    orphans.set(room.jid, list);
-    list.push({ id, body: room.body, ...(room.link ? { link: room.link } : {}) });
-    const state = rooms.get(room.jid);
-    if (state?.joined) adoptOrphans(state);
+    if (room) addOrphan(room.jid, { id, body: room.body, ...(room.link ? { link: room.link } : {}) });
   });
 
   /** Configures a room this join created: an instant room, or the given configuration. */
@@ -1155,7 +1219,7 @@ export function createRooms({
     body: string,
     extra: {
       privateTo?: string;
-      file?: { url: string; name: string; type: string; size: number };
+      file?: SharedFile;
       /** An earlier client's message written again (see `orphans`): its id and link. */
       orphan?: { id: string; link?: { url: string } };
     } = {},
@@ -1186,6 +1250,7 @@ export function createRooms({
       message,
       written: false,
       ...(link ? { link } : {}),
+      ...(file ? { file } : {}),
       ...(privateTo !== undefined ? { privateTo } : {}),
     });
     pending.set(message.id, state);

@@ -107,6 +107,51 @@ describe('a lost connection', () => {
   }, 120_000);
 });
 
+describe('a reload while offline', () => {
+  it('sends what was written before it once the next page is online, once', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
+    await page.goto(`${rig.portal.url}embedded.html`);
+    let chat = await signIn(page, anna!);
+    const bob = await peer(ben!);
+    try {
+      await openConversation(page, ben!.jid);
+      await send(chat, 'Before the cut');
+      await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['Before the cut']);
+
+      // Offline, the user writes, and then follows a link to another page of the portal.
+      proxy.refuse(true);
+      proxy.cutAll();
+      await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Reconnecting…');
+      await send(chat, 'Written offline, then the page changed');
+      const waiting = (c: Locator) =>
+        c
+          .getByRole('log')
+          .locator('.msg', { hasText: 'Written offline, then the page changed' })
+          .getByRole('img', { name: 'Waiting to be sent' });
+      await expect.poll(() => waiting(chat).count()).toBe(1);
+      await page.reload();
+      proxy.refuse(false);
+
+      chat = await signIn(page, anna!);
+      await expect
+        .poll(() => bob.received, { timeout: 20_000 })
+        .toEqual(['Before the cut', 'Written offline, then the page changed']);
+      const log = chat.getByRole('log');
+      await expect
+        .poll(() => log.locator('.msg', { hasText: 'Written offline, then the page changed' }).count())
+        .toBe(1);
+      await expect.poll(() => waiting(chat).count()).toBe(0);
+      await page.waitForTimeout(1000); // a second copy would show here
+      expect(bob.received).toEqual(['Before the cut', 'Written offline, then the page changed']);
+    } finally {
+      proxy.refuse(false);
+      await bob.chat.disconnect();
+    }
+    await page.close();
+  }, 120_000);
+});
+
 describe('a reload', () => {
   it('finds the conversation intact and open after signing in again; another tab lists it', async () => {
     const [anna, ben] = await createAccounts(2);
