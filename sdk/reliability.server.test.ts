@@ -54,6 +54,16 @@ async function pageAndPeer(resumeStorage: ResumeStorage) {
   return { anna, ben, link, service, first, b };
 }
 
+/** A resume storage that keeps a copy of what it is given, as `sessionStorage` keeps JSON. */
+function copyingStorage(): ResumeStorage & { state: ResumeState | undefined } {
+  const storage = {
+    state: undefined as ResumeState | undefined,
+    load: () => storage.state,
+    save: (state: ResumeState | undefined) => void (storage.state = state && structuredClone(state)),
+  };
+  return storage;
+}
+
 /** The `h` of each XEP-0198 ack (`<a/>`) `chat` sends from now on, as it goes out. */
 function acksOf(chat: Chat): number[] {
   const acks: number[] = [];
@@ -212,30 +222,26 @@ describe('delivery through a link that keeps breaking', () => {
   });
 
   it('what the last page wrote but the server never had is sent by the next page when it cannot resume', async () => {
-    let stored: ResumeState | undefined;
-    const resumeStorage = {
-      load: () => stored,
-      save: (state: ResumeState | undefined) => void (stored = state && structuredClone(state)),
-    };
+    const resumeStorage = copyingStorage();
     const { anna, ben, link, service, first, b } = await pageAndPeer(resumeStorage);
     const atBen: string[] = [];
     b.on('message', ({ message }) => atBen.push(message.body));
 
     // Everything so far acknowledged; then the page writes, and goes away before the message
     // reaches the server.
-    await expect.poll(() => stored?.unacked.length, { timeout: 5000 }).toBe(0);
+    await expect.poll(() => resumeStorage.state?.unacked.length, { timeout: 5000 }).toBe(0);
     link.pause();
     first.send(ben!.jid, 'last words');
-    await expect.poll(() => JSON.stringify(stored?.unacked)).toContain('last words');
+    await expect.poll(() => JSON.stringify(resumeStorage.state?.unacked)).toContain('last words');
     link.cutAll();
     link.resume();
     await until(first, 'disconnected');
     // The next page comes too late: the server no longer has the session.
-    stored = { ...stored!, id: 'expired' };
+    resumeStorage.state = { ...resumeStorage.state!, id: 'expired' };
 
     const next = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
     await next.connect();
-    expect(stored?.id).not.toBe('expired');
+    expect(resumeStorage.state?.id).not.toBe('expired');
     await expect.poll(() => atBen).toEqual(['last words']);
     await new Promise((resolve) => setTimeout(resolve, 300)); // a second copy would show here
     expect(atBen).toEqual(['last words']);
@@ -243,11 +249,7 @@ describe('delivery through a link that keeps breaking', () => {
 
   it('what the last page wrote while offline is sent by the next page, resumed or not', async () => {
     for (const resumes of [true, false]) {
-      let stored: ResumeState | undefined;
-      const resumeStorage = {
-        load: () => stored,
-        save: (state: ResumeState | undefined) => void (stored = state && structuredClone(state)),
-      };
+      const resumeStorage = copyingStorage();
       const { anna, ben, link, service, first, b } = await pageAndPeer(resumeStorage);
       const atBen: string[] = [];
       b.on('message', ({ message }) => atBen.push(message.body));
@@ -260,20 +262,20 @@ describe('delivery through a link that keeps breaking', () => {
       first.send(ben!.jid, `und noch eins (${resumes})`);
       expect(one.state).toBe('queued');
       // Not resumed: the server no longer has the session.
-      if (!resumes) stored = { ...stored!, id: 'expired' };
-      const session = stored!.id;
+      if (!resumes) resumeStorage.state = { ...resumeStorage.state!, id: 'expired' };
+      const session = resumeStorage.state!.id;
 
       const next = client({ jid: anna!.jid, password: anna!.password, service, resumeStorage });
       const states: string[] = [];
       next.on('message:state', ({ id, state }) => id === one.id && states.push(state));
       await next.connect();
-      expect(stored?.id === session).toBe(resumes);
+      expect(resumeStorage.state?.id === session).toBe(resumes);
       await expect
         .poll(() => atBen)
         .toEqual([`offline geschrieben (${resumes})`, `und noch eins (${resumes})`]);
       await expect.poll(() => states).toContain('acked');
       // Sent: the page after this one has nothing more to send.
-      await expect.poll(() => stored?.kept?.['outbox']).toEqual([]);
+      await expect.poll(() => resumeStorage.state?.kept?.['outbox']).toEqual([]);
       await next.disconnect();
     }
   });

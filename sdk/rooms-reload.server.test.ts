@@ -11,6 +11,22 @@ const client = useClients();
 const roomOn = (name: string): string =>
   `${name}-${randomBytes(4).toString('hex')}@conference.${xmpp.domain}`;
 
+/**
+ * Anna's page (see `reloadingPage`) and Ben in a new room; `atBen`: the room messages Ben gets.
+ */
+async function pageInRoomWithBen() {
+  const [anna, ben] = await createAccounts(2);
+  const reloading = await reloadingPage(client, anna!);
+  const b = client(ben!);
+  await Promise.all([reloading.page.connect(), b.connect()]);
+  const team = roomOn('team');
+  await b.rooms.join(team, { nick: 'ben' });
+  const atBen: string[] = [];
+  b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
+  const annaTeam = await reloading.page.rooms.join(team, { nick: 'anna' });
+  return { ...reloading, team, annaTeam, atBen };
+}
+
 describe('rooms after a page reload', () => {
   it('are joined again by the client that resumes the session, with the nickname they had', async () => {
     const [anna, ben] = await createAccounts(2);
@@ -86,17 +102,8 @@ describe('rooms after a page reload', () => {
   });
 
   it('get what the last page wrote in them but the server never had from the next page when it cannot resume', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const { page, resumeStorage, link, reload, close } = await reloadingPage(client, anna!);
+    const { resumeStorage, link, reload, close, team, annaTeam, atBen } = await pageInRoomWithBen();
     try {
-      const b = client(ben!);
-      await Promise.all([page.connect(), b.connect()]);
-      const team = roomOn('team');
-      await b.rooms.join(team, { nick: 'ben' });
-      const atBen: string[] = [];
-      b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
-      const annaTeam = await page.rooms.join(team, { nick: 'anna' });
-
       // Everything so far acknowledged; then the page writes, and goes before the message
       // reaches the server.
       await expect.poll(() => resumeStorage.state?.unacked.length, { timeout: 5000 }).toBe(0);
@@ -122,17 +129,8 @@ describe('rooms after a page reload', () => {
 
   it('get what the last page wrote in them while offline from the next page, resumed or not', async () => {
     for (const resumes of [true, false]) {
-      const [anna, ben] = await createAccounts(2);
-      const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
+      const { resumeStorage, reload, close, team, annaTeam, atBen } = await pageInRoomWithBen();
       try {
-        const b = client(ben!);
-        await Promise.all([page.connect(), b.connect()]);
-        const team = roomOn('team');
-        await b.rooms.join(team, { nick: 'ben' });
-        const atBen: string[] = [];
-        b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
-        const annaTeam = await page.rooms.join(team, { nick: 'anna' });
-
         // The link is lost; the user writes in the room (queued), and the page goes before the
         // connection comes back.
         let written = '';
@@ -156,17 +154,8 @@ describe('rooms after a page reload', () => {
   });
 
   it('show a room message the next page wrote again once, when the first copy did reach the room', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const { page, resumeStorage, reload, close } = await reloadingPage(client, anna!);
+    const { page, resumeStorage, reload, close, annaTeam, atBen } = await pageInRoomWithBen();
     try {
-      const b = client(ben!);
-      await Promise.all([page.connect(), b.connect()]);
-      const team = roomOn('team');
-      await b.rooms.join(team, { nick: 'ben' });
-      const atBen: string[] = [];
-      b.on('message', ({ message }) => message.kind === 'groupchat' && atBen.push(message.body));
-      const annaTeam = await page.rooms.join(team, { nick: 'anna' });
-
       // The page writes and goes at once (hidden first, which writes the state), before the
       // server's acknowledgement comes; the message does reach the room.
       await expect.poll(() => resumeStorage.state?.unacked.length, { timeout: 5000 }).toBe(0);

@@ -56,23 +56,36 @@ async function send(chat: Locator, text: string): Promise<void> {
   await field.press('Enter');
 }
 
+/**
+ * Anna signed in on `page`, talking with Ben (a peer); then the network drops, and the server
+ * stays unreachable until `proxy.refuse(false)`.
+ */
+async function talkingThenCut(page: Page) {
+  const [anna, ben] = await createAccounts(2);
+  await page.goto(`${rig.portal.url}embedded.html`);
+  const chat = await signIn(page, anna!);
+  const bob = await peer(ben!);
+  await openConversation(page, ben!.jid);
+  await send(chat, 'Before the cut');
+  await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['Before the cut']);
+  proxy.refuse(true);
+  proxy.cutAll();
+  try {
+    await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Reconnecting…');
+  } catch (error) {
+    proxy.refuse(false); // for the next tests
+    await bob.chat.disconnect();
+    throw error;
+  }
+  return { chat, bob, anna: anna! };
+}
+
 describe('a lost connection', () => {
   it('shows the reconnecting state; messages written meanwhile are sent once it is back, once', async () => {
-    const [anna, ben] = await createAccounts(2);
     const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
     const { errors } = watchPage(page);
-    await page.goto(`${rig.portal.url}embedded.html`);
-    const chat = await signIn(page, anna!);
-    const bob = await peer(ben!);
+    const { chat, bob } = await talkingThenCut(page);
     try {
-      await openConversation(page, ben!.jid);
-      await send(chat, 'Before the cut');
-      await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['Before the cut']);
-
-      // The network drops, and the server stays unreachable for a while.
-      proxy.refuse(true);
-      proxy.cutAll();
-      await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Reconnecting…');
       expect(await chat.locator('[part="banner"]').textContent()).toContain(
         'Messages you write now are sent once it is back.',
       );
@@ -109,20 +122,12 @@ describe('a lost connection', () => {
 
 describe('a reload while offline', () => {
   it('sends what was written before it once the next page is online, once', async () => {
-    const [anna, ben] = await createAccounts(2);
     const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
-    await page.goto(`${rig.portal.url}embedded.html`);
-    let chat = await signIn(page, anna!);
-    const bob = await peer(ben!);
+    const cut = await talkingThenCut(page);
+    let { chat } = cut;
+    const { bob, anna } = cut;
     try {
-      await openConversation(page, ben!.jid);
-      await send(chat, 'Before the cut');
-      await expect.poll(() => bob.received, { timeout: 10_000 }).toEqual(['Before the cut']);
-
       // Offline, the user writes, and then follows a link to another page of the portal.
-      proxy.refuse(true);
-      proxy.cutAll();
-      await expect.poll(() => statusOf(chat), { timeout: 20_000 }).toBe('Reconnecting…');
       await send(chat, 'Written offline, then the page changed');
       const waiting = (c: Locator) =>
         c
@@ -133,7 +138,7 @@ describe('a reload while offline', () => {
       await page.reload();
       proxy.refuse(false);
 
-      chat = await signIn(page, anna!);
+      chat = await signIn(page, anna);
       await expect
         .poll(() => bob.received, { timeout: 20_000 })
         .toEqual(['Before the cut', 'Written offline, then the page changed']);
