@@ -925,7 +925,7 @@ export function createRooms({
     if (!state) hold(m);
     if (!state || state.gone) return;
     const held = state.joined ? undefined : early.get(m.room);
-    if (held && m.type === 'groupchat' && m.body !== undefined) {
+    if (held && m.type === 'groupchat' && m.body !== undefined && m.subject === undefined) {
       // Said during the join of a room with held messages: goes behind them (see `early`).
       held.push(m);
       return;
