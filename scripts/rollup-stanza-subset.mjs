@@ -4,6 +4,7 @@
 // peer-to-peer file transfer is Node-only —, OMEMO, XHTML-IM, ad-hoc commands, geolocation, …).
 // Stanzas of a left-out protocol are not parsed: an IQ of one is answered `service-unavailable`,
 // an unknown message payload is ignored, as with any client that does not support it.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,11 +119,59 @@ export function withoutLeftOutLists(code) {
   return out;
 }
 
+const NAMESPACES = join(stanzaDir, 'Namespaces.js');
+
+/**
+ * The names of StanzaJS's namespace constants (`NS_…`) that code of the browser build may read:
+ * every name written in StanzaJS's files that the build can include (all but the left-out
+ * protocols and plugins, and Jingle) and in the SDK's and the widget's sources. Counting files
+ * the build leaves out too keeps more, never less. Nothing reads a namespace by a computed name.
+ */
+export function namespaceNamesRead() {
+  const leftOut = (path) => {
+    const [dir, name] = path.slice(stanzaDir.length + 1).split(/[\\/]/);
+    const base = name?.replace(/\.js$/, '');
+    if (dir === 'protocol' && base) return !BROWSER_PROTOCOLS.includes(base);
+    if (dir === 'plugins' && base) return ![...CORE_PLUGINS, ...BROWSER_PLUGINS].includes(base);
+    return dir === 'jingle' || dir === 'node_modules' || path === NAMESPACES;
+  };
+  const names = new Set();
+  const scan = (dir, ext, skip) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (skip(path)) continue;
+      if (entry.isDirectory()) scan(path, ext, skip);
+      else if (entry.name.endsWith(ext)) {
+        for (const [name] of readFileSync(path, 'utf8').matchAll(/NS_[A-Z0-9_]+/g)) names.add(name);
+      }
+    }
+  };
+  scan(stanzaDir, '.js', leftOut);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  for (const dir of ['sdk', 'widget']) scan(join(root, dir), '.ts', (path) => /\.test\.ts$/.test(path));
+  return names;
+}
+
+/**
+ * StanzaJS's Namespaces.js without the string constants nobody in the browser build reads (those
+ * of left-out protocols: Jingle, OMEMO, XHTML-IM, …), ~1 KB gzip. The others stay as they were.
+ */
+export function withoutUnreadNamespaces(code, read = namespaceNamesRead()) {
+  const unread = (name) => !read.has(name);
+  return code
+    .replace(/^exports\.(NS_[A-Z0-9_]+) = '[^'\n]*';\n/gm, (line, name) => (unread(name) ? '' : line))
+    .replace(/exports\.(NS_[A-Z0-9_]+) = (?=exports\.|void 0;)/g, (part, name) => (unread(name) ? '' : part));
+}
+
 export function stanzaBrowserSubset() {
+  let read;
   return {
     name: 'stanza-browser-subset',
     transform(code, id) {
-      return id === CONSTANTS ? { code: withoutLeftOutLists(code), map: null } : null;
+      if (id === CONSTANTS) return { code: withoutLeftOutLists(code), map: null };
+      if (id === NAMESPACES)
+        return { code: withoutUnreadNamespaces(code, (read ??= namespaceNamesRead())), map: null };
+      return null;
     },
     resolveId(source, importer) {
       const stubbed = STUBBED.findIndex(

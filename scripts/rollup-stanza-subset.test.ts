@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_PROTOCOLS, STUBBED, withoutLeftOutLists } from './rollup-stanza-subset.mjs';
+import {
+  BROWSER_PROTOCOLS,
+  STUBBED,
+  namespaceNamesRead,
+  withoutLeftOutLists,
+  withoutUnreadNamespaces,
+} from './rollup-stanza-subset.mjs';
 
 const require = createRequire(import.meta.url);
 const stanzaDir = dirname(require.resolve('stanza/package.json'));
@@ -38,6 +44,36 @@ describe('the browser build’s StanzaJS constants', () => {
     expect(BROWSER_PROTOCOLS).not.toContain('xep0107');
     expect(BROWSER_PROTOCOLS).not.toContain('xep0108');
     expect(filesOfStanzaWith(LISTS)).toEqual(['Constants.js', 'protocol/xep0107.js', 'protocol/xep0108.js']);
+  });
+});
+
+describe('the browser build’s StanzaJS namespaces', () => {
+  it('leave out the ones nothing in the build reads and keep every other as it was', () => {
+    const source = readFileSync(join(stanzaDir, 'Namespaces.js'), 'utf8');
+    const before = evaluate(source);
+    const read = namespaceNamesRead();
+    const after = evaluate(withoutUnreadNamespaces(source, read));
+    const kept = Object.keys(before).filter((name) => after[name] !== undefined);
+    const left = Object.keys(before).filter((name) => after[name] === undefined);
+    for (const name of kept) expect(String(after[name]), name).toBe(String(before[name]));
+    // Left out: only names nobody reads, and every string constant nobody reads.
+    expect(left.filter((name) => read.has(name))).toEqual([]);
+    expect(kept.filter((name) => !read.has(name) && typeof before[name] === 'string')).toEqual([]);
+    // What the SDK speaks stays (the SDK's own reads included: CSI, Jingle in Node); Jingle's
+    // media, OMEMO, XHTML-IM and ad-hoc commands go.
+    for (const name of ['NS_CLIENT', 'NS_MUC_USER', 'NS_SMACKS_3', 'NS_MAM_2', 'NS_CSI_0', 'NS_JINGLE_1']) {
+      expect(kept, name).toContain(name);
+    }
+    for (const name of ['NS_JINGLE_RTP_1', 'NS_OMEMO_AXOLOTL', 'NS_XHTML_IM', 'NS_ADHOC_COMMANDS']) {
+      expect(left, name).toContain(name);
+    }
+    expect(left.length).toBeGreaterThan(50);
+  });
+
+  it('take an unread name out of the declarations and its assignment', () => {
+    const source = "exports.NS_A = exports.NS_B = void 0;\nexports.NS_A = 'a';\nexports.NS_B = 'b';\n";
+    const out = withoutUnreadNamespaces(source, new Set(['NS_B']));
+    expect(evaluate(out)).toEqual({ NS_B: 'b' });
   });
 });
 
