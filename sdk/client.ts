@@ -175,12 +175,15 @@ export interface Chat {
    */
   written(): Promise<void>;
   /**
-   * Sends a one-to-one message. Works offline: the message is queued and sent once online.
-   * Returns the message with its first state (`sent`, or `queued` when offline). The message is
-   * also emitted once as a `message` event (direction `out`, state `queued`) before it returns,
-   * so a UI can render every message from that one stream; `message:state` then follows it
-   * through `sent`, `acked`, `delivered` (XEP-0184 receipt or XEP-0333 `received`) and
-   * `displayed`. A body that is just an http(s) URL gets an `attachment`.
+   * Sends a one-to-one message. Works offline: the message is queued and sent once online. With
+   * a `resumeStorage` (in browsers, by default) it is kept there until it is written, so a page
+   * reloaded or left before the connection came back hands it to the tab's next page, which sends
+   * it (with its id, and announced there on `message` too). Returns the message with its first
+   * state (`sent`, or `queued` when offline). The message is also emitted once as a `message`
+   * event (direction `out`, state `queued`) before it returns, so a UI can render every message
+   * from that one stream; `message:state` then follows it through `sent`, `acked`, `delivered`
+   * (XEP-0184 receipt or XEP-0333 `received`) and `displayed`. A body that is just an http(s)
+   * URL gets an `attachment`.
    */
   send(to: Jid, body: string): Message;
   /**

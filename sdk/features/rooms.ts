@@ -195,11 +195,13 @@ export interface Room {
   readonly joined: boolean;
   /**
    * Sends a message to the room. Works while reconnecting: the message is queued and sent once
-   * the room is joined again. Its state moves `queued → sent → acked`, or `failed` (e.g. no voice).
-   * The message is announced on the `message` event once, here (`direction: 'out'`); the room's
-   * copy of it is not announced again. A body that is just an http(s) URL gets an `attachment`.
-   * If the room answers that it no longer has us (it lost us silently), the room is rejoined and
-   * the message written again instead of failing.
+   * the room is joined again — also by the tab's next page, if this one goes first (it is kept
+   * with the resume state, like one-to-one messages, see `Chat.send`). Its state moves
+   * `queued → sent → acked`, or `failed` (e.g. no voice). The message is announced on the
+   * `message` event once, here (`direction: 'out'`); the room's copy of it is not announced again.
+   * A body that is just an http(s) URL gets an `attachment`. If the room answers that it no longer
+   * has us (it lost us silently), the room is rejoined and the message written again instead of
+   * failing.
    *
    * @example
    * ```ts
