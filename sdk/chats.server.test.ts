@@ -7,7 +7,7 @@ import { createEmitter } from './emitter.js';
 import type { ChatEvents } from './events.js';
 import { createChats } from './features/chats.js';
 import { createDiscovery } from './features/discovery.js';
-import { createChat, type Chat, type Message, type MessageState } from './index.js';
+import { createChat, createMemoryStore, type Chat, type Message, type MessageState } from './index.js';
 import { agentOf, createTransport } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
@@ -74,6 +74,37 @@ describe('one-to-one chat', () => {
     expect(b.conversations.get(anna!.jid)?.unread).toBe(0);
     await expect.poll(() => states.get(sent.id)?.at(-1)).toBe('displayed');
     expect(states.get(sent.id)).toEqual(['queued', 'sent', 'acked', 'delivered', 'displayed']);
+  });
+
+  it('a message sent on the last page moves on to displayed on the next one, and in the store', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const store = createMemoryStore(); // as the browser's IndexedDB store outlives a page
+    const page = (): Chat => {
+      const chat = createChat({
+        jid: anna!.jid,
+        password: anna!.password,
+        service: xmpp.websocketUrl,
+        resumeStorage: false,
+        store,
+      });
+      cleanups.push(() => chat.disconnect());
+      return chat;
+    };
+    const first = page();
+    const [, b] = await Promise.all([first.connect(), online(ben!)]);
+    const sent = first.send(ben!.jid, 'Liest du das nachher?');
+    const stored = async () => (await store.messages(ben!.jid)).find((m) => m.id === sent.id)?.state;
+    await expect.poll(stored).toBe('delivered');
+    await first.disconnect();
+
+    // The next page; Ben reads the message meanwhile.
+    const next = page();
+    const states = statesOf(next);
+    await next.connect();
+    await next.conversations.restored;
+    b.markRead(anna!.jid);
+    await expect.poll(() => states.get(sent.id)).toEqual(['displayed']);
+    await expect.poll(stored).toBe('displayed');
   });
 
   it('asks for no receipt or marker when told so (a bot): the message stops at acked', async () => {

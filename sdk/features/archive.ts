@@ -495,6 +495,11 @@ export interface Timeline {
   deliverRoom(message: Message): void;
   /** Remembers stored room messages (after a reload) so that the archive does not repeat them. */
   seed(messages: readonly Message[]): void;
+  /**
+   * Remembers the conversation of stored one-to-one messages sent from this browser (after a
+   * reload), so that the states they still reach (read by the peer, say) are written too.
+   */
+  seedSent(conversation: Jid, messages: readonly Message[]): void;
   /** Whether live one-to-one messages move the personal archive's cursor (after its catch-up). */
   personalLive: boolean;
   /**
@@ -631,6 +636,11 @@ export function createTimeline({
       for (const message of waiting) pass(message, false);
     },
     deliverRoom: (message) => pass(message, false),
+    seedSent(conversation, messages) {
+      for (const m of messages)
+        if (m.direction === 'out' && m.state !== undefined) sentIn.set(m.id, conversation);
+      while (sentIn.size > 20_000) sentIn.delete(sentIn.keys().next().value as string);
+    },
     seed(messages) {
       for (const m of messages) {
         if (m.kind !== 'groupchat') continue;
@@ -728,6 +738,7 @@ export function createCatchUp({
       const messages = await store.messages(c.jid, { limit: RESTORE_PER_CONVERSATION });
       if (c.kind === 'groupchat') timeline.seed(messages);
       else {
+        timeline.seedSent(c.jid, messages);
         chatsToRestore.push({
           conversation: {
             jid: c.jid,

@@ -536,7 +536,13 @@ export function createChats({
   /** A receipt or marker from `peer` about our message `id`. */
   const confirm = (peer: Jid, id: string, state: 'delivered' | 'displayed'): void => {
     const mine = lookup(peer, id);
-    if (!mine || mine.direction !== 'out' || !states.has(mine.id)) return;
+    if (!mine || mine.direction !== 'out') return;
+    if (!states.has(mine.id)) {
+      // Sent from an earlier page of this browser (restored from the store with the state it had
+      // reached): the peer's receipts and markers still move it on.
+      if (mine.state === undefined) return;
+      states.set(mine.id, mine.state);
+    }
     // The peer has it: no need to write it again after a lost session. The server had it too, so
     // the states in between are passed through in order even if their own signal comes later
     // (a receipt can overtake the XEP-0198 ack): listeners always see the whole path.

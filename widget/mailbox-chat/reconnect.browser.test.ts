@@ -158,7 +158,7 @@ describe('a reload while offline', () => {
 });
 
 describe('a reload', () => {
-  it('finds the conversation intact and open after signing in again; another tab lists it', async () => {
+  it('finds the conversation intact and open after signing in again, its ticks still moving; another tab lists it', async () => {
     const [anna, ben] = await createAccounts(2);
     const page = await rig.browser.newPage({ viewport: { width: 900, height: 700 } });
     await page.goto(`${rig.portal.url}embedded.html`);
@@ -198,6 +198,11 @@ describe('a reload', () => {
         .evaluateAll((els) => els.map((el) => el.textContent?.trim()));
       expect(texts).toEqual(['Hello before the reload', 'My answer before the reload']);
       expect(await log().locator('.row.out .text').textContent()).toContain('My answer before the reload');
+      // Ben reads the answer now: this page shows it read, although the last one sent it.
+      const read = log().locator('.row.out').getByRole('img', { name: 'Read' });
+      expect(await read.count()).toBe(0);
+      await bob.chat.markRead(anna!.jid);
+      await expect.poll(() => read.count(), { timeout: 10_000 }).toBe(1);
       await screenshot(page, 'reload-intact');
 
       // Another browser tab (nothing kept from this one): the list finds the conversation in the
