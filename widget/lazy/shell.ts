@@ -1,7 +1,7 @@
 // `<mailbox-chat>` of the lazy build (dist/lazy/mailbox-chat.js): a few kilobytes that draw the
 // launcher button at once and load the widget itself (the SDK, Lit and the views) when the
-// browser is idle, or at once when the user opens the panel or the mode shows the panel from the
-// start. The loaded widget lives in the shell's shadow root; attributes, properties, methods,
+// browser is idle, or at once when the user opens the panel, the mode shows the panel from the
+// start, or an earlier page of the tab was signed in and this one signs in by itself. The loaded widget lives in the shell's shadow root; attributes, properties, methods,
 // events (they are composed), parts and custom properties all pass through, so a page cannot
 // tell the difference from the single-file build.
 import { TOKENS_CSS } from '../theme/token-css.js';
@@ -36,6 +36,22 @@ const ATTRIBUTE_PROPERTIES: Record<string, { attribute: string; fallback: string
   fileExpiry: { attribute: 'file-expiry', fallback: 3600 },
   sso: { attribute: 'sso', fallback: false },
 };
+
+/**
+ * Whether the tab's `sessionStorage` has an entry whose key starts with `prefix`: the SDK's resume
+ * state (`mailbox-chat:resume:`, sdk/resume-storage.ts) or a kept login key's name
+ * (`mailbox-chat:login-key:`, sdk/login-key.ts). This entry imports neither.
+ */
+function kept(prefix: string): boolean {
+  try {
+    for (let i = 0; i < sessionStorage.length; i += 1) {
+      if (sessionStorage.key(i)?.startsWith(prefix)) return true;
+    }
+  } catch {
+    // Storage blocked: nothing kept.
+  }
+  return false;
+}
 
 let loading: Promise<unknown> | undefined;
 const load = (): Promise<unknown> => (loading ??= import('./app.js'));
@@ -171,8 +187,14 @@ export class MailboxChatShell extends HTMLElement {
     }
     this.#renderButton();
     // The panel was open before this page load (in this browser tab): the widget opens it again
-    // once loaded, so load it now.
-    if (loadView(viewKey(this.id)).open) {
+    // once loaded, so load it now. So it does when an earlier page of the tab was signed in (its
+    // session waits on the server, with what came meanwhile) and this one signs in by itself (a
+    // kept login, single sign-on): back online, the launcher shows unread messages and
+    // notifications come without waiting for the page to be idle.
+    const signsInAgain =
+      kept('mailbox-chat:resume:') &&
+      (this.hasAttribute('sso') || this.#credentials !== undefined || kept('mailbox-chat:login-key:'));
+    if (loadView(viewKey(this.id)).open || signsInAgain) {
       void this.#ensure();
       return;
     }
