@@ -897,8 +897,10 @@ export function createRooms({
    * one's session (a page reload, an element shown again, a bot's next process) is handed what was
    * said while that client was away right after the resume, before it has joined its rooms again
    * (the kept rooms, the bookmarks). Held for the first session's first 30 seconds, per room, and
-   * passed on once the room is joined (after `room:joined`, so that `rooms.get` has it, and ahead
-   * of what the room says during the join); messages of rooms it does not join are dropped.
+   * passed on once the room is joined (after `room:joined`, so that `rooms.get` has it); messages
+   * of rooms it does not join are dropped. What a room says while it is being joined (the
+   * messages the server hands over after a resume may come only then, and any history the join
+   * asked for) is held the same way, behind them.
    */
   const early = new Map<Jid, MucMessage[]>();
   let holding = true;
@@ -926,10 +928,12 @@ export function createRooms({
     const state = rooms.get(m.room) ?? joining.get(m.room);
     if (!state) hold(m);
     if (!state || state.gone) return;
-    const held = state.joined ? undefined : early.get(m.room);
-    if (held && m.type === 'groupchat' && m.body !== undefined && m.subject === undefined) {
-      // Said during the join of a room with held messages: goes behind them (see `early`).
-      held.push(m);
+    if (!state.joined && m.type === 'groupchat' && m.body !== undefined && m.subject === undefined) {
+      // Said while the room is being joined: passed on once it is (see `early`), behind what
+      // was held before.
+      const held = early.get(m.room);
+      if (held) held.push(m);
+      else early.set(m.room, [m]);
       return;
     }
     if (m.type === 'error') {
@@ -1405,6 +1409,7 @@ export function createRooms({
         adoptOrphans(state);
       },
       (error: unknown) => {
+        early.delete(state.jid);
         removeRoom(state, 'error', {
           error: asChatError(error, ErrorCodes.requestFailed, `Rejoining ${state.jid} failed`),
         });
