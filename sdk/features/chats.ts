@@ -428,13 +428,10 @@ export function createChats({
    * Messages written while offline are kept with the resume state (`transport.keep`) until they
    * are written to the server: a page left or reloaded before the connection came back hands them
    * to the next client of the tab, which sends them once online (`adoptKept`). Written ones are
-   * in stream management's state already. -1: the kept list may be a last page's, rewrite it.
+   * in stream management's state already.
    */
-  let keptCount = -1;
   const keepOutbox = (): void => {
     const waiting = [...outbox.values()].filter((e) => !e.written && !e.replace);
-    if (waiting.length === 0 && keptCount === 0) return;
-    keptCount = waiting.length;
     transport.keep(
       'outbox',
       waiting.map(({ message, file }) => ({

@@ -1095,9 +1095,8 @@ export function createRooms({
    * being joined again, and an earlier client's not adopted yet) are kept with the resume state
    * (`transport.keep`): a page left or reloaded before they went out hands them to the next
    * client of the tab, which writes them once their room is joined (as `orphans`). Private
-   * messages are not kept. -1: the kept list may be a last page's, rewrite it.
+   * messages are not kept.
    */
-  let keptCount = -1;
   const keepOutbox = (): void => {
     const waiting: Array<Orphan & { room: Jid }> = [];
     for (const state of rooms.values()) {
@@ -1113,8 +1112,6 @@ export function createRooms({
       }
     }
     for (const [room, list] of orphans) for (const orphan of list) waiting.push({ room, ...orphan });
-    if (waiting.length === 0 && keptCount === 0) return;
-    keptCount = waiting.length;
     transport.keep('roomOutbox', waiting);
   };
   let adoptedKept = false;

@@ -125,7 +125,8 @@ export interface Transport {
   announceWith(send: () => void): void;
   /**
    * Keeps `value` (JSON) under `name` with the resume state, for the client of the next page load
-   * that resumes this session (see `kept`). Written at once; nothing without a resume storage.
+   * that resumes this session (see `kept`). Written at once when it differs from what this client
+   * kept under `name` before (the first time always); nothing without a resume storage.
    */
   keep(name: string, value: unknown): void;
   /** What the resume state this client was created with kept under `name` (see `keep`). */
@@ -549,6 +550,8 @@ export function createTransport(options: TransportOptions): Transport {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** What features keep with the state (`keep`), and the last state of a session. */
   const keptNow: Record<string, unknown> = {};
+  /** What this client kept under each name, as JSON (`keep` skips a value kept already). */
+  const keptJson = new Map<string, string>();
   let session: ResumeState | undefined;
   /** The state to write: the session's, with what the features keep. */
   const toSave = (): ResumeState | undefined => session && { ...session, kept: { ...keptNow } };
@@ -912,6 +915,11 @@ export function createTransport(options: TransportOptions): Transport {
       announce = send;
     },
     keep(name, value) {
+      // Unchanged since this client last kept it: nothing to write (features keep on every change
+      // of what they track, most often the same empty list).
+      const json = JSON.stringify(value);
+      if (keptJson.get(name) === json) return;
+      keptJson.set(name, json);
       keptNow[name] = value;
       if (!storage || !loaded || closing || !session) return;
       unsaved = { state: toSave() };

@@ -1,9 +1,10 @@
 // `<mailbox-chat>` of the lazy build (dist/lazy/mailbox-chat.js): a few kilobytes that draw the
 // launcher button at once and load the widget itself (the SDK, Lit and the views) when the
 // browser is idle, or at once when the user opens the panel, the mode shows the panel from the
-// start, or an earlier page of the tab was signed in and this one signs in by itself. The loaded widget lives in the shell's shadow root; attributes, properties, methods,
-// events (they are composed), parts and custom properties all pass through, so a page cannot
-// tell the difference from the single-file build.
+// start, or an earlier page of the tab was signed in and this one signs in by itself. The loaded
+// widget lives in the shell's shadow root; attributes, properties, methods, events (they are
+// composed), parts and custom properties all pass through, so a page cannot tell the difference
+// from the single-file build.
 import { TOKENS_CSS } from '../theme/token-css.js';
 import { LAUNCHER_LABELS } from './labels.js';
 import { whenIdle } from '../shared/idle.js';
