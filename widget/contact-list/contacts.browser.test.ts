@@ -542,6 +542,49 @@ describe('<mailbox-chat> bookmarked rooms', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('lists a bookmarked room in Chats before anyone speaks, naming rooms and contacts as their tabs do', async () => {
+    const [anna, benAccount] = await createAccounts(2);
+    const phone = client(anna!);
+    await phone.connect();
+    const jid = `quiet-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const phoneRoom = await phone.rooms.join(jid, { nick: 'phone', config: { persistent: true } });
+    await phoneRoom.setSubject('Frühstück am Freitag');
+    await phone.bookmarks.add({ jid, name: 'Team Nordlicht', nick: 'anna', autojoin: true });
+    await phone.contacts.add(benAccount!.jid, { name: 'Ben Weber' });
+    const ben = client(benAccount!);
+    await ben.connect();
+    ben.send(anna!.jid, 'Kommst du auch?');
+
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna!);
+    // A fresh device: nothing said in the room this session, yet it is a conversation to go to.
+    const room = chat.locator(`mc-conversation-list .item[data-jid="${jid}"]`);
+    await poll(() => room.count()).toBe(1);
+    await poll(() => room.locator('.name').textContent()).toBe('Team Nordlicht');
+    expect(await room.locator('.preview').textContent()).toBe('Frühstück am Freitag');
+    expect(await room.locator('.room-avatar').count()).toBe(1);
+    // Ben's message, by the name Anna gave him, above the quiet room.
+    const benRow = chat.locator(`mc-conversation-list .item[data-jid="${benAccount!.jid}"]`);
+    await poll(() => benRow.locator('.name').textContent()).toBe('Ben Weber');
+    expect(await benRow.locator('.preview').textContent()).toBe('Kommst du auch?');
+    const order = () =>
+      chat
+        .locator('mc-conversation-list .item')
+        .evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.jid));
+    expect(await order()).toEqual([benAccount!.jid, jid]);
+
+    // Someone speaks in the room: it goes to the top, the preview saying who.
+    const benRoom = await ben.rooms.join(jid, { nick: 'Ben' });
+    benRoom.send('Ich bringe Brötchen mit');
+    await poll(() => room.locator('.preview').textContent()).toBe('Ben: Ich bringe Brötchen mit');
+    expect(await order()).toEqual([jid, benAccount!.jid]);
+    // Opened from there, it is the room.
+    await room.click();
+    await poll(() => chat.getByRole('heading', { name: 'Team Nordlicht' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('<mailbox-chat> notifications', () => {

@@ -6,6 +6,7 @@ import type { Localizer } from '../i18n/index.js';
 import { closeIcon, plusIcon, spinnerIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
+import { roomAvatar, roomAvatarStyles } from '../rooms/room-list.js';
 import { base } from '../theme/base.js';
 import { styles } from './conversation-list.styles.js';
 
@@ -20,17 +21,31 @@ const preview = (text: string): string => {
   return line.length > PREVIEW ? `${line.slice(0, PREVIEW)}…` : line;
 };
 
+/** Who a conversation is with, as the contact and room lists show them. */
+export interface ChatPeer {
+  /** The contact's or the room's name. */
+  readonly name: string;
+  /** A room: its avatar is square, and its subject stands in for a preview until someone speaks. */
+  readonly room?: boolean;
+  /** The contact's picture. */
+  readonly avatar?: string;
+  /** The room's subject. */
+  readonly subject?: string;
+}
+
 /**
  * `<mc-conversation-list>`: the conversations of this session, most recent first, with unread
- * counts and a last-message preview, plus "new conversation" by address. Internal to
+ * counts and a last-message preview, plus "new conversation" by address. Contacts and rooms are
+ * named (and drawn) as in their own lists, from `peers`; others by their address. Internal to
  * `<mailbox-chat>`; tells it about choices with `conversation-select` (`detail: { jid }`), not
  * composed.
  */
 export class McConversationList extends RendersAfterSends(LitElement) {
-  static override styles = [base, avatarStyles, styles];
+  static override styles = [base, avatarStyles, roomAvatarStyles, styles];
   static override properties = {
     i18n: { attribute: false },
     conversations: { attribute: false },
+    peers: { attribute: false },
     active: { attribute: false },
     loading: { type: Boolean },
     adding: { state: true },
@@ -39,6 +54,7 @@ export class McConversationList extends RendersAfterSends(LitElement) {
 
   declare i18n: Localizer;
   declare conversations: readonly Conversation[];
+  declare peers: ReadonlyMap<Jid, ChatPeer>;
   declare active: Jid | undefined;
   /** Recent conversations are being looked up: shown instead of "no conversations yet". */
   declare loading: boolean;
@@ -48,6 +64,7 @@ export class McConversationList extends RendersAfterSends(LitElement) {
   constructor() {
     super();
     this.conversations = [];
+    this.peers = new Map();
     this.active = undefined;
     this.loading = false;
     this.adding = false;
@@ -98,8 +115,17 @@ export class McConversationList extends RendersAfterSends(LitElement) {
 
   private renderRow(c: Conversation) {
     const i = this.i18n;
+    const peer = this.peers.get(c.jid);
+    const name = peer?.name ?? displayName(c.jid);
     const last = c.messages[c.messages.length - 1];
-    const text = last ? preview(last.body) : '';
+    const text = last ? preview(last.body) : preview(peer?.subject ?? '');
+    // In a room, whose message it is: "You: …" or "nick: …".
+    const from =
+      last?.direction === 'out'
+        ? i.t('list.you', { text })
+        : last?.kind === 'groupchat'
+          ? i.t('list.from', { name: last.from.slice(last.from.indexOf('/') + 1), text })
+          : text;
     return html`<li>
       <button
         class="item ${c.unread ? 'unread' : ''}"
@@ -108,14 +134,20 @@ export class McConversationList extends RendersAfterSends(LitElement) {
         aria-current=${c.jid === this.active ? 'true' : nothing}
         @click=${() => this.select(c.jid)}
       >
-        ${avatar(c.jid)}
+        ${
+          peer?.room
+            ? roomAvatar(c.jid)
+            : peer?.avatar
+              ? html`<img class="avatar photo" src=${peer.avatar} alt="" />`
+              : avatar(c.jid, 'large', name)
+        }
         <span class="main">
           <span class="row">
-            <span class="name">${displayName(c.jid)}</span>
+            <span class="name">${name}</span>
             ${last ? html`<time class="when" datetime=${last.time.toISOString()}>${i.when(last.time)}</time>` : nothing}
           </span>
           <span class="row">
-            <span class="preview">${last?.direction === 'out' ? i.t('list.you', { text }) : text}</span>
+            <span class="preview">${from}</span>
             ${
               c.unread
                 ? html`<span class="badge" aria-hidden="true">${c.unread > 99 ? '99+' : c.unread}</span
@@ -175,12 +207,18 @@ export class McConversationList extends RendersAfterSends(LitElement) {
           : nothing
       }
       ${
+        // Looking up recent conversations: above the rooms already listed, where they will go.
+        this.loading
+          ? html`<p class="loading" role="status">${spinnerIcon}<span>${i.t('list.loading')}</span></p>`
+          : nothing
+      }
+      ${
         this.conversations.length
           ? html`<ul aria-label=${i.t('list.title')}>
               ${this.conversations.map((c) => this.renderRow(c))}
             </ul>`
           : this.loading
-            ? html`<p class="loading" role="status">${spinnerIcon}<span>${i.t('list.loading')}</span></p>`
+            ? nothing
             : html`<div class="empty">
                 <p><strong>${i.t('list.empty')}</strong>${i.t('list.emptyHint')}</p>
                 ${

@@ -52,6 +52,7 @@ export const de: Texts = {
   'list.emptyHint': 'Beginnen Sie eine mit der E-Mail-Adresse einer Kollegin oder eines Kollegen.',
   'list.loading': 'Letzte Unterhaltungen werden gesucht…',
   'list.you': 'Sie: {text}',
+  'list.from': '{name}: {text}',
   'list.unread': { one: '# ungelesene Nachricht', other: '# ungelesene Nachrichten' },
   'new.label': 'E-Mail-Adresse',
   'new.start': 'Starten',

@@ -62,6 +62,7 @@ export const en = {
   'list.emptyHint': 'Start one with a colleague’s e-mail address.',
   'list.loading': 'Looking for recent conversations…',
   'list.you': 'You: {text}',
+  'list.from': '{name}: {text}',
   'list.unread': { one: '# unread message', other: '# unread messages' },
   'new.label': 'E-mail address',
   'new.start': 'Start',

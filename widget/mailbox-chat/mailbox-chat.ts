@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { Chat, Jid, UploadOptions } from '../../sdk/index.js';
+import type { Chat, Contact, Jid, UploadOptions } from '../../sdk/index.js';
 import { ChatController, type WidgetCredentials } from '../controller/chat-controller.js';
 import type { McComposer } from '../composer/composer.js';
 import { McCloseEvent } from '../events/close.js';
@@ -29,7 +29,8 @@ import { initialsAvatar } from '../contact-list/contact-list.js';
 import { contactName } from '../contact-list/model.js';
 import { bellIcon, bellOffIcon, hashIcon, infoIcon, usersIcon } from '../icons/icons.js';
 import { Notifier } from '../notifications/notifier.js';
-import type { RoomRequest } from '../rooms/model.js';
+import type { RoomRequest, RoomView } from '../rooms/model.js';
+import type { ChatPeer } from '../conversation-list/conversation-list.js';
 import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
 import { loadView, saveView, viewKey, type ViewState } from '../shared/view-state.js';
 
@@ -264,6 +265,9 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   private warmed: Localizer | undefined;
   private focusInside = false;
   private lastUnread: ReadonlyMap<Jid, number> = new Map();
+  private lastPeers:
+    | { contacts: readonly Contact[]; rooms: readonly RoomView[]; peers: ReadonlyMap<Jid, ChatPeer> }
+    | undefined;
   private lastPhase = this.controller.phase;
 
   constructor() {
@@ -703,6 +707,23 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   }
 
   /**
+   * Names and pictures of the contacts and rooms, for the Chats tab: the same map while neither
+   * list changed.
+   */
+  private chatPeers(): ReadonlyMap<Jid, ChatPeer> {
+    const { contacts } = this.controller.people;
+    const { rooms } = this.controller.rooms;
+    const last = this.lastPeers;
+    if (last?.contacts === contacts && last.rooms === rooms) return last.peers;
+    const peers = new Map<Jid, ChatPeer>();
+    for (const c of contacts)
+      peers.set(c.jid, { name: contactName(c), ...(c.avatar ? { avatar: c.avatar } : {}) });
+    for (const r of rooms) peers.set(r.jid, { name: roomName(r), room: true, subject: r.subject });
+    this.lastPeers = { contacts, rooms, peers };
+    return peers;
+  }
+
+  /**
    * Unread counts by conversation, for the contact and room lists. The same map as last time
    * while no count changed: a new one would re-render the list on every message, wherever it went.
    */
@@ -1017,7 +1038,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
       class="side-view"
       part="list"
       .i18n=${i}
-      .conversations=${c.conversations}
+      .conversations=${c.chats}
+      .peers=${this.chatPeers()}
       .active=${c.active}
       ?loading=${c.recent === 'loading'}
       @conversation-select=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
