@@ -122,27 +122,26 @@ export function withoutLeftOutLists(code) {
 const NAMESPACES = join(stanzaDir, 'Namespaces.js');
 
 /**
- * The names of StanzaJS's namespace constants (`NS_…`) that code of the browser build may read:
- * every name written in StanzaJS's files that the build can include (all but the left-out
- * protocols and plugins, and Jingle) and in the SDK's and the widget's sources. Counting files
- * the build leaves out too keeps more, never less. Nothing reads a namespace by a computed name.
+ * Every match of `pattern` (its first group, else the whole match) in the files the browser build
+ * can include: StanzaJS's (all but the left-out protocols and plugins, Jingle, and `skip`) and the
+ * SDK's and the widget's sources. Counting files the build leaves out too keeps more, never less.
  */
-export function namespaceNamesRead() {
+function namesRead(pattern, skip) {
   const leftOut = (path) => {
     const [dir, name] = path.slice(stanzaDir.length + 1).split(/[\\/]/);
     const base = name?.replace(/\.js$/, '');
     if (dir === 'protocol' && base) return !BROWSER_PROTOCOLS.includes(base);
     if (dir === 'plugins' && base) return ![...CORE_PLUGINS, ...BROWSER_PLUGINS].includes(base);
-    return dir === 'jingle' || dir === 'node_modules' || path === NAMESPACES;
+    return dir === 'jingle' || dir === 'node_modules' || path === skip;
   };
   const names = new Set();
-  const scan = (dir, ext, skip) => {
+  const scan = (dir, ext, skipped) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (skip(path)) continue;
-      if (entry.isDirectory()) scan(path, ext, skip);
+      if (skipped(path)) continue;
+      if (entry.isDirectory()) scan(path, ext, skipped);
       else if (entry.name.endsWith(ext)) {
-        for (const [name] of readFileSync(path, 'utf8').matchAll(/NS_[A-Z0-9_]+/g)) names.add(name);
+        for (const match of readFileSync(path, 'utf8').matchAll(pattern)) names.add(match[1] ?? match[0]);
       }
     }
   };
@@ -150,6 +149,39 @@ export function namespaceNamesRead() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   for (const dir of ['sdk', 'widget']) scan(join(root, dir), '.ts', (path) => /\.test\.ts$/.test(path));
   return names;
+}
+
+/**
+ * The names of StanzaJS's namespace constants (`NS_…`) that code of the browser build may read
+ * (see `namesRead`). Nothing reads a namespace by a computed name.
+ */
+export function namespaceNamesRead() {
+  return namesRead(/NS_[A-Z0-9_]+/g, NAMESPACES);
+}
+
+/**
+ * The names of StanzaJS's Constants exports that code of the browser build may read: as
+ * `Constants_1.…` in StanzaJS, or as a word anywhere in the SDK's and the widget's sources.
+ */
+export function constantNamesRead() {
+  const exported = [...readFileSync(CONSTANTS, 'utf8').matchAll(/^exports\.(\w+) = /gm)].map((m) => m[1]);
+  const word = new RegExp(`Constants_1\\.(\\w+)|\\b(?:${exported.join('|')})\\b`, 'g');
+  return namesRead(word, CONSTANTS);
+}
+
+/**
+ * StanzaJS's Constants.js without the exports nobody in the browser build reads (Jingle's enums,
+ * info names and helpers; the lists emptied by `withoutLeftOutLists`). The others stay as they were.
+ */
+export function withoutUnreadConstants(code, read = constantNamesRead()) {
+  const unread = (name) => !read.has(name);
+  const drop = (whole, name) => (unread(name) ? '' : whole);
+  return code
+    .replace(/^exports\.(\w+) = \{\n[\s\S]*?\n\};\n/gm, drop)
+    .replace(/^exports\.(\w+) = \[\n[\s\S]*?\n\];\n/gm, drop)
+    .replace(/^exports\.(\w+) = (?!exports\.)[^\n]*;\n/gm, drop)
+    .replace(/^const (\w+) = \([^\n]*;\n/gm, drop)
+    .replace(/^function (\w+)\([\s\S]*?\n\}\n/gm, drop);
 }
 
 /**
@@ -168,7 +200,7 @@ export function stanzaBrowserSubset() {
   return {
     name: 'stanza-browser-subset',
     transform(code, id) {
-      if (id === CONSTANTS) return { code: withoutLeftOutLists(code), map: null };
+      if (id === CONSTANTS) return { code: withoutUnreadConstants(withoutLeftOutLists(code)), map: null };
       if (id === NAMESPACES)
         return { code: withoutUnreadNamespaces(code, (read ??= namespaceNamesRead())), map: null };
       return null;

@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   BROWSER_PROTOCOLS,
   STUBBED,
+  constantNamesRead,
   namespaceNamesRead,
   withoutLeftOutLists,
+  withoutUnreadConstants,
   withoutUnreadNamespaces,
 } from './rollup-stanza-subset.mjs';
 
@@ -44,6 +46,36 @@ describe('the browser build’s StanzaJS constants', () => {
     expect(BROWSER_PROTOCOLS).not.toContain('xep0107');
     expect(BROWSER_PROTOCOLS).not.toContain('xep0108');
     expect(filesOfStanzaWith(LISTS)).toEqual(['Constants.js', 'protocol/xep0107.js', 'protocol/xep0108.js']);
+  });
+});
+
+describe('the browser build’s StanzaJS constants nobody reads', () => {
+  it('leave out the ones nothing in the build reads (Jingle’s) and keep every other as it was', () => {
+    const source = readFileSync(join(stanzaDir, 'Constants.js'), 'utf8');
+    const before = evaluate(source);
+    const read = constantNamesRead();
+    const after = evaluate(withoutUnreadConstants(source, read));
+    const kept = Object.keys(before).filter((name) => after[name] !== undefined);
+    const left = Object.keys(before).filter((name) => after[name] === undefined);
+    const shape = (value: unknown) => (typeof value === 'function' ? String(value) : value);
+    for (const name of kept) expect(shape(after[name]), name).toEqual(shape(before[name]));
+    // Left out: only names nobody reads, and every name nobody reads.
+    expect(left.filter((name) => read.has(name))).toEqual([]);
+    expect(kept.filter((name) => !read.has(name))).toEqual([]);
+    // What the SDK's protocols read stays; Jingle's enums, info names and helpers go.
+    for (const name of ['StanzaErrorCondition', 'StreamErrorCondition', 'MUCStatusCode', 'ChatState']) {
+      expect(kept, name).toContain(name);
+    }
+    for (const name of ['JingleAction', 'JingleReasonCondition', 'JINGLE_INFO_MUTE', 'sendersToDirection']) {
+      expect(left, name).toContain(name);
+    }
+    // Jingle's readers are all left out of the browser build.
+    expect(
+      filesOfStanzaWith(['Constants_1.JingleAction']).every((f) =>
+        /^(jingle\/|protocol\/xep016[67])/.test(f),
+      ),
+    ).toBe(true);
+    expect(BROWSER_PROTOCOLS).not.toContain('xep0166');
   });
 });
 
