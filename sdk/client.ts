@@ -435,6 +435,7 @@ export function createChat(options: ChatOptions): Chat {
     isRoomOccupant: (jid) => roomsControl(rooms).isOccupantJid(jid),
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
     ...(options.receipts === false ? { receipts: false } : {}),
+    storedState: async (conversation, id) => (await store.findMessage(conversation, { id }))?.state,
   });
   const files = createFiles({ transport, discovery, ...(options.tls ? { tls: options.tls } : {}) });
   const transfers = createTransfers({ transport, discovery, emit: events.emit });

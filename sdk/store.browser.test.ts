@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { watchPage } from '../test/rig/browser.js';
 import { useSdkPage, waitReady } from '../test/rig/sdk-page.js';
 import {
   createChat,
@@ -246,5 +247,74 @@ describe('the IndexedDB store', () => {
     expect(await received()).toEqual(['b1', 'b2', 'b3']);
     expect(errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
     await page.close();
+  });
+
+  it('sends what a tab closed while offline left waiting, from another tab’s next page, not while that tab is open', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const peer: Chat = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    cleanups.push(() => peer.disconnect());
+    const got: string[] = [];
+    peer.on('message', ({ message }) => {
+      if (message.direction === 'in') got.push(message.body);
+    });
+    await peer.connect();
+    const { page: first } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
+    type Page = typeof first;
+    const status = (page: Page): Promise<string> =>
+      page.evaluate(() => (window as unknown as { chat: Chat }).chat.status);
+    const stored = (page: Page): Promise<string[]> =>
+      page.evaluate(async (jid) => {
+        const { chat } = window as unknown as { chat: Chat };
+        return (await chat.archive.stored(jid)).map((m) => `${m.body} (${m.state ?? 'in'})`);
+      }, ben!.jid);
+    await expect.poll(() => status(first)).toBe('online');
+
+    // The first tab loses the server and the user writes; the message waits, in the store too.
+    link.refuse(true);
+    link.cutAll();
+    await expect.poll(() => status(first)).not.toBe('online');
+    await first.evaluate(
+      (to) => (window as unknown as { chat: Chat }).chat.send(to, 'offline geschrieben'),
+      ben!.jid,
+    );
+    await expect.poll(() => stored(first)).toEqual(['offline geschrieben (queued)']);
+    // Its own network stays down; the server is reachable again for other tabs.
+    const cdp = await first.context().newCDPSession(first);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: true,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    link.refuse(false);
+
+    // Another tab of the browser, online while the first is still open: the message is not its own.
+    const second = await first.context().newPage();
+    const { errors } = watchPage(second);
+    await second.goto(first.url());
+    await waitReady(second);
+    await expect.poll(() => status(second), { timeout: 15_000 }).toBe('online');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a copy it sent would arrive here
+    expect(got).toEqual([]);
+    expect(await stored(second)).toEqual(['offline geschrieben (queued)']);
+
+    // The first tab is closed: the other tab's next page sends what it left, once.
+    await first.close();
+    await second.reload({ waitUntil: 'commit' });
+    await waitReady(second);
+    await expect.poll(() => got, { timeout: 15_000 }).toEqual(['offline geschrieben']);
+    await expect.poll(() => stored(second)).toEqual(['offline geschrieben (delivered)']);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a second copy would arrive here
+    expect(got).toEqual(['offline geschrieben']);
+    expect(errors).toEqual([]);
+    await second.close();
   });
 });

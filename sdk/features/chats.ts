@@ -5,6 +5,7 @@ import { enableCarbons } from '../transport/disco.js';
 import { toChatError } from '../transport/iq.js';
 import type { InboundMessage, OutboundMessage, Transport } from '../transport/xmpp.js';
 import type { Discovery } from './discovery.js';
+import { createOutboxLocks, type OutboxLocks } from './outbox-locks.js';
 import type { Attachment, Conversation, Jid, Message, MessageState, TypingState } from '../types.js';
 import { bareJid } from '../jid.js';
 
@@ -246,6 +247,8 @@ export function createChats({
   isRoomOccupant = () => false,
   expiresAfter,
   receipts = true,
+  storedState,
+  locks = createOutboxLocks(),
 }: {
   transport: Transport;
   emit: Emit;
@@ -257,6 +260,10 @@ export function createChats({
   expiresAfter?: number;
   /** Whether our messages ask for receipts and markers (see `ChatOptions.receipts`). */
   receipts?: boolean;
+  /** The state the local store has for one of our messages now (see `adoptLeft`). */
+  storedState?: (conversation: Jid, id: string) => Promise<MessageState | undefined>;
+  /** Which client answers for a message written offline (see `outbox-locks.ts`). */
+  locks?: OutboxLocks;
 }): Chats {
   const seen = createSeenSet();
   /** Every outgoing message not yet acked by the server, in the order it was written. */
@@ -466,7 +473,36 @@ export function createChats({
     record(message, [id]);
     setState(id, 'queued');
     flush();
+    // Waiting: this client answers for it, so that no other tab takes it for one left behind.
+    if (!outbox.get(id)?.written) locks.hold(id);
     return message;
+  };
+
+  // The last page's waiting messages are this tab's to send (see `adoptKept`) from the start.
+  void transport.kept('outbox').then((list) => {
+    for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+      const { id } = (item ?? {}) as Record<string, unknown>;
+      if (typeof id === 'string') locks.hold(id);
+    }
+  });
+
+  /**
+   * Our messages the local store shows as waiting, from other pages of this browser (see
+   * `restore`): sent by `adoptLeft` when the tab that wrote them is gone.
+   */
+  const leftWaiting: Message[] = [];
+  /**
+   * Sends the messages a closed tab wrote offline and left waiting: each one that no live client
+   * answers for (`locks`), and that the store still has as waiting. Once, after `adoptKept`.
+   */
+  const adoptLeft = async (): Promise<void> => {
+    await restored;
+    for (const m of leftWaiting.splice(0)) {
+      if (outbox.has(m.id) || states.has(m.id) || !(await locks.claim(m.id))) continue;
+      const state = await storedState?.(m.conversation, m.id).catch(() => undefined);
+      if (state !== 'queued' || outbox.has(m.id) || states.has(m.id)) continue;
+      enqueue(m.id, m.conversation, m.body, m.time, sharedFile(m.attachment));
+    }
   };
 
   /** The messages a last page kept (see `keepOutbox`), sent by this client; once. */
@@ -499,7 +535,7 @@ export function createChats({
     for (const resend of orphans.values()) resend();
     orphans.clear();
     flush();
-    void adoptKept();
+    void adoptKept().then(adoptLeft);
     if (resumed && carbons) return;
     if (!resumed) {
       carbons = false;
@@ -526,8 +562,10 @@ export function createChats({
     // The session it went out on ended before an ack: write it again on the next session, in its
     // original place in the order (the receiver drops the copy if the first one did arrive).
     const entry = outbox.get(id);
-    if (entry) entry.written = false;
-    else if (resend) orphans.set(id, resend);
+    if (entry) {
+      entry.written = false;
+      locks.hold(id);
+    } else if (resend) orphans.set(id, resend);
   });
 
   /** A receipt or marker from `peer` about our message `id`. */
@@ -786,6 +824,11 @@ export function createChats({
     restore(stored) {
       for (const { conversation, messages } of stored) {
         seed(bareJid(conversation.jid), messages, conversation);
+        for (const m of messages) {
+          // Room private messages are left to their room.
+          if (m.direction === 'out' && m.state === 'queued' && !m.conversation.includes('/'))
+            leftWaiting.push(m);
+        }
       }
       markRestored();
     },

@@ -43,7 +43,17 @@ export function useSdkPage(script: string): {
   });
   return {
     async open(account, service) {
-      const page = await browser!.newPage();
+      // A context of its own, so that a test can open a second tab of it (`page.context()`);
+      // closed with its last page.
+      const context = await browser!.newContext();
+      const page = await context.newPage();
+      const closeWithLastPage = (tab: Page): void => {
+        tab.on('close', () => {
+          if (context.pages().length === 0) void context.close().catch(() => undefined);
+        });
+      };
+      closeWithLastPage(page);
+      context.on('page', closeWithLastPage);
       const { errors } = watchPage(page);
       const hash = new URLSearchParams({ jid: account.jid, password: account.password, service });
       await page.goto(`${portal!.url}sdk.html#${hash}`);
