@@ -9,6 +9,7 @@ import { createPresence, type PresenceApi } from './features/presence.js';
 import { createProfile, type ProfileApi } from './features/profile.js';
 import { createPush, type Push } from './features/push.js';
 import { createStartup } from './features/startup.js';
+import { createOutboxLocks } from './features/outbox-locks.js';
 import { createRooms, roomsControl, type RoomInfo, type Rooms, type RoomsOptions } from './features/rooms.js';
 import { createBookmarks, type Bookmarks } from './features/bookmarks.js';
 import {
@@ -24,7 +25,15 @@ import { bareJid } from './jid.js';
 import { createSession, type ReconnectOptions } from './features/session.js';
 import { sessionResumeStorage } from './resume-storage.js';
 import { createTransport, sending, type Transport } from './transport/xmpp.js';
-import type { Jid, LoginKeyStorage, Message, ResumeStorage, ServerInfo, Status } from './types.js';
+import type {
+  Jid,
+  LoginKeyStorage,
+  Message,
+  MessageState,
+  ResumeStorage,
+  ServerInfo,
+  Status,
+} from './types.js';
 import type { Conversations } from './features/chats.js';
 import { createFiles, type Files, type UploadData, type UploadOptions } from './features/files.js';
 import type { TypingState } from './types.js';
@@ -426,6 +435,10 @@ export function createChat(options: ChatOptions): Chat {
     emit: events.emit,
     ownJid: () => bareJid(transport.jid ?? options.jid),
   });
+  // Messages a closed tab left waiting in a shared store (see `outbox-locks.ts`).
+  const storedState = async (conversation: Jid, id: string): Promise<MessageState | undefined> =>
+    (await store.findMessage(conversation, { id }))?.state;
+  const locks = createOutboxLocks();
   const chats = createChats({
     transport,
     emit: timeline.emit,
@@ -435,7 +448,8 @@ export function createChat(options: ChatOptions): Chat {
     isRoomOccupant: (jid) => roomsControl(rooms).isOccupantJid(jid),
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
     ...(options.receipts === false ? { receipts: false } : {}),
-    storedState: async (conversation, id) => (await store.findMessage(conversation, { id }))?.state,
+    storedState,
+    locks,
   });
   const files = createFiles({ transport, discovery, ...(options.tls ? { tls: options.tls } : {}) });
   const transfers = createTransfers({ transport, discovery, emit: events.emit });
@@ -459,6 +473,8 @@ export function createChat(options: ChatOptions): Chat {
     ...(options.files?.expiresAfter !== undefined ? { expiresAfter: options.files.expiresAfter } : {}),
     ...(options.rooms ? { options: options.rooms } : {}),
     privateSent: (message) => chats.adopt(message),
+    storedState,
+    locks,
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
   // What the history and the catch-up share: a room's disco#info from its join, and a room's
@@ -488,6 +504,7 @@ export function createChat(options: ChatOptions): Chat {
     startup,
     joinInfo,
     newestPages,
+    roomsWaiting: (messages) => roomsControl(rooms).restoreWaiting(messages),
     ...(options.timeout ? { timeout: options.timeout } : {}),
   });
   // Last of the transport's `online` listeners: the features are set up for the new session when

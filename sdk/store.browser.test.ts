@@ -250,71 +250,107 @@ describe('the IndexedDB store', () => {
   });
 
   it('sends what a tab closed while offline left waiting, from another tab’s next page, not while that tab is open', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-    cleanups.push(() => link.close());
-    const peer: Chat = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
+    await closedWhileOffline('chat');
+  });
+
+  it('does so for a room message too, once the room is joined again', async () => {
+    await closedWhileOffline('room');
+  });
+});
+
+/**
+ * A tab writes offline (one-to-one to Ben, or in a room Ben is in) and stays offline while
+ * another tab of the browser signs in: the message is the first tab's, not sent. The first tab
+ * is closed, and the other tab's next page sends it, once.
+ */
+async function closedWhileOffline(where: 'chat' | 'room'): Promise<void> {
+  const [anna, ben] = await createAccounts(2);
+  const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  cleanups.push(() => link.close());
+  const peer: Chat = createChat({
+    jid: ben!.jid,
+    password: ben!.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+  });
+  cleanups.push(() => peer.disconnect());
+  await peer.connect();
+  const room = `offline-${Math.random().toString(36).slice(2, 8)}@conference.${xmpp.domain}`;
+  const target = where === 'room' ? room : ben!.jid;
+  const got: string[] = [];
+  if (where === 'room') {
+    const benRoom = await peer.rooms.join(room, { nick: 'ben', config: { persistent: true } });
+    peer.on('message', ({ message }) => {
+      if (message.conversation === room && message.from !== `${room}/${benRoom.nick}`) got.push(message.body);
     });
-    cleanups.push(() => peer.disconnect());
-    const got: string[] = [];
+  } else {
     peer.on('message', ({ message }) => {
       if (message.direction === 'in') got.push(message.body);
     });
-    await peer.connect();
-    const { page: first } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
-    type Page = typeof first;
-    const status = (page: Page): Promise<string> =>
-      page.evaluate(() => (window as unknown as { chat: Chat }).chat.status);
-    const stored = (page: Page): Promise<string[]> =>
-      page.evaluate(async (jid) => {
-        const { chat } = window as unknown as { chat: Chat };
-        return (await chat.archive.stored(jid)).map((m) => `${m.body} (${m.state ?? 'in'})`);
-      }, ben!.jid);
-    await expect.poll(() => status(first)).toBe('online');
-
-    // The first tab loses the server and the user writes; the message waits, in the store too.
-    link.refuse(true);
-    link.cutAll();
-    await expect.poll(() => status(first)).not.toBe('online');
-    await first.evaluate(
-      (to) => (window as unknown as { chat: Chat }).chat.send(to, 'offline geschrieben'),
-      ben!.jid,
+  }
+  const { page: first } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
+  type Page = typeof first;
+  const status = (page: Page): Promise<string> =>
+    page.evaluate(() => (window as unknown as { chat: Chat }).chat.status);
+  const stored = (page: Page): Promise<string[]> =>
+    page.evaluate(async (jid) => {
+      const { chat } = window as unknown as { chat: Chat };
+      return (await chat.archive.stored(jid))
+        .filter((m) => m.direction === 'out')
+        .map((m) => `${m.body} (${m.state ?? '?'})`);
+    }, target);
+  const join = (page: Page): Promise<unknown> =>
+    page.evaluate(
+      (jid) => (window as unknown as { chat: Chat }).chat.rooms.join(jid, { nick: 'anna' }),
+      room,
     );
-    await expect.poll(() => stored(first)).toEqual(['offline geschrieben (queued)']);
-    // Its own network stays down; the server is reachable again for other tabs.
-    const cdp = await first.context().newCDPSession(first);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: true,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: -1,
-    });
-    link.refuse(false);
+  await expect.poll(() => status(first)).toBe('online');
+  if (where === 'room') await join(first);
 
-    // Another tab of the browser, online while the first is still open: the message is not its own.
-    const second = await first.context().newPage();
-    const { errors } = watchPage(second);
-    await second.goto(first.url());
-    await waitReady(second);
-    await expect.poll(() => status(second), { timeout: 15_000 }).toBe('online');
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // a copy it sent would arrive here
-    expect(got).toEqual([]);
-    expect(await stored(second)).toEqual(['offline geschrieben (queued)']);
-
-    // The first tab is closed: the other tab's next page sends what it left, once.
-    await first.close();
-    await second.reload({ waitUntil: 'commit' });
-    await waitReady(second);
-    await expect.poll(() => got, { timeout: 15_000 }).toEqual(['offline geschrieben']);
-    await expect.poll(() => stored(second)).toEqual(['offline geschrieben (delivered)']);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a second copy would arrive here
-    expect(got).toEqual(['offline geschrieben']);
-    expect(errors).toEqual([]);
-    await second.close();
+  // The first tab loses the server and the user writes; the message waits, in the store too.
+  link.refuse(true);
+  link.cutAll();
+  await expect.poll(() => status(first)).not.toBe('online');
+  await first.evaluate(
+    ([to, inRoom]) => {
+      const { chat } = window as unknown as { chat: Chat };
+      if (inRoom) chat.rooms.get(to)!.send('offline geschrieben');
+      else chat.send(to, 'offline geschrieben');
+    },
+    [target, where === 'room'] as const,
+  );
+  await expect.poll(() => stored(first)).toEqual(['offline geschrieben (queued)']);
+  // Its own network stays down; the server is reachable again for other tabs.
+  const cdp = await first.context().newCDPSession(first);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: true,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
   });
-});
+  link.refuse(false);
+
+  // Another tab of the browser, online while the first is still open: the message is not its own.
+  const second = await first.context().newPage();
+  const { errors } = watchPage(second);
+  await second.goto(first.url());
+  await waitReady(second);
+  await expect.poll(() => status(second), { timeout: 15_000 }).toBe('online');
+  if (where === 'room') await join(second);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // a copy it sent would arrive here
+  expect(got).toEqual([]);
+  expect(await stored(second)).toEqual(['offline geschrieben (queued)']);
+
+  // The first tab is closed: the other tab's next page sends what it left (in a room, once the
+  // page is in the room again: the tab's resumed session rejoins it), once.
+  await first.close();
+  await second.reload({ waitUntil: 'commit' });
+  await waitReady(second);
+  await expect.poll(() => got, { timeout: 15_000 }).toEqual(['offline geschrieben']);
+  await expect.poll(() => stored(second)).not.toEqual(['offline geschrieben (queued)']);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // a second copy would arrive here
+  expect(got).toEqual(['offline geschrieben']);
+  expect(errors).toEqual([]);
+  await second.close();
+}

@@ -689,6 +689,7 @@ export function createCatchUp({
   startup = IMMEDIATE,
   joinInfo,
   newestPages,
+  roomsWaiting,
   timeout = 15,
 }: {
   transport: Transport;
@@ -705,6 +706,8 @@ export function createCatchUp({
   joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
   /** Shared with `history()`: see {@link NewestPages}. */
   newestPages?: NewestPages;
+  /** Gets the room messages the store holds at start (see `RoomsControl.restoreWaiting`). */
+  roomsWaiting?: (messages: readonly Message[]) => void;
   timeout?: number;
 }): CatchUp {
   const own = (): Jid => bareJid(transport.jid ?? '');
@@ -734,10 +737,13 @@ export function createCatchUp({
   const restored = (async () => {
     const stored = await store.conversations();
     const chatsToRestore: Array<{ conversation: Conversation; messages: Message[] }> = [];
+    const roomMessages: Message[] = [];
     for (const c of stored) {
       const messages = await store.messages(c.jid, { limit: RESTORE_PER_CONVERSATION });
-      if (c.kind === 'groupchat') timeline.seed(messages);
-      else {
+      if (c.kind === 'groupchat') {
+        timeline.seed(messages);
+        roomMessages.push(...messages);
+      } else {
         timeline.seedSent(c.jid, messages);
         chatsToRestore.push({
           conversation: {
@@ -751,10 +757,12 @@ export function createCatchUp({
       }
     }
     chats.restore(chatsToRestore);
+    roomsWaiting?.(roomMessages);
   })()
     .catch((error: unknown) => {
       report(error, 'Reading the local store failed');
       chats.restore([]);
+      roomsWaiting?.([]);
     })
     .finally(() => void chats.release(isKnown));
 

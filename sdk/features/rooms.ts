@@ -31,6 +31,7 @@ import type { Attachment, Jid, Message, MessageState, TypingState } from '../typ
 import { TYPING_STATES, attachmentOf, sharedFile, type SharedFile } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { Files, UploadData, UploadOptions } from './files.js';
+import { createOutboxLocks, type OutboxLocks } from './outbox-locks.js';
 
 /** An occupant's role in a room: what they may do now. */
 export type RoomRole = 'moderator' | 'participant' | 'visitor' | 'none';
@@ -673,6 +674,11 @@ export interface RoomsControl {
    * created the room, or are not in it).
    */
   joinInfo(jid: Jid): Promise<RoomInfo | undefined> | undefined;
+  /**
+   * Our room messages the local store held at start (read by the catch-up; called once, with
+   * none when the store could not be read): those still waiting may be a closed tab's to send.
+   */
+  restoreWaiting(messages: readonly Message[]): void;
 }
 
 const controls = new WeakMap<Rooms, RoomsControl>();
@@ -703,6 +709,8 @@ export function createRooms({
   expiresAfter,
   options = {},
   privateSent,
+  storedState,
+  locks = createOutboxLocks(),
 }: {
   transport: Transport;
   emit: Emit;
@@ -714,6 +722,10 @@ export function createRooms({
   /** Milliseconds after which shared files are expected to be deleted (`attachment.expiresAt`). */
   expiresAfter?: number;
   options?: RoomsOptions;
+  /** The state the local store has for one of our messages now (see `adoptLeft`). */
+  storedState?: (conversation: Jid, id: string) => Promise<MessageState | undefined>;
+  /** Which client answers for a message written offline (see `outbox-locks.ts`). */
+  locks?: OutboxLocks;
 }): Rooms {
   /** Rooms we are in (or rejoining), by bare JID. */
   const rooms = new Map<Jid, RoomState>();
@@ -1083,6 +1095,7 @@ export function createRooms({
   const addOrphan = (room: Jid, orphan: Orphan): void => {
     if (orphanCount >= 100) return;
     orphanCount += 1;
+    locks.hold(orphan.id);
     const list = orphans.get(room) ?? [];
     orphans.set(room, list);
     list.push(orphan);
@@ -1114,6 +1127,44 @@ export function createRooms({
     for (const [room, list] of orphans) for (const orphan of list) waiting.push({ room, ...orphan });
     transport.keep('roomOutbox', waiting);
   };
+  // The last page's waiting room messages are this tab's to send from the start.
+  void transport.kept('roomOutbox').then((list) => {
+    for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+      const { id } = (item ?? {}) as Record<string, unknown>;
+      if (typeof id === 'string') locks.hold(id);
+    }
+  });
+  /**
+   * Our room messages the local store shows as waiting, from other pages of this browser: taken
+   * over (as `orphans`) by `adoptLeft` when the tab that wrote them is gone.
+   */
+  let leftWaiting: readonly Message[] = [];
+  let markLeftRestored = (): void => undefined;
+  const leftRestored = new Promise<void>((resolve) => {
+    markLeftRestored = resolve;
+  });
+  /**
+   * The room messages a closed tab wrote offline and left waiting: each one that no live client
+   * answers for (`locks`), and that the store still has as waiting, is written again with its id
+   * once its room is joined. Once, after the tab's own kept ones.
+   */
+  const adoptLeft = async (): Promise<void> => {
+    await leftRestored;
+    const list = leftWaiting;
+    leftWaiting = [];
+    for (const m of list) {
+      if (pending.has(m.id) || states.has(m.id) || !(await locks.claim(m.id))) continue;
+      const state = await storedState?.(m.conversation, m.id).catch(() => undefined);
+      if (state !== 'queued' || pending.has(m.id) || states.has(m.id)) continue;
+      const file = sharedFile(m.attachment);
+      addOrphan(m.conversation, {
+        id: m.id,
+        body: m.body,
+        ...(file ? { file, link: { url: file.url } } : {}),
+      });
+    }
+    keepOutbox();
+  };
   let adoptedKept = false;
   transport.on('online', () => {
     if (adoptedKept) return;
@@ -1133,6 +1184,7 @@ export function createRooms({
         });
       }
       keepOutbox();
+      return adoptLeft();
     });
   });
   transport.on('message:unacked', ({ id, room }) => {
@@ -1140,6 +1192,7 @@ export function createRooms({
     const entry = pending.get(id)?.outbox.get(id);
     if (entry) {
       entry.written = false;
+      locks.hold(id);
       return;
     }
     if (room) addOrphan(room.jid, { id, body: room.body, ...(room.link ? { link: room.link } : {}) });
@@ -1259,6 +1312,8 @@ export function createRooms({
     pending.set(message.id, state);
     setState(message.id, 'queued');
     flush(state);
+    // Waiting: this client answers for it (see `outbox-locks.ts`).
+    if (!state.outbox.get(message.id)?.written) locks.hold(message.id);
     const current = { ...message, state: states.get(message.id) ?? 'queued' };
     // Like one-to-one sends: announced once here; the room's reflection is not a second message.
     // A private message belongs with the one-to-one conversations (listed, with its last message).
@@ -1608,6 +1663,12 @@ export function createRooms({
     },
   };
   controls.set(api, {
+    restoreWaiting(messages) {
+      leftWaiting = messages.filter(
+        (m) => m.direction === 'out' && m.state === 'queued' && m.kind === 'groupchat',
+      );
+      markLeftRestored();
+    },
     isOccupantJid(jid) {
       const slash = jid.indexOf('/');
       if (slash < 0 || !jid.slice(0, slash).includes('@')) return false;
