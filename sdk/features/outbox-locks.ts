@@ -26,6 +26,7 @@ export interface OutboxLocks {
 
 const lockName = (id: string): string => `mailbox-chat:outbox:${id}`;
 
+/** The outbox locks of one client (`locks`: the browser's `navigator.locks`, if there is one). */
 export function createOutboxLocks(
   locks: LockManagerLike | undefined = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator
     ?.locks,
