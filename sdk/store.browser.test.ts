@@ -148,17 +148,7 @@ describe('the IndexedDB store', () => {
   });
 
   it('shows the last messages after a reload before the network answers, and keeps only the newest', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-    cleanups.push(() => link.close());
-    const peer: Chat = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
-    cleanups.push(() => peer.disconnect());
-    await peer.connect();
+    const { anna, ben, link, peer } = await annaBenAndLink();
 
     const { page, errors, ready } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
     expect((ready as Shown).shown).toEqual([]);
@@ -210,17 +200,7 @@ describe('the IndexedDB store', () => {
   });
 
   it('catches up after a reload into a fresh session: what came meanwhile arrives once, after the stored', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-    cleanups.push(() => link.close());
-    const peer: Chat = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
-    cleanups.push(() => peer.disconnect());
-    await peer.connect();
+    const { anna, ben, link, peer } = await annaBenAndLink();
     const { page, errors } = await sdkPage.open(anna!, link.url('ws', '/xmpp-websocket'));
     const evaluate = <T>(fn: () => T | Promise<T>): Promise<T> => page.evaluate(fn);
     const status = (): Promise<string> => evaluate(() => (window as unknown as { chat: Chat }).chat.status);
@@ -264,17 +244,7 @@ describe('the IndexedDB store', () => {
  * is closed, and the other tab's next page sends it, once.
  */
 async function closedWhileOffline(where: 'chat' | 'room'): Promise<void> {
-  const [anna, ben] = await createAccounts(2);
-  const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-  cleanups.push(() => link.close());
-  const peer: Chat = createChat({
-    jid: ben!.jid,
-    password: ben!.password,
-    service: xmpp.websocketUrl,
-    resumeStorage: false,
-  });
-  cleanups.push(() => peer.disconnect());
-  await peer.connect();
+  const { anna, ben, link, peer } = await annaBenAndLink();
   const room = `offline-${Math.random().toString(36).slice(2, 8)}@conference.${xmpp.domain}`;
   const target = where === 'room' ? room : ben!.jid;
   const got: string[] = [];
@@ -353,4 +323,23 @@ async function closedWhileOffline(where: 'chat' | 'room'): Promise<void> {
   expect(got).toEqual(['offline geschrieben']);
   expect(errors).toEqual([]);
   await second.close();
+}
+
+/**
+ * Anna, whose page reaches the server through a fault proxy (`link`), and Ben, online on his own
+ * connection (`peer`); both torn down after the test.
+ */
+async function annaBenAndLink() {
+  const [anna, ben] = await createAccounts(2);
+  const link: FaultProxy = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  cleanups.push(() => link.close());
+  const peer: Chat = createChat({
+    jid: ben!.jid,
+    password: ben!.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+  });
+  cleanups.push(() => peer.disconnect());
+  await peer.connect();
+  return { anna: anna!, ben: ben!, link, peer };
 }
