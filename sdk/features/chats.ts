@@ -479,12 +479,7 @@ export function createChats({
   };
 
   // The last page's waiting messages are this tab's to send (see `adoptKept`) from the start.
-  void transport.kept('outbox').then((list) => {
-    for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
-      const { id } = (item ?? {}) as Record<string, unknown>;
-      if (typeof id === 'string') locks.hold(id);
-    }
-  });
+  void transport.kept('outbox').then(locks.holdKept);
 
   /**
    * Our messages the local store shows as waiting, from other pages of this browser (see
@@ -497,12 +492,12 @@ export function createChats({
    */
   const adoptLeft = async (): Promise<void> => {
     await restored;
-    for (const m of leftWaiting.splice(0)) {
-      if (outbox.has(m.id) || states.has(m.id) || !(await locks.claim(m.id))) continue;
-      const state = await storedState?.(m.conversation, m.id).catch(() => undefined);
-      if (state !== 'queued' || outbox.has(m.id) || states.has(m.id)) continue;
-      enqueue(m.id, m.conversation, m.body, m.time, sharedFile(m.attachment));
-    }
+    await locks.takeOver(
+      leftWaiting.splice(0),
+      (id) => outbox.has(id) || states.has(id),
+      storedState,
+      (m) => void enqueue(m.id, m.conversation, m.body, m.time, sharedFile(m.attachment)),
+    );
   };
 
   /** The messages a last page kept (see `keepOutbox`), sent by this client; once. */

@@ -4,6 +4,8 @@
 // a waiting message whose lock nobody holds was left by a tab that was closed, and another client
 // may send it. Without Web Locks (Node, old browsers) nothing is claimed.
 
+import type { Jid, Message, MessageState } from '../types.js';
+
 /** The part of the Web Locks API used here. */
 interface LockManagerLike {
   request(
@@ -17,11 +19,20 @@ interface LockManagerLike {
 export interface OutboxLocks {
   /** Holds the lock of a message this client will write, for as long as the page lives. */
   hold(id: string): void;
+  /** Holds the locks of the entries of a kept list (the resume state's: objects with an `id`). */
+  holdKept(list: unknown): void;
   /**
-   * Takes the lock of a message nobody answers for, and holds it; false when a client (this one
-   * too) holds it, or there are no Web Locks.
+   * Takes over, in order, each of `messages` (ours, that the store showed as waiting when this
+   * client started) that this client does not know (`known`), whose lock no live client holds,
+   * and that the store (`storedState`) still has as waiting: `adopt` is called for each, holding
+   * its lock. Nothing is taken over without Web Locks.
    */
-  claim(id: string): Promise<boolean>;
+  takeOver(
+    messages: readonly Message[],
+    known: (id: string) => boolean,
+    storedState: ((conversation: Jid, id: string) => Promise<MessageState | undefined>) | undefined,
+    adopt: (message: Message) => void,
+  ): Promise<void>;
 }
 
 const lockName = (id: string): string => `mailbox-chat:outbox:${id}`;
@@ -46,8 +57,21 @@ export function createOutboxLocks(
         .catch(() => resolve(false));
     });
   };
+  const hold = (id: string): void => void take(id);
   return {
-    hold: (id) => void take(id),
-    claim: take,
+    hold,
+    holdKept(list) {
+      for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+        const { id } = (item ?? {}) as Record<string, unknown>;
+        if (typeof id === 'string') hold(id);
+      }
+    },
+    async takeOver(messages, known, storedState, adopt) {
+      for (const m of messages) {
+        if (known(m.id) || !(await take(m.id))) continue;
+        const state = await storedState?.(m.conversation, m.id).catch(() => undefined);
+        if (state === 'queued' && !known(m.id)) adopt(m);
+      }
+    },
   };
 }

@@ -1128,12 +1128,7 @@ export function createRooms({
     transport.keep('roomOutbox', waiting);
   };
   // The last page's waiting room messages are this tab's to send from the start.
-  void transport.kept('roomOutbox').then((list) => {
-    for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
-      const { id } = (item ?? {}) as Record<string, unknown>;
-      if (typeof id === 'string') locks.hold(id);
-    }
-  });
+  void transport.kept('roomOutbox').then(locks.holdKept);
   /**
    * Our room messages the local store shows as waiting, from other pages of this browser: taken
    * over (as `orphans`) by `adoptLeft` when the tab that wrote them is gone.
@@ -1152,17 +1147,19 @@ export function createRooms({
     await leftRestored;
     const list = leftWaiting;
     leftWaiting = [];
-    for (const m of list) {
-      if (pending.has(m.id) || states.has(m.id) || !(await locks.claim(m.id))) continue;
-      const state = await storedState?.(m.conversation, m.id).catch(() => undefined);
-      if (state !== 'queued' || pending.has(m.id) || states.has(m.id)) continue;
-      const file = sharedFile(m.attachment);
-      addOrphan(m.conversation, {
-        id: m.id,
-        body: m.body,
-        ...(file ? { file, link: { url: file.url } } : {}),
-      });
-    }
+    await locks.takeOver(
+      list,
+      (id) => pending.has(id) || states.has(id),
+      storedState,
+      (m) => {
+        const file = sharedFile(m.attachment);
+        addOrphan(m.conversation, {
+          id: m.id,
+          body: m.body,
+          ...(file ? { file, link: { url: file.url } } : {}),
+        });
+      },
+    );
     keepOutbox();
   };
   let adoptedKept = false;
