@@ -75,21 +75,6 @@ export class ChatController implements ReactiveController {
   }
   /** The signed-in account, bare. */
   account: Jid | undefined;
-  /**
-   * The Chats tab's list: this session's conversations, most recent first, then the rooms we are
-   * in where nothing was said yet this session (a fresh device's bookmarked rooms), as the Rooms
-   * tab orders them.
-   */
-  get chats(): Conversation[] {
-    const list = this.store.list();
-    const listed = new Set(list.map((c) => c.jid));
-    for (const room of this.rooms.rooms) {
-      if (!listed.has(room.jid))
-        list.push({ jid: room.jid, messages: [], unread: 0, updated: 0, typing: [] });
-    }
-    return list;
-  }
-
   /** The open conversation. */
   active: Jid | undefined;
   /** Where to show "N new messages" in the open conversation. */
@@ -145,6 +130,21 @@ export class ChatController implements ReactiveController {
   /** Conversations of this session, most recent first. */
   get conversations(): Conversation[] {
     return this.store.list();
+  }
+
+  /**
+   * The Chats tab's list: this session's conversations, most recent first, then the rooms we are
+   * in where nothing was said yet this session (a fresh device's bookmarked rooms), as the Rooms
+   * tab orders them.
+   */
+  get chats(): Conversation[] {
+    const list = this.store.list();
+    const listed = new Set(list.map((c) => c.jid));
+    for (const room of this.rooms.rooms) {
+      if (!listed.has(room.jid))
+        list.push({ jid: room.jid, messages: [], unread: 0, updated: 0, typing: [] });
+    }
+    return list;
   }
 
   /** The open conversation. */
