@@ -147,6 +147,11 @@ export class ChatController implements ReactiveController {
     return list;
   }
 
+  /** How many of our messages wait to be sent (written while the connection was lost). */
+  get waiting(): number {
+    return this.store.waiting;
+  }
+
   /** The open conversation. */
   get conversation(): Conversation | undefined {
     return this.active ? this.store.get(this.active) : undefined;

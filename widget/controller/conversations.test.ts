@@ -64,6 +64,19 @@ describe('the conversations of a session', () => {
     expect(store.setState('unknown', 'acked')).toBe(false);
   });
 
+  it('counts our messages waiting to be sent, over all conversations, until they are sent', () => {
+    const store = new ConversationStore();
+    const first = { ...outgoing('ben@example.com', 'eins'), state: 'queued' as const };
+    const second = { ...outgoing('cara@example.com', 'zwei'), state: 'queued' as const };
+    store.add(first);
+    store.add(second);
+    store.add(outgoing('ben@example.com', 'sent already'));
+    store.add(incoming('ben@example.com', 'hi'));
+    expect(store.waiting).toBe(2);
+    store.setState(first.id, 'sent');
+    expect(store.waiting).toBe(1);
+  });
+
   it('marks a conversation read and says where the first unread message was', () => {
     const store = new ConversationStore();
     store.add(incoming('ben@example.com', 'old'), true);

@@ -128,6 +128,15 @@ export class ConversationStore {
     return message;
   }
 
+  /** How many of our messages wait to be sent (`queued`), over all conversations. */
+  get waiting(): number {
+    let count = 0;
+    for (const item of this.items.values()) {
+      for (const m of item.messages) if (m.direction === 'out' && m.state === 'queued') count += 1;
+    }
+    return count;
+  }
+
   /** Our newest message in a conversation: the one a correction may change. */
   lastOwn(jid: Jid): Message | undefined {
     const messages = this.items.get(jid)?.messages ?? [];

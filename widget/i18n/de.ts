@@ -19,6 +19,11 @@ export const de: Texts = {
   'status.reconnect': 'Neu verbinden',
   'status.lost':
     'Die Verbindung ist unterbrochen. Was Sie jetzt schreiben, wird gesendet, sobald sie wieder steht.',
+  'status.waiting': {
+    one: '# Nachricht wartet: Wird dieser Tab geschlossen, bevor die Verbindung zurück ist, geht sie verloren.',
+    other:
+      '# Nachrichten warten: Wird dieser Tab geschlossen, bevor die Verbindung zurück ist, gehen sie verloren.',
+  },
 
   'login.title': 'Im Chat anmelden',
   'login.hint': 'Mit Ihrer mailbox-E-Mail-Adresse und Ihrem Passwort.',

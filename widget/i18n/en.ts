@@ -29,6 +29,10 @@ export const en = {
   'status.disconnected': 'Disconnected',
   'status.reconnect': 'Reconnect',
   'status.lost': 'The connection was lost. Messages you write now are sent once it is back.',
+  'status.waiting': {
+    one: '# message is waiting: closing this tab before the connection is back loses it.',
+    other: '# messages are waiting: closing this tab before the connection is back loses them.',
+  },
 
   'login.title': 'Sign in to chat',
   'login.hint': 'Use your mailbox e-mail address and password.',

@@ -830,9 +830,15 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     if (c.phase !== 'signed-in' || c.status === 'online') return nothing;
     const i = this.i18n;
     const lost = c.status === 'disconnected' || c.status === 'offline';
+    // What was written meanwhile lives in this tab until it is sent (see docs/reliability.md).
+    const waiting = c.waiting;
     return html`<div class="banner" part="banner">
       ${lost ? alertIcon : spinnerIcon}
-      <span>${lost && c.error ? i.error(c.error) : i.t('status.lost')}</span>
+      <span
+        >${lost && c.error ? i.error(c.error) : i.t('status.lost')}${
+          waiting ? ` ${i.plural('status.waiting', waiting)}` : nothing
+        }</span
+      >
       ${
         lost
           ? html`<button class="link" @click=${() => this.controller.reconnect()}>

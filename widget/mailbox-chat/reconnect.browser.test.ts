@@ -96,6 +96,10 @@ describe('a lost connection', () => {
         name: 'Waiting to be sent',
       });
       await expect.poll(() => waiting.count()).toBe(1);
+      // They live in this tab until sent: the banner says so.
+      await expect
+        .poll(() => chat.locator('[part="banner"]').textContent())
+        .toContain('2 messages are waiting: closing this tab before the connection is back loses them.');
       await screenshot(page, 'reconnecting');
 
       // The server is back: the widget reconnects and sends what was written.
