@@ -24,6 +24,19 @@ function evaluate(source: string): Record<string, unknown> {
   return module.exports;
 }
 
+/**
+ * A StanzaJS module's exports before and after `trim`: the names it keeps (defined after) and
+ * leaves out (undefined after).
+ */
+function trimmed(file: string, trim: (source: string) => string) {
+  const source = readFileSync(join(stanzaDir, file), 'utf8');
+  const before = evaluate(source);
+  const after = evaluate(trim(source));
+  const kept = Object.keys(before).filter((name) => after[name] !== undefined);
+  const left = Object.keys(before).filter((name) => after[name] === undefined);
+  return { before, after, kept, left };
+}
+
 describe('the browser build’s StanzaJS constants', () => {
   it('empties the mood and activity word lists and leaves every other export as it was', () => {
     const source = readFileSync(join(stanzaDir, 'Constants.js'), 'utf8');
@@ -51,12 +64,10 @@ describe('the browser build’s StanzaJS constants', () => {
 
 describe('the browser build’s StanzaJS constants nobody reads', () => {
   it('leave out the ones nothing in the build reads (Jingle’s) and keep every other as it was', () => {
-    const source = readFileSync(join(stanzaDir, 'Constants.js'), 'utf8');
-    const before = evaluate(source);
     const read = constantNamesRead();
-    const after = evaluate(withoutUnreadConstants(source, read));
-    const kept = Object.keys(before).filter((name) => after[name] !== undefined);
-    const left = Object.keys(before).filter((name) => after[name] === undefined);
+    const { before, after, kept, left } = trimmed('Constants.js', (source) =>
+      withoutUnreadConstants(source, read),
+    );
     const shape = (value: unknown) => (typeof value === 'function' ? String(value) : value);
     for (const name of kept) expect(shape(after[name]), name).toEqual(shape(before[name]));
     // Left out: only names nobody reads, and every name nobody reads.
@@ -81,12 +92,10 @@ describe('the browser build’s StanzaJS constants nobody reads', () => {
 
 describe('the browser build’s StanzaJS namespaces', () => {
   it('leave out the ones nothing in the build reads and keep every other as it was', () => {
-    const source = readFileSync(join(stanzaDir, 'Namespaces.js'), 'utf8');
-    const before = evaluate(source);
     const read = namespaceNamesRead();
-    const after = evaluate(withoutUnreadNamespaces(source, read));
-    const kept = Object.keys(before).filter((name) => after[name] !== undefined);
-    const left = Object.keys(before).filter((name) => after[name] === undefined);
+    const { before, after, kept, left } = trimmed('Namespaces.js', (source) =>
+      withoutUnreadNamespaces(source, read),
+    );
     for (const name of kept) expect(String(after[name]), name).toBe(String(before[name]));
     // Left out: only names nobody reads, and every string constant nobody reads.
     expect(left.filter((name) => read.has(name))).toEqual([]);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
-import { watchPage } from '../test/rig/browser.js';
+import { emulateNetwork, watchPage } from '../test/rig/browser.js';
 import { useSdkPage, waitReady } from '../test/rig/sdk-page.js';
 import {
   createChat,
@@ -291,14 +291,7 @@ async function closedWhileOffline(where: 'chat' | 'room'): Promise<void> {
   );
   await expect.poll(() => stored(first)).toEqual(['offline geschrieben (queued)']);
   // Its own network stays down; the server is reachable again for other tabs.
-  const cdp = await first.context().newCDPSession(first);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: true,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
+  await emulateNetwork(first, { offline: true });
   link.refuse(false);
 
   // Another tab of the browser, online while the first is still open: the message is not its own.

@@ -33,3 +33,22 @@ export function watchPage(page: Page): { errors: string[] } {
   });
   return { errors };
 }
+
+/**
+ * Emulates the page's network through the DevTools protocol: `offline` cuts it (new connections
+ * fail; the test's fault proxy stays reachable for other pages), `uploadThroughput` (bytes per
+ * second) slows uploads down.
+ */
+export async function emulateNetwork(
+  page: Page,
+  { offline = false, uploadThroughput = -1 }: { offline?: boolean; uploadThroughput?: number },
+): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput,
+  });
+}

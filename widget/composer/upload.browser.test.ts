@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { createChat, type Chat } from '../../sdk/index.js';
 import { createAccounts, type TestAccount } from '../../test/rig/accounts.js';
-import { watchPage } from '../../test/rig/browser.js';
+import { emulateNetwork, watchPage } from '../../test/rig/browser.js';
 import { axeViolations, screenshot, untilOnline, useWidgetRig } from '../../test/rig/widget.js';
 
 const xmpp = inject('xmpp');
@@ -69,16 +69,8 @@ const loadedImages = (chat: Locator) =>
     .evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length);
 
 /** Slows the page's uploads down, so that the progress bar can be seen. */
-async function throttle(page: Page, bytesPerSecond: number): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
-  });
-}
+const throttle = (page: Page, bytesPerSecond: number): Promise<void> =>
+  emulateNetwork(page, { uploadThroughput: bytesPerSecond });
 
 describe('sending files', () => {
   it('uploads an image with a progress bar and a cancel button; both sides see it inline', async () => {
