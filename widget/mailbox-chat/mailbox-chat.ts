@@ -702,8 +702,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   /** A person's name: from the contact list when known, else the address's local part. */
   private personName(jid: Jid): string {
-    const contact = this.controller.people.contacts.find((c) => c.jid === jid);
-    return contact ? contactName(contact) : displayName(jid);
+    return this.chatPeers().get(jid)?.name ?? displayName(jid);
   }
 
   /**
