@@ -278,6 +278,10 @@ async function benchBrowser() {
   const loads = Object.fromEntries(Object.keys(pages).map((p) => [p, []]));
   const never = Object.fromEntries(Object.keys(pages).map((p) => [p, new Set()]));
   const patience = { long: smoke ? 5_000 : 20_000, short: 1_500 };
+  // The folders the BENCH_* variables name are made when missing.
+  for (const v of ['BENCH_SCREENSHOTS', 'BENCH_FRAMES', 'BENCH_PROFILE', 'BENCH_HEAP', 'BENCH_TRACE']) {
+    if (process.env[v]) mkdirSync(process.env[v], { recursive: true });
+  }
   try {
     for (let run = 1; run <= runs; run += 1) {
       // Interleaved, so that a noisy moment on the machine hits every page alike.

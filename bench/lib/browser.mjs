@@ -273,7 +273,8 @@ export async function coldLoad({
   }
   if (profile) {
     await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    // BENCH_PROFILE_US: the sampling interval in µs (200 unless set; 25 to look at a few milliseconds).
+    await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_US) || 200 });
     await cdp.send('Profiler.start');
   }
   const cpuAtStart = process.env.BENCH_CPU ? cpuSnapshot() : undefined;
