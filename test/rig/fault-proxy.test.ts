@@ -89,6 +89,18 @@ describe('the fault proxy', () => {
     await until(() => c.received() === 'held');
   });
 
+  it('paused to the client only, passes what the client writes on and holds the answers', async () => {
+    const c = await client();
+    await proxy.waitForConnections((n) => n === 1);
+    proxy.pause('to-client');
+    c.socket.write('ping');
+    await until(() => proxy.stats().bytesToServer === 4);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(c.received()).toBe('');
+    proxy.resume();
+    await until(() => c.received() === 'ping');
+  });
+
   it('freezes connections opened while paused', async () => {
     proxy.pause();
     const c = await client();

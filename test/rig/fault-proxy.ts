@@ -45,9 +45,11 @@ export interface FaultProxy {
    * Stops forwarding bytes in both directions without closing anything: a dead link that keeps
    * the sockets open (a laptop lid closed, a train tunnel). Bytes already written by either side
    * are held, as TCP would retransmit them, and delivered on {@link resume}. Connections opened
-   * while paused are accepted but frozen too.
+   * while paused are accepted but frozen too. `'to-client'` stops only what the server writes:
+   * the client's bytes still reach the server, its answers wait (a request that got there whose
+   * answer is lost with the link).
    */
-  pause(): void;
+  pause(direction?: 'both' | 'to-client'): void;
   /** Forwards again, starting with the bytes held while paused. */
   resume(): void;
   /** Whether the proxy is paused. */
@@ -97,6 +99,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const watchers = new Set<() => void>();
   let paused = false;
+  /** Only the server → client direction is paused. */
+  let toClientOnly = false;
   let refusing = false;
 
   const notify = (): void => {
@@ -112,14 +116,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     notify();
   };
 
+  /** Whether the direction `from` reads is paused (`fromServer`: server → client). */
+  const isPaused = (fromServer: boolean): boolean => paused && (fromServer || !toClientOnly);
   /** Forwards `from` → `to`, honouring back-pressure and the pause switch. */
-  const forward = (from: Socket, to: Socket, count: (n: number) => void): void => {
+  const forward = (from: Socket, to: Socket, fromServer: boolean, count: (n: number) => void): void => {
     from.on('data', (chunk: Buffer) => {
       count(chunk.length);
       if (!to.write(chunk)) from.pause();
     });
     to.on('drain', () => {
-      if (!paused) from.resume();
+      if (!isPaused(fromServer)) from.resume();
     });
     // A clean end (FIN) on one side is passed on as a FIN to the other; half-open is allowed.
     from.on('end', () => to.end());
@@ -137,12 +143,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true });
     const link: Link = { client, server: upstream, broken: false };
     links.add(link);
-    if (paused) {
-      client.pause();
-      upstream.pause();
-    }
-    forward(client, upstream, (n) => (counters.bytesToServer += n));
-    forward(upstream, client, (n) => (counters.bytesToClient += n));
+    if (isPaused(false)) client.pause();
+    if (isPaused(true)) upstream.pause();
+    forward(client, upstream, false, (n) => (counters.bytesToServer += n));
+    forward(upstream, client, true, (n) => (counters.bytesToClient += n));
     const closed =
       (other: Socket) =>
       (hadError: boolean): void => {
@@ -176,12 +180,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   if (address === null || typeof address === 'string') throw new Error('the fault proxy has no TCP address');
   const { port } = address;
 
-  const each = (fn: (socket: Socket) => void): void => {
-    for (const link of links) {
-      fn(link.client);
-      fn(link.server);
-    }
-  };
   const cutAll = (): void => {
     for (const link of [...links]) {
       kill(link.client);
@@ -197,12 +195,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return `${scheme}://${HOST}:${port}${path.startsWith('/') ? path : `/${path}`}`;
     },
     cutAll,
-    pause() {
+    pause(direction = 'both') {
       paused = true;
-      each((socket) => socket.pause());
+      toClientOnly = direction === 'to-client';
+      for (const link of links) {
+        if (!toClientOnly) link.client.pause();
+        link.server.pause();
+      }
     },
     resume() {
       paused = false;
+      toClientOnly = false;
       for (const { client, server: upstream } of links) {
         // Resume a reader only if its writer is not waiting for 'drain' (which resumes it).
         if (!upstream.writableNeedDrain) client.resume();

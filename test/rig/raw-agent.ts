@@ -27,14 +27,19 @@ export interface RawAgent {
   close(): Promise<void>;
 }
 
-/** Logs `account` in over `websocketUrl` (no presence sent) and resolves once the session is up. */
+/**
+ * Logs `account` in over `websocketUrl` (no presence sent) and resolves once the session is up;
+ * with `resource`, binds that one (the server ends another session holding it).
+ */
 export async function connectRawAgent(
   account: { jid: string; password: string },
   websocketUrl: string,
+  resource?: string,
 ): Promise<RawAgent> {
   const agent = createClient({
     jid: account.jid,
     password: account.password,
+    ...(resource ? { resource } : {}),
     transports: { websocket: websocketUrl, bosh: false },
     // No XEP-0198: StanzaJS sends its ack requests unawaited and rejects unhandled when the socket
     // has just closed; tests of plain clients do not need it.
