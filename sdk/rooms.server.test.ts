@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { startFaultProxy } from '../test/rig/fault-proxy.js';
+import { until } from '../test/rig/clients.js';
+import { connectRawAgent } from '../test/rig/raw-agent.js';
 import {
   createChat,
   isChatError,
@@ -497,6 +499,56 @@ describe('sessions', () => {
     await expect.poll(() => atAnna.map(({ message }) => message.body)).toEqual(['nach dem Abbruch']);
     expect(joins).toEqual([]);
     expect(annaRoom.joined).toBe(true);
+  });
+});
+
+describe('rooms after a session that could not be resumed', () => {
+  it('look for our message in the room before writing it again: the room has it once', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const a = client(anna!, {
+      service: link.url('ws', '/xmpp-websocket'),
+      reconnect: { initialDelay: 50, maxDelay: 200 },
+    });
+    const b = client(ben!);
+    await Promise.all([a.connect(), b.connect()]);
+    const jid = roomJid();
+    const annaRoom = await a.rooms.join(jid, { nick: 'anna' });
+    await b.rooms.join(jid, { nick: 'ben' });
+    // What reaches Ben's connection, before his client drops repeats by id: what a client that
+    // does not would show.
+    let copies = 0;
+    agentOf(transportOf(b)!).on('raw:incoming', (xml: string) => {
+      if (xml.startsWith('<message') && xml.includes('<body>angekommen?</body>')) copies += 1;
+    });
+    const atBen = record(b, 'message');
+    const states = record(a, 'message:state');
+    const joins = record(a, 'room:joined');
+
+    // The message reaches the room; the room's copy and the server's ack never reach anna.
+    link.pause('to-client');
+    const sent = annaRoom.send('angekommen?');
+    await expect.poll(() => atBen.map(({ message }) => message.body)).toEqual(['angekommen?']);
+    // The link drops, and the server ends the session anna would resume (another client took
+    // its resource), so she starts a new one.
+    link.refuse(true);
+    link.cutAll();
+    await until(a, 'reconnecting');
+    const [, resource] = a.jid!.split('/');
+    const usurper = await connectRawAgent(anna!, xmpp.websocketUrl, resource);
+    await usurper.close();
+    link.resume();
+    link.refuse(false);
+
+    await expect.poll(() => joins.map((j) => j.rejoined), { timeout: 10_000 }).toEqual([true]);
+    await expect.poll(() => states.filter((s) => s.id === sent.id).map((s) => s.state)).toContain('acked');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a second copy would show here
+    expect(copies).toBe(1);
+    expect(atBen.map(({ message }) => message.body)).toEqual(['angekommen?']);
+    // The room works on: the next message goes out once.
+    annaRoom.send('und weiter');
+    await expect.poll(() => atBen.map(({ message }) => message.body)).toEqual(['angekommen?', 'und weiter']);
   });
 });
 

@@ -93,7 +93,8 @@ export interface JoinOptions {
   retryWithSuffix?: boolean;
   /**
    * Room history to receive on join (XEP-0045). Default: none — the archive (`chat.archive`)
-   * fills history without duplicates.
+   * fills history without duplicates. (A rejoin after a session that could not be resumed asks
+   * for the latest messages anyway, to find ours the server never acknowledged, and shows none.)
    */
   history?: { maxStanzas?: number; seconds?: number; since?: Date };
   /** Seconds to wait for the room. Default 15. */
@@ -603,6 +604,10 @@ interface Orphan {
   body: string;
   link?: { url: string };
   file?: SharedFile;
+  /** Written on a session that ended before the server's ack: the room may have it (see `probe`). */
+  unsure?: boolean;
+  /** Found in the room's history at the join: it reached the room, and is not written again. */
+  arrived?: boolean;
 }
 
 interface OutboxEntry {
@@ -616,6 +621,8 @@ interface OutboxEntry {
   privateTo?: string;
   /** Written again once already after the room said we were not in it. */
   retried?: boolean;
+  /** Written on a session that ended before the server's ack: the room may have it (see `probe`). */
+  unsure?: boolean;
 }
 
 interface RoomState {
@@ -639,6 +646,11 @@ interface RoomState {
   renames: Map<string, string>;
   /** Resolves when the room sent its subject (the end of the join sequence). */
   subjectSeen: (() => void) | undefined;
+  /**
+   * While a join looks for our messages that may have reached the room before a session ended
+   * (see `probe`): their ids. The room history the join asked for is searched for them only.
+   */
+  probing: Set<string> | undefined;
   /**
    * Waiting `setSubject` calls by stanza id. The room's reflection of a subject does not keep our
    * id (Prosody), so a confirmation is matched by nickname and text; an error keeps the id.
@@ -692,6 +704,14 @@ export function roomsControl(rooms: Rooms): RoomsControl {
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** How many of a room's latest messages a join looks through for ours (see `probe`). */
+const PROBED_HISTORY = 20;
+
+/** Whether a join asks for room history by its options (none is asked for by default). */
+function historyAsked(options: JoinOptions): boolean {
+  return options.history !== undefined && options.history.maxStanzas !== 0;
 }
 
 /** Whether a room message is ours: by our nickname, or by our XEP-0421 occupant id. */
@@ -941,6 +961,17 @@ export function createRooms({
     if (!state) hold(m);
     if (!state || state.gone) return;
     if (!state.joined && m.type === 'groupchat' && m.body !== undefined && m.subject === undefined) {
+      if (state.probing && m.delay) {
+        // Room history at a join that looks for our messages (see `probe`).
+        const id = [m.originId, m.id].find((i) => i !== undefined && state.probing?.has(i));
+        if (id) {
+          arrived(state, id);
+          return;
+        }
+        // Asked for only to look: the rest is not shown (the archive's catch-up is what shows
+        // what was said meanwhile, as after any rejoin).
+        if (!historyAsked(state.options)) return;
+      }
       // Said while the room is being joined: passed on once it is (see `early`), behind what
       // was held before.
       const held = early.get(m.room);
@@ -1087,8 +1118,11 @@ export function createRooms({
     const list = orphans.get(state.jid);
     if (!list || state.gone) return;
     orphans.delete(state.jid);
-    for (const { id, body, link, file } of list) {
-      queue(state, body, { orphan: { id, ...(link ? { link } : {}) }, ...(file ? { file } : {}) });
+    for (const { id, body, link, file, arrived: there } of list) {
+      queue(state, body, {
+        orphan: { id, ...(link ? { link } : {}), ...(there ? { arrived: true } : {}) },
+        ...(file ? { file } : {}),
+      });
     }
     keepOutbox();
   };
@@ -1113,7 +1147,7 @@ export function createRooms({
   const keepOutbox = (): void => {
     const waiting: Array<Orphan & { room: Jid }> = [];
     for (const state of rooms.values()) {
-      for (const { message, written, privateTo, link, file } of state.outbox.values()) {
+      for (const { message, written, privateTo, link, file, unsure } of state.outbox.values()) {
         if (written || privateTo !== undefined) continue;
         waiting.push({
           room: state.jid,
@@ -1121,6 +1155,7 @@ export function createRooms({
           body: message.body,
           ...(link ? { link } : {}),
           ...(file ? { file } : {}),
+          ...(unsure ? { unsure } : {}),
         });
       }
     }
@@ -1168,7 +1203,7 @@ export function createRooms({
     adoptedKept = true;
     void transport.kept('roomOutbox').then((list) => {
       for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
-        const { room, id, body, link, file } = (item ?? {}) as Record<string, unknown>;
+        const { room, id, body, link, file, unsure } = (item ?? {}) as Record<string, unknown>;
         if (typeof room !== 'string' || typeof id !== 'string' || typeof body !== 'string') continue;
         if (pending.has(id) || states.has(id)) continue;
         const url = (link as { url?: unknown } | undefined)?.url;
@@ -1178,6 +1213,7 @@ export function createRooms({
           body,
           ...(typeof url === 'string' ? { link: { url } } : {}),
           ...(shared ? { file: shared } : {}),
+          ...(unsure === true ? { unsure } : {}),
         });
       }
       keepOutbox();
@@ -1189,10 +1225,13 @@ export function createRooms({
     const entry = pending.get(id)?.outbox.get(id);
     if (entry) {
       entry.written = false;
+      if (entry.privateTo === undefined) entry.unsure = true;
       locks.hold(id);
       return;
     }
-    if (room) addOrphan(room.jid, { id, body: room.body, ...(room.link ? { link: room.link } : {}) });
+    if (room) {
+      addOrphan(room.jid, { id, body: room.body, unsure: true, ...(room.link ? { link: room.link } : {}) });
+    }
   });
 
   /** Configures a room this join created: an instant room, or the given configuration. */
@@ -1219,6 +1258,13 @@ export function createRooms({
         state.subjectSeen = resolve;
       });
       joining.set(state.jid, state);
+      state.probing = probe(state);
+      // The room's recent history, to look for our messages in, when not asked for anyway.
+      const history = historyAsked(options)
+        ? options.history
+        : state.probing
+          ? { maxStanzas: PROBED_HISTORY }
+          : options.history;
       try {
         const self = await sendJoin(transport, {
           room: state.jid,
@@ -1226,7 +1272,7 @@ export function createRooms({
           timeout,
           // The password we joined with, or the one we set since (owners need it too).
           ...(state.password ? { password: state.password } : {}),
-          ...(options.history ? { history: options.history } : {}),
+          ...(history ? { history } : {}),
         });
         const created = self.statusCodes.includes('201');
         if (created && options.create === false) {
@@ -1258,6 +1304,7 @@ export function createRooms({
         throw error;
       } finally {
         joining.delete(state.jid);
+        state.probing = undefined;
       }
     }
     throw lastError;
@@ -1273,8 +1320,11 @@ export function createRooms({
     extra: {
       privateTo?: string;
       file?: SharedFile;
-      /** An earlier client's message written again (see `orphans`): its id and link. */
-      orphan?: { id: string; link?: { url: string } };
+      /**
+       * An earlier client's message written again (see `orphans`): its id and link; `arrived`
+       * when the room has it already (see `probe`): then it is only announced.
+       */
+      orphan?: { id: string; link?: { url: string }; arrived?: boolean };
     } = {},
   ): Message => {
     if (state.gone) throw new ChatError(ErrorCodes.notConnected, `Not in the room ${state.jid}`);
@@ -1299,6 +1349,11 @@ export function createRooms({
       ...(body.startsWith('/me ') ? { action: true } : {}),
     };
     state.sent.add(message.id);
+    if (orphan?.arrived) {
+      emit('message', { message: { ...message, state: 'acked' } });
+      setState(message.id, 'acked');
+      return { ...message, state: 'acked' };
+    }
     state.outbox.set(message.id, {
       message,
       written: false,
@@ -1442,6 +1497,34 @@ export function createRooms({
       });
     },
   });
+
+  /**
+   * Our messages a join of `state`'s room looks for in the room's history: written on a session
+   * that ended before the server acknowledged them (XEP-0198), so the room may have them. Written
+   * again without looking, they would be in the room twice for everyone whose client does not
+   * drop repeats by id. Those found are not written again (`arrived`).
+   */
+  const probe = (state: RoomState): Set<string> | undefined => {
+    const ids = new Set<string>();
+    for (const [id, entry] of state.outbox) if (entry.unsure && !entry.written) ids.add(id);
+    for (const orphan of orphans.get(state.jid) ?? []) if (orphan.unsure) ids.add(orphan.id);
+    return ids.size > 0 ? ids : undefined;
+  };
+
+  /** Our message `id` was in the room's history at the join (see `probe`): it reached the room. */
+  const arrived = (state: RoomState, id: string): void => {
+    state.probing?.delete(id);
+    const entry = state.outbox.get(id);
+    if (entry) {
+      state.outbox.delete(id);
+      pending.delete(id);
+      setState(id, 'acked');
+      keepOutbox();
+      return;
+    }
+    const orphan = orphans.get(state.jid)?.find((o) => o.id === id);
+    if (orphan) orphan.arrived = true;
+  };
 
   /** Joins a room we were in again, with its original options (and our current nickname). */
   function rejoin(state: RoomState): void {
@@ -1588,6 +1671,7 @@ export function createRooms({
       renames: new Map(),
       subjectWaiters: new Map(),
       subjectSeen: undefined,
+      probing: undefined,
       lastHeard: Date.now(),
       pinging: false,
       api: undefined as unknown as Room,
