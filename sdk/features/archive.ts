@@ -55,7 +55,7 @@ export interface HistoryPage {
   after?: string;
   /**
    * Nothing is left in the direction of paging: paging backwards (`before`), the archive holds
-   * nothing older — show "older history is not available"; paging forwards (`after`), nothing
+   * nothing older — show "the saved history starts here"; paging forwards (`after`), nothing
    * newer.
    */
   complete: boolean;
@@ -98,7 +98,7 @@ export interface ArchivePreferences {
  *   page = await chat.archive.history('ben@example.com', { before: page.before });
  *   prepend(page.messages);
  * }
- * if (page.horizon) showNotice('Older history is not available', page.horizon);
+ * if (page.horizon) showNotice('The saved history starts here', page.horizon);
  * ```
  */
 export interface Archive {

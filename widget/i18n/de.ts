@@ -210,7 +210,7 @@ export const de: Texts = {
   'history.loading': 'Ältere Nachrichten werden geladen…',
   'history.error': 'Ältere Nachrichten konnten nicht geladen werden.',
   'history.retry': 'Erneut versuchen',
-  'history.horizon': 'Ältere Nachrichten sind nicht verfügbar.',
+  'history.horizon': 'Hier beginnt der gespeicherte Verlauf.',
   'history.horizonDate': 'Die älteste gespeicherte Nachricht ist vom {date}.',
   'composer.attach': 'Datei anhängen',
   'composer.drop': 'Dateien hier ablegen, um sie zu senden',

@@ -217,7 +217,7 @@ export const en = {
   'history.loading': 'Loading earlier messages…',
   'history.error': 'Earlier messages could not be loaded.',
   'history.retry': 'Try again',
-  'history.horizon': 'Older history is not available.',
+  'history.horizon': 'The saved history starts here.',
   'history.horizonDate': 'The oldest message kept is from {date}.',
   'composer.attach': 'Attach a file',
   'composer.drop': 'Drop files to send them',

@@ -130,7 +130,7 @@ describe('history from the archive', () => {
     expect(Math.abs((await topOf(log, place!.first))! - place!.before)).toBeLessThan(2);
 
     // Keep scrolling up to the start. However long the history, the DOM stays small.
-    const horizon = chat.getByText('Older history is not available.');
+    const horizon = chat.getByText('The saved history starts here.');
     let most = 0;
     let nodes = 0;
     await expect
@@ -299,7 +299,7 @@ describe('history from the archive', () => {
     const { page, chat } = await signedIn(anna!, 'german');
     await openConversation(page, ben!.jid);
     await expect.poll(() => chat.getByRole('log').getByText('Message 4', { exact: true }).count()).toBe(1);
-    await expect.poll(() => chat.getByText('Ältere Nachrichten sind nicht verfügbar.').count()).toBe(1);
+    await expect.poll(() => chat.getByText('Hier beginnt der gespeicherte Verlauf.').count()).toBe(1);
     expect(await chat.locator('[part="history"]').textContent()).toContain(
       'Die älteste gespeicherte Nachricht ist vom',
     );
