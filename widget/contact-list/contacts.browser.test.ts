@@ -610,6 +610,64 @@ describe('<mailbox-chat> notifications', () => {
     await page.close();
   });
 
+  it('tells contacts the user is away or not to be disturbed, for the next pages too; do not disturb holds notifications back', async () => {
+    const { a, b: ben, anna, ben: benAccount } = await friends(client);
+    await a.disconnect();
+    const { page, errors, chat } = await open({ notifications: true });
+    const notifications = () =>
+      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    await logIn(chat, anna);
+    const seenByBen = () => ben.contacts.get(anna.jid)?.presence.show;
+    await poll(seenByBen).toBe('online');
+    const availability = chat.getByRole('combobox', { name: 'Your availability, as your contacts see it' });
+    expect(await availability.inputValue()).toBe('online');
+    expect(await chat.locator('.presence .dot').getAttribute('class')).toContain('online');
+
+    await availability.selectOption({ label: 'Away' });
+    await poll(seenByBen).toBe('away');
+    expect(await chat.locator('.presence .dot').getAttribute('class')).toContain('away');
+    await availability.selectOption({ label: 'Do not disturb' });
+    await poll(seenByBen).toBe('dnd');
+    await screenshot(page, 'availability-dnd');
+
+    // The next page of the tab signs in as "do not disturb": contacts never see it available.
+    const shows: string[] = [];
+    ben.on('presence', ({ jid, presence }) => {
+      if (jid === anna.jid) shows.push(presence.show);
+    });
+    await page.reload();
+    await page.waitForFunction(() => customElements.get('mailbox-chat'));
+    await logIn(chat, anna);
+    expect(await availability.inputValue()).toBe('dnd');
+    await poll(seenByBen).toBe('dnd');
+    expect(shows.filter((show) => show !== 'dnd' && show !== 'offline')).toEqual([]);
+
+    // Desktop notifications are on, but held back while "do not disturb": the title still counts.
+    const title = await page.title();
+    await chat.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+    ben.send(anna.jid, 'Hello');
+    await poll(() => chat.locator('mc-conversation-list ul').textContent()).toContain('Hello');
+    await setVisibility(page, 'hidden');
+    ben.send(anna.jid, 'Quiet, please');
+    await poll(() => page.title()).toBe(`(1) ${title}`);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a notification would show here
+    expect(await notifications()).toEqual([]);
+    await setVisibility(page, 'visible');
+    await availability.selectOption({ label: 'Available' });
+    await poll(seenByBen).toBe('online');
+    await setVisibility(page, 'hidden');
+    ben.send(anna.jid, 'Now?');
+    await poll(notifications).toEqual([{ title: `Message from ${benAccount.user}`, body: 'Now?' }]);
+    await setVisibility(page, 'visible');
+
+    // Signing out makes the next sign-in available again.
+    await chat.getByRole('button', { name: 'Sign out' }).click();
+    await logIn(chat, anna);
+    expect(await availability.inputValue()).toBe('online');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('badges the title and shows a desktop notification while the page is hidden', async () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);

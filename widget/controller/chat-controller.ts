@@ -30,6 +30,9 @@ export interface WidgetCredentials {
 /** Where the user is: no session, a login under way, or signed in. */
 export type Phase = 'signed-out' | 'signing-in' | 'signed-in';
 
+/** What the user tells contacts about being reachable (their presence `show`, RFC 6121). */
+export type Availability = 'online' | 'away' | 'dnd';
+
 /** Errors after which the session is over and the login view comes back. */
 const FATAL = new Set(['auth-failed', 'account-disabled']);
 
@@ -67,6 +70,11 @@ export class ChatController implements ReactiveController {
   keyLogin = false;
   /** The address of the last sign-in, for the login form to show again. */
   address: string | undefined;
+  /**
+   * What the user tells contacts (header menu): the presence each session announces. "Do not
+   * disturb" also holds back desktop notifications. Back to `online` at sign-out.
+   */
+  availability: Availability = 'online';
 
   /** The account the next page of this tab signs in to with the kept login key, if any. */
   get keptLogin(): Jid | undefined {
@@ -313,6 +321,7 @@ export class ChatController implements ReactiveController {
       return;
     }
     this.current = chat;
+    if (this.availability !== 'online') chat.presence.set({ show: this.availability });
     this.unsubscribe = [
       renderAfterSends(chat),
       chat.on('status', ({ status, error }) => {
@@ -423,12 +432,20 @@ export class ChatController implements ReactiveController {
     this.suspended = undefined;
     this.reset(error);
     this.signedOut = !error;
+    this.availability = 'online';
     try {
       if (left) await left.connect().catch(() => undefined);
       await (chat ?? left)?.disconnect();
     } catch (cause) {
       console.warn('mailbox-chat: disconnect failed', cause);
     }
+  }
+
+  /** Tells contacts whether the user is available, away or not to be disturbed. */
+  setAvailability(availability: Availability): void {
+    this.availability = availability;
+    this.current?.presence.set(availability === 'online' ? {} : { show: availability });
+    this.host.requestUpdate();
   }
 
   /** The element is back on the page after `leave`: it signs in anew, as a new element would. */

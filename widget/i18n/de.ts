@@ -132,6 +132,7 @@ export const de: Texts = {
   'presence.xa': 'Länger abwesend',
   'presence.dnd': 'Bitte nicht stören',
   'presence.offline': 'Offline',
+  'presence.label': 'Ihre Erreichbarkeit, wie Ihre Kontakte sie sehen',
 
   'dialog.close': 'Schließen',
   'dialog.cancel': 'Abbrechen',

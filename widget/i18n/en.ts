@@ -139,6 +139,7 @@ export const en = {
   'presence.xa': 'Away for longer',
   'presence.dnd': 'Do not disturb',
   'presence.offline': 'Offline',
+  'presence.label': 'Your availability, as your contacts see it',
 
   'dialog.close': 'Close',
   'dialog.cancel': 'Cancel',

@@ -165,6 +165,20 @@ export const styles = css`
   .dot.online {
     background: var(--mc-online);
   }
+  .dot.away {
+    background: var(--mc-away, #d98e04);
+  }
+  .dot.dnd {
+    background: var(--mc-busy, #d93025);
+  }
+  .availability {
+    flex: none;
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font: inherit;
+  }
   .account {
     min-width: 0;
     overflow: hidden;

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Chat, Contact, Jid, UploadOptions } from '../../sdk/index.js';
-import { ChatController, type WidgetCredentials } from '../controller/chat-controller.js';
+import { ChatController, type Availability, type WidgetCredentials } from '../controller/chat-controller.js';
 import type { McComposer } from '../composer/composer.js';
 import { McCloseEvent } from '../events/close.js';
 import { McOpenEvent } from '../events/open.js';
@@ -37,6 +37,8 @@ import { loadView, saveView, viewKey, type ViewState } from '../shared/view-stat
 /** The side panel's lists: the conversations, the contacts, the rooms. */
 export type Tab = 'chats' | 'contacts' | 'rooms';
 const TABS: readonly Tab[] = ['chats', 'contacts', 'rooms'];
+/** The availabilities the header offers (the presence `show` values a colleague needs). */
+const AVAILABILITIES: readonly Availability[] = ['online', 'away', 'dnd'];
 /** The `tab` attribute's list; anything else is the conversations. */
 const homeTab = (tab: string | null | undefined): Tab => (TABS.includes(tab as Tab) ? (tab as Tab) : 'chats');
 
@@ -84,9 +86,12 @@ export function resolveService(service: string, base: string = location.href): s
  * page is hidden. Works under a strict Content-Security-Policy (no inline scripts or styles).
  *
  * The next page loaded in the same browser tab (another page of the portal) shows the panel as
- * this one left it: open or closed (without `mc-open` again), the tab, and the open conversation
- * once signed in to the same account. It is kept in `sessionStorage` (`mailbox-chat:view`, or
- * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation.
+ * this one left it: open or closed (without `mc-open` again), the tab, the open conversation
+ * once signed in to the same account, and the availability the user chose in the header
+ * (available, away, do not disturb: the presence contacts see; "do not disturb" holds desktop
+ * notifications back). It is kept in `sessionStorage` (`mailbox-chat:view`, or
+ * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation and
+ * the availability.
  * With "Stay signed in while this tab is open" ticked in the login form, those pages also sign in
  * by themselves, with a login key the SDK keeps for the tab (`createTabLoginKeyStorage`: derived
  * from the password, non-extractable, never the password) until sign-out or 12 hours later.
@@ -112,6 +117,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The panel around everything.
  * @csspart header - The panel's title bar.
+ * @csspart availability - The header's menu of the user's availability (available, away, do not disturb).
  * @csspart banner - The "connection lost" bar under the header, with its reconnect button.
  * @csspart body - The area under the header (login, or conversations).
  * @csspart list - The conversation list.
@@ -246,6 +252,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   /** Where focus goes back to when the dialog closes. */
   private dialogOpener: HTMLElement | undefined;
   private readonly notifier = new Notifier(this, {
+    quiet: () => this.controller.availability === 'dnd',
     title: (message) => this.notificationTitle(message),
     open: (jid) => void this.openConversation(jid),
   });
@@ -446,6 +453,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     // Open again as it was, without moving focus or telling the page: nobody opened it just now.
     if (view.open && this.currentMode === 'launcher') this.opened = true;
     if (view.active) this.controller.restoreConversation(view.active.account, view.active.jid);
+    if (view.show) this.controller.availability = view.show;
     // Signed in with "stay signed in while this tab is open" on an earlier page: again, with the
     // login key the SDK kept for this tab (no password). Single sign-on signs in by itself.
     if (view.login && !this.credentials && !this.sso) void this.controller.signInWithKey(view.login);
@@ -457,11 +465,13 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     if (!this.isConnected) return;
     const active = this.controller.openedConversation;
     const login = this.controller.keptLogin;
+    const show = this.controller.availability;
     const view: ViewState = {
       ...(this.opened ? { open: true } : {}),
       tab: this.shown,
       ...(active ? { active } : {}),
       ...(login ? { login } : {}),
+      ...(show !== 'online' ? { show } : {}),
     };
     const json = JSON.stringify(view);
     if (json === this.savedView) return;
@@ -767,15 +777,37 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const c = this.controller;
     const signedIn = c.phase === 'signed-in';
     const status = c.phase === 'signed-out' ? '' : i.t(`status.${c.status}`);
+    // Online, the user's availability is shown, and chosen, in place of the connection's status.
+    const choose = signedIn && c.status === 'online';
     return html`<header part="header" class="header" ?inert=${!!this.dialog}>
       <span class="logo" aria-hidden="true">${chatIcon}</span>
       <div class="heading">
         <h2 id="title">${i.t('app.title')}</h2>
         <p class="presence">
-          ${status ? html`<span class="dot ${c.status}" aria-hidden="true"></span>` : nothing}<span
-            role="status"
-            >${status}</span
-          >
+          ${
+            status
+              ? html`<span class="dot ${choose ? c.availability : c.status}" aria-hidden="true"></span>`
+              : nothing
+          }<span role="status" class=${choose ? 'sr-only' : ''}>${status}</span>
+          ${
+            choose
+              ? html`<select
+                  class="availability"
+                  part="availability"
+                  aria-label=${i.t('presence.label')}
+                  title=${i.t('presence.label')}
+                  @change=${(e: Event) =>
+                    c.setAvailability((e.target as HTMLSelectElement).value as Availability)}
+                >
+                  ${AVAILABILITIES.map(
+                    (a) =>
+                      html`<option value=${a} ?selected=${a === c.availability}>
+                        ${i.t(`presence.${a}`)}
+                      </option>`,
+                  )}
+                </select>`
+              : nothing
+          }
           ${c.account ? html`<span class="account" title=${c.account}>${c.account}</span>` : nothing}
         </p>
       </div>
