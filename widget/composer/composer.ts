@@ -26,6 +26,7 @@ export class McComposer extends RendersAfterSends(LitElement) {
     i18n: { attribute: false },
     name: { type: String },
     lastOwn: { attribute: false },
+    draft: { attribute: false },
     maxBytes: { attribute: false },
     upload: { attribute: false },
     value: { state: true },
@@ -39,6 +40,8 @@ export class McComposer extends RendersAfterSends(LitElement) {
   declare name: string;
   /** Our newest message in the conversation: the one Up arrow edits. */
   declare lastOwn: Message | undefined;
+  /** What the user typed here before and did not send: the field starts with it. */
+  declare draft: string;
   declare private value: string;
   /** The id of the message being corrected. */
   declare private editing: string | undefined;
@@ -55,6 +58,7 @@ export class McComposer extends RendersAfterSends(LitElement) {
     super();
     this.name = '';
     this.lastOwn = undefined;
+    this.draft = '';
     this.value = '';
     this.editing = undefined;
     this.maxBytes = undefined;
@@ -248,9 +252,13 @@ export class McComposer extends RendersAfterSends(LitElement) {
 
   private onInput(event: InputEvent): void {
     this.value = (event.target as HTMLTextAreaElement).value;
-    this.dispatchEvent(
-      new CustomEvent<{ empty: boolean }>('composer-input', { detail: { empty: !this.value.trim() } }),
-    );
+    // `draft`: the text to keep for the conversation (none while correcting a sent message).
+    const detail = { empty: !this.value.trim(), draft: this.editing ? '' : this.value };
+    this.dispatchEvent(new CustomEvent<{ empty: boolean; draft: string }>('composer-input', { detail }));
+  }
+
+  protected override willUpdate(): void {
+    if (!this.hasUpdated) this.value = this.draft;
   }
 
   private onKeydown(event: KeyboardEvent): void {

@@ -98,6 +98,8 @@ export class ChatController implements ReactiveController {
   private readonly store = new ConversationStore();
   /** Archive paging per conversation: its state and the cursor of the oldest page loaded. */
   private histories = new Map<Jid, HistoryState & { readonly cursor?: string }>();
+  /** Text typed in a conversation and not sent, by conversation (see `keepDraft`). */
+  private drafts = new Map<Jid, string>();
   private current: Chat | undefined;
   private unsubscribe: Array<() => void> = [];
   private panelVisible = false;
@@ -457,6 +459,7 @@ export class ChatController implements ReactiveController {
   /** Back to signed out, this session's conversations forgotten (`error`: why, if it failed). */
   private reset(error?: string): void {
     this.store.clear();
+    this.drafts.clear();
     this.recent = 'idle';
     this.histories.clear();
     this.people.clear();
@@ -486,11 +489,27 @@ export class ChatController implements ReactiveController {
     this.current?.connect().catch(() => undefined);
   }
 
+  /** The text typed in a conversation's composer and not sent (see `keepDraft`). */
+  draft(jid: Jid): string {
+    return this.drafts.get(jid) ?? '';
+  }
+
+  /**
+   * Keeps what the user typed in the open conversation and did not send, for when they come back
+   * to it: in memory only (never stored), until sent, emptied or signed out.
+   */
+  keepDraft(text: string): void {
+    if (!this.active) return;
+    if (text.trim()) this.drafts.set(this.active, text);
+    else this.drafts.delete(this.active);
+  }
+
   /** Sends a message to the open conversation. */
   send(body: string): void {
     const chat = this.current;
     const to = this.active;
     if (!chat || !to || !body.trim()) return;
+    this.drafts.delete(to);
     // The SDK reports the sent message on its `message` event (direction 'out') before `send`
     // returns; `receive` adds it and tells the host page, once. Sending implies the chat state
     // `active` (the SDK sends it with the message).

@@ -356,6 +356,52 @@ describe('<mailbox-chat> chatting', () => {
     await page.close();
   });
 
+  it('keeps what was typed in a conversation and not sent for when the user comes back to it', async () => {
+    const [anna, ben, cara] = await createAccounts(3);
+    const { page, errors, chat } = await open('embedded');
+    const bob = await peer(ben!);
+    try {
+      await logIn(chat, anna!);
+      const openWith = (jid: string) =>
+        page.evaluate((to) => document.querySelector('mailbox-chat')!.openConversation(to), jid);
+      const field = chat.locator('mc-composer textarea');
+      const heading = (user: string) => chat.getByRole('heading', { name: user });
+
+      await openWith(ben!.jid);
+      await expect.poll(() => heading(ben!.user).count()).toBe(1);
+      await field.fill('Halb fertig, gleich');
+      // Another conversation starts empty; the first one's text waits for the user's return.
+      await openWith(cara!.jid);
+      await expect.poll(() => heading(cara!.user).count()).toBe(1);
+      expect(await field.inputValue()).toBe('');
+      await field.fill('Für Cara');
+      await openWith(ben!.jid);
+      await expect.poll(() => heading(ben!.user).count()).toBe(1);
+      expect(await field.inputValue()).toBe('Halb fertig, gleich');
+      // Sent, it is gone from the composer for good.
+      const received = nextMessage(bob);
+      await field.press('Enter');
+      expect((await received).body).toBe('Halb fertig, gleich');
+      await openWith(cara!.jid);
+      await expect.poll(() => heading(cara!.user).count()).toBe(1);
+      expect(await field.inputValue()).toBe('Für Cara');
+      await openWith(ben!.jid);
+      await expect.poll(() => heading(ben!.user).count()).toBe(1);
+      expect(await field.inputValue()).toBe('');
+      // Signing out forgets it.
+      await openWith(cara!.jid);
+      await chat.getByRole('button', { name: 'Sign out' }).click();
+      await logIn(chat, anna!);
+      await openWith(cara!.jid);
+      await expect.poll(() => heading(cara!.user).count()).toBe(1);
+      expect(await field.inputValue()).toBe('');
+    } finally {
+      await bob.disconnect();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('signs in through the host’s credentials callback, once per login, keeping no password', async () => {
     const [anna] = await createAccounts(1);
     const { page, errors, chat } = await open('embedded');

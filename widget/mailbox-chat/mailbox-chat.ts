@@ -991,12 +991,16 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
           .i18n=${i}
           .name=${name}
           .lastOwn=${c.lastOwn}
+          .draft=${c.draft(jid)}
           .maxBytes=${c.uploadLimit}
           .upload=${(file: File, options: UploadOptions) => this.controller.sendFile(file, options)}
           @composer-send=${(event: CustomEvent<{ body: string }>) => this.controller.send(event.detail.body)}
           @composer-correct=${(event: CustomEvent<{ id: string; body: string }>) =>
             void this.controller.correct(event.detail.id, event.detail.body)}
-          @composer-input=${(event: CustomEvent<{ empty: boolean }>) => this.controller.composing(event.detail.empty)}
+          @composer-input=${({ detail }: CustomEvent<{ empty: boolean; draft: string }>) => {
+            this.controller.keepDraft(detail.draft);
+            this.controller.composing(detail.empty);
+          }}
         ></mc-composer>`,
       )}`;
   }
