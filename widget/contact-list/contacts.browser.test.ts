@@ -668,6 +668,49 @@ describe('<mailbox-chat> notifications', () => {
     await page.close();
   });
 
+  it('marks the room messages that mention the user, and notifies of those only', async () => {
+    const [anna, benAccount] = await createAccounts(2);
+    const ben = client(benAccount!);
+    await ben.connect();
+    const room = `mention-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const benRoom = await ben.rooms.join(room, { nick: 'ben' });
+    const { page, errors, chat } = await open({ notifications: true });
+    const notifications = () =>
+      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    await logIn(chat, anna!);
+    await chat.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+    await page.evaluate(async (jid) => {
+      const element = document.querySelector('mailbox-chat')!;
+      await element.chat!.rooms.join(jid, { nick: 'Anna' });
+      await element.openConversation(jid);
+    }, room);
+    await poll(() => benRoom.occupants.length).toBe(2);
+    const bubble = (text: string) => chat.locator('mc-message-list .msg').filter({ hasText: text });
+
+    benRoom.send('Hallo zusammen');
+    benRoom.send('anna, hast du kurz Zeit?');
+    benRoom.send('Annabelle kommt später');
+    await poll(() => bubble('Annabelle kommt später').count()).toBe(1);
+    expect(await bubble('anna, hast du kurz Zeit?').getAttribute('class')).toContain('mention');
+    expect(await bubble('Hallo zusammen').getAttribute('class')).not.toContain('mention');
+    expect(await bubble('Annabelle kommt später').getAttribute('class')).not.toContain('mention');
+    await screenshot(page, 'room-mention');
+
+    // Hidden: every room message counts in the title, only a mention raises a notification.
+    const title = await page.title();
+    await setVisibility(page, 'hidden');
+    benRoom.send('Noch jemand da?');
+    await poll(() => page.title()).toBe(`(1) ${title}`);
+    benRoom.send('@Anna bitte melden');
+    await poll(() => page.title()).toBe(`(2) ${title}`);
+    await poll(notifications).toEqual([
+      { title: `ben in ${room.split('@')[0]}`, body: '@Anna bitte melden' },
+    ]);
+    await setVisibility(page, 'visible');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('badges the title and shows a desktop notification while the page is hidden', async () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);

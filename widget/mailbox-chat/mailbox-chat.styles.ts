@@ -173,6 +173,8 @@ export const styles = css`
   }
   .availability {
     flex: none;
+    /* As wide as the choice shown, where supported (else as the widest). */
+    field-sizing: content;
     padding: 0;
     border: 0;
     background: none;

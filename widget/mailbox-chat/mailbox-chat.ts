@@ -33,6 +33,7 @@ import type { RoomRequest, RoomView } from '../rooms/model.js';
 import type { ChatPeer } from '../conversation-list/conversation-list.js';
 import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
 import { loadView, saveView, viewKey, type ViewState } from '../shared/view-state.js';
+import { mentions } from '../shared/mention.js';
 
 /** The side panel's lists: the conversations, the contacts, the rooms. */
 export type Tab = 'chats' | 'contacts' | 'rooms';
@@ -252,7 +253,12 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   /** Where focus goes back to when the dialog closes. */
   private dialogOpener: HTMLElement | undefined;
   private readonly notifier = new Notifier(this, {
-    quiet: () => this.controller.availability === 'dnd',
+    // Do not disturb holds back every notification; in a room, only a message that mentions us
+    // raises one (as Converse.js and Conversations do), the others just count.
+    quiet: (message) =>
+      this.controller.availability === 'dnd' ||
+      (message.kind === 'groupchat' &&
+        !mentions(message.body, this.controller.rooms.get(message.conversation)?.nick ?? '')),
     title: (message) => this.notificationTitle(message),
     open: (jid) => void this.openConversation(jid),
   });
@@ -968,6 +974,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
           exportparts="log, message, divider, typing, file, image, history"
           .i18n=${i}
           .peer=${jid}
+          .nick=${room?.nick ?? ''}
           .messages=${conversation?.messages ?? []}
           .divider=${c.divider?.jid === jid ? c.divider : undefined}
           .typing=${conversation?.typing ?? []}

@@ -133,6 +133,11 @@ export const styles = css`
     background: var(--mc-accent);
     color: var(--mc-on-accent);
   }
+  /* A room message that calls us by our nickname. */
+  .in .msg.mention {
+    background: var(--mc-accent-soft);
+    box-shadow: inset 3px 0 var(--mc-accent);
+  }
   .in:not(.first) .msg {
     border-top-left-radius: 6px;
   }

@@ -5,6 +5,7 @@ import type { Divider, HistoryState } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
 import { alertIcon, arrowDownIcon, fileIcon, paths, retryIcon, spinnerIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { mentions } from '../shared/mention.js';
 import { displayName } from '../shared/people.js';
 import { cutAt, isPlain, renderBody } from '../text/render.js';
 import { base } from '../theme/base.js';
@@ -87,6 +88,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     i18n: { attribute: false },
     messages: { attribute: false },
     peer: { attribute: false },
+    nick: { attribute: false },
     divider: { attribute: false },
     typing: { attribute: false },
     history: { attribute: false },
@@ -104,6 +106,8 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   declare messages: readonly Message[];
   /** The peer's address, for the log's label. */
   declare peer: Jid;
+  /** Our nickname in a room ('' elsewhere): messages that mention it are marked. */
+  declare nick: string;
   declare divider: Divider | undefined;
   /** Who is typing (empty until the SDK reports chat states). */
   declare typing: readonly Jid[];
@@ -153,6 +157,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     super();
     this.messages = [];
     this.peer = '';
+    this.nick = '';
     this.divider = undefined;
     this.typing = [];
     this.history = undefined;
@@ -634,12 +639,13 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     const label = state ? i.t(`state.${state}`) : undefined;
     const tick = state && label ? this.renderTick(m, state, label) : nothing;
     const iso = m.time.toISOString();
+    const bubble = `msg ${m.state ?? ''} ${m.direction === 'in' && mentions(m.body, this.nick) ? 'mention' : ''}`;
     if (typeof body === 'string' && !action && !long && !m.attachment && !m.edited) {
       // Line breaks only inside tags (Prettier would put whitespace text nodes between them).
       // prettier-ignore
       return html`<div class=${row} data-key=${item.key}
         ><span class=${named ? 'sender' : 'sr-only'} dir="auto" .textContent=${head}></span
-        ><div class="msg ${m.state ?? ''}" part="message"
+        ><div class=${bubble} part="message"
           ><div class="text" dir="auto" .textContent=${text}></div
           ><span class="meta" title=${label ?? nothing}
             ><time datetime=${iso} title=${i.dateTime(m.time)} .textContent=${i.time(m.time)}></time
@@ -674,7 +680,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     // prettier-ignore
     return html`<div class=${row} data-key=${item.key}
       ><span class=${named ? 'sender' : 'sr-only'} dir="auto" .textContent=${head}></span
-      ><div class="msg ${m.state ?? ''}" part="message"
+      ><div class=${bubble} part="message"
         >${m.attachment ? this.renderAttachment(m, m.attachment) : nothing}<div
           class="text ${action ? 'action' : ''}" dir="auto" ?hidden=${bare}>${content}</div
         ><span class="meta" title=${label ?? nothing}

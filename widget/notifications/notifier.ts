@@ -15,8 +15,8 @@ export function badgeTitle(title: string, count: number): string {
 
 /** What the notifier needs from the widget. */
 export interface NotifierOptions {
-  /** Desktop notifications are held back for now (the user chose "do not disturb"). */
-  quiet?(): boolean;
+  /** No desktop notification for this message (the user chose "do not disturb", say). */
+  quiet?(message: Message): boolean;
   /** The notification's title for a message (localized, with the sender's and room's names). */
   title(message: Message): string;
   /** The user clicked a notification: show that conversation. */
@@ -158,7 +158,7 @@ export class Notifier implements ReactiveController {
     if (message.direction !== 'in' || document.visibilityState !== 'hidden') return;
     this.count += 1;
     this.showCount();
-    if (this.enabled && !this.options.quiet?.()) this.notify(message);
+    if (this.enabled && !this.options.quiet?.(message)) this.notify(message);
   };
 
   private onVisibility = (): void => {
