@@ -170,7 +170,7 @@ export async function retractPepBookmark(transport: Transport, jid: string): Pro
 /** Reads the XEP-0048 bookmarks from private storage. Rejects with a ChatError. */
 export async function fetchPrivateBookmarks(transport: Transport): Promise<BookmarkData[]> {
   try {
-    const rooms = await agentOf(transport).getBookmarks();
+    const rooms = (await agentOf(transport).getPrivateData('bookmarks'))?.rooms ?? [];
     return rooms.map(fromConference1).filter((b): b is BookmarkData => b !== undefined);
   } catch (cause) {
     const error = toChatError(cause, 'Reading the bookmarks');
@@ -182,15 +182,15 @@ export async function fetchPrivateBookmarks(transport: Transport): Promise<Bookm
 /** Replaces the XEP-0048 bookmarks in private storage. Rejects with a ChatError. */
 export async function storePrivateBookmarks(transport: Transport, bookmarks: BookmarkData[]): Promise<void> {
   try {
-    await agentOf(transport).setBookmarks(
-      bookmarks.map((b) => ({
+    await agentOf(transport).setPrivateData('bookmarks', {
+      rooms: bookmarks.map((b) => ({
         jid: bareJid(b.jid),
         autoJoin: b.autojoin,
         ...(b.name ? { name: b.name } : {}),
         ...(b.nick ? { nick: b.nick } : {}),
         ...(b.password ? { password: b.password } : {}),
       })),
-    );
+    });
   } catch (cause) {
     throw toChatError(cause, 'Saving the bookmarks');
   }

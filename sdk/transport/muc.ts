@@ -1,7 +1,9 @@
 // Group chat (XEP-0045) as plain data over the StanzaJS agent, plus XEP-0249 direct invitations
 // and XEP-0421 occupant ids. StanzaJS's own joinRoom() has no timeout and its automatic rejoin
 // loses the join options, so joining is done here: send the join presence, wait for our own
-// presence (status 110) or an error presence.
+// presence (status 110) or an error presence. Invitations, configuration and the owners' and
+// admins' requests are sent (and invitations read) here too, so that nothing needs StanzaJS's
+// MUC plugin, which the browser build leaves out (scripts/rollup-stanza-subset.mjs).
 import { JXT, Namespaces, type Agent, type Stanzas } from 'stanza';
 import { ChatError, ErrorCodes } from '../errors.js';
 import { bareJid } from '../jid.js';
@@ -212,16 +214,47 @@ export interface MucHandlers {
 }
 
 /**
- * Subscribes to everything room-related on the agent. Also keeps StanzaJS's own room bookkeeping
- * empty, so that its automatic rejoin (which loses passwords and history options, and does not
- * run after a resume anyway) never fires: rooms are rejoined by the rooms feature.
+ * An invitation in `msg`, as StanzaJS's MUC plugin reads one: direct (XEP-0249, or its legacy
+ * form) or mediated by the room (XEP-0045). Pure.
+ */
+function inviteOf(msg: Stanzas.ReceivedMessage): MucInvite | undefined {
+  const muc = msg.muc;
+  if (!muc || !msg.from) return undefined;
+  // StanzaJS leaves `type` out of a parsed muc#user element: anything but a direct invitation.
+  const mediated = muc.type !== 'direct-invite' ? muc.invite?.[0] : undefined;
+  const direct = muc.type === 'direct-invite' ? muc : !mediated ? msg.legacyMUC : undefined;
+  const from = direct ? msg.from : mediated?.from;
+  const room = direct ? direct.jid : mediated ? msg.from : undefined;
+  if (!room || !from) return undefined;
+  const reason = direct ? direct.reason : mediated?.reason;
+  const password = direct ? direct.password : (muc as Stanzas.MUCInfo).password;
+  const bare = bareJid(room);
+  return {
+    room: bare,
+    // A semi-anonymous room names the inviter by occupant JID (room/nick), not real JID.
+    from: bareJid(from) === bare ? from : bareJid(from),
+    kind: direct ? 'direct' : 'mediated',
+    ...(reason ? { reason } : {}),
+    ...(password ? { password } : {}),
+  };
+}
+
+/**
+ * Subscribes to everything room-related on the agent. Invitations are read here, not by
+ * StanzaJS's MUC plugin (which the browser build leaves out: the SDK does its own joins). In
+ * Node, where the plugin is loaded, its room bookkeeping is kept empty, so that its automatic
+ * rejoin (which loses passwords and history options, and does not run after a resume anyway)
+ * never fires: rooms are rejoined by the rooms feature.
  */
 export function watchRooms(transport: Transport, handlers: MucHandlers): () => void {
   const agent = agentOf(transport);
   agent.use(declinePlugin);
+  agent.disco.addFeature(Namespaces.NS_MUC);
+  agent.disco.addFeature(Namespaces.NS_MUC_DIRECT_INVITE);
+  const plugin = agent as Partial<Pick<Agent, 'joinedRooms' | 'joiningRooms'>>;
   const forget = (): void => {
-    agent.joinedRooms.clear();
-    agent.joiningRooms.clear();
+    plugin.joinedRooms?.clear();
+    plugin.joiningRooms?.clear();
   };
   const onPresence = (pres: Stanzas.ReceivedPresence): void => {
     const converted = toMucPresence(pres as StanzaPresence);
@@ -237,37 +270,21 @@ export function watchRooms(transport: Transport, handlers: MucHandlers): () => v
       });
       return;
     }
+    const invite = inviteOf(msg);
+    if (invite) {
+      handlers.invite(invite);
+      return;
+    }
     const converted = toMucMessage(msg);
     if (converted) handlers.message(converted);
-  };
-  const onInvite = (invite: {
-    from: string;
-    room: string;
-    type: 'direct' | 'mediated';
-    reason?: string;
-    password?: string;
-  }): void => {
-    if (!invite.room || !invite.from) return;
-    const room = bareJid(String(invite.room));
-    const from = String(invite.from);
-    handlers.invite({
-      room,
-      // A semi-anonymous room names the inviter by occupant JID (room/nick), not real JID.
-      from: bareJid(from) === room ? from : bareJid(from),
-      kind: invite.type,
-      ...(invite.reason ? { reason: invite.reason } : {}),
-      ...(invite.password ? { password: invite.password } : {}),
-    });
   };
   agent.on('features', forget);
   agent.on('presence', onPresence);
   agent.on('message', onMessage);
-  agent.on('muc:invite', onInvite as Parameters<Agent['on']>[1]);
   return () => {
     agent.off('features', forget);
     agent.off('presence', onPresence);
     agent.off('message', onMessage);
-    agent.off('muc:invite', onInvite as Parameters<Agent['on']>[1]);
   };
 }
 
@@ -393,10 +410,24 @@ export function sendSubject(transport: Transport, room: string, subject: string,
   agentOf(transport).sendMessage({ id, to: room, type: 'groupchat', subject });
 }
 
+/**
+ * An owner's or admin's request to a room (XEP-0045 §9–10), as StanzaJS's MUC plugin would send
+ * it (the browser build leaves that plugin out; see `watchRooms`).
+ */
+function askRoom(
+  transport: Transport,
+  type: 'get' | 'set',
+  room: string,
+  muc: Stanzas.MUCConfigure | Stanzas.MUCUserList,
+): Promise<{ muc: { form?: Stanzas.DataForm; users?: Stanzas.MUCUserItem[] } }> {
+  return agentOf(transport).sendIQ({ type, to: room, muc } as Stanzas.IQ) as never;
+}
+
 /** Reads a room's configuration form. Rejects with a ChatError (`forbidden` if not an owner). */
 export async function getRoomConfig(transport: Transport, room: string): Promise<ConfigField[]> {
   try {
-    const form = await agentOf(transport).getRoomConfig(room);
+    const { form } = (await askRoom(transport, 'get', room, { type: 'configure' })).muc;
+    if (!form) throw new Error('No configuration form returned');
     return (form.fields ?? [])
       .filter((f) => f.name && f.name !== 'FORM_TYPE')
       .map((f) => {
@@ -427,11 +458,15 @@ export async function submitRoomConfig(
   fields: ConfigField[],
 ): Promise<void> {
   try {
-    await agentOf(transport).configureRoom(room, {
-      fields: [
-        { name: 'FORM_TYPE', type: 'hidden', value: NS_MUC_OWNER_FORM },
-        ...fields.map((f) => ({ name: f.name, ...(f.type ? { type: f.type } : {}), value: f.value })),
-      ] as Stanzas.DataFormField[],
+    await askRoom(transport, 'set', room, {
+      type: 'configure',
+      form: {
+        type: 'submit',
+        fields: [
+          { name: 'FORM_TYPE', type: 'hidden', value: NS_MUC_OWNER_FORM },
+          ...fields.map((f) => ({ name: f.name, ...(f.type ? { type: f.type } : {}), value: f.value })),
+        ] as Stanzas.DataFormField[],
+      },
     });
   } catch (cause) {
     throw toChatError(cause, `Configuring ${room}`);
@@ -447,7 +482,10 @@ export async function setRole(
   reason?: string,
 ): Promise<void> {
   try {
-    await agentOf(transport).setRoomRole(room, nick, role, reason);
+    await askRoom(transport, 'set', room, {
+      type: 'user-list',
+      users: [{ nick, role, ...(reason ? { reason } : {}) }],
+    });
   } catch (cause) {
     throw toChatError(cause, `Setting the role of ${nick} in ${room}`);
   }
@@ -462,7 +500,10 @@ export async function setAffiliation(
   reason?: string,
 ): Promise<void> {
   try {
-    await agentOf(transport).setRoomAffiliation(room, jid, affiliation, reason);
+    await askRoom(transport, 'set', room, {
+      type: 'user-list',
+      users: [{ jid, affiliation, ...(reason ? { reason } : {}) }],
+    });
   } catch (cause) {
     throw toChatError(cause, `Setting the affiliation of ${jid} in ${room}`);
   }
@@ -475,7 +516,7 @@ export async function listAffiliation(
   affiliation: MucAffiliation,
 ): Promise<Array<{ jid: string; affiliation: MucAffiliation; nick?: string; reason?: string }>> {
   try {
-    const result = await agentOf(transport).getRoomMembers(room, { affiliation });
+    const result = await askRoom(transport, 'get', room, { type: 'user-list', users: [{ affiliation }] });
     return (result.muc.users ?? [])
       .filter((u) => u.jid)
       .map((u) => ({
@@ -496,9 +537,12 @@ export async function destroyRoom(
   options: { reason?: string; alternative?: string },
 ): Promise<void> {
   try {
-    await agentOf(transport).destroyRoom(room, {
-      ...(options.reason ? { reason: options.reason } : {}),
-      ...(options.alternative ? { jid: options.alternative } : {}),
+    await askRoom(transport, 'set', room, {
+      type: 'configure',
+      destroy: {
+        ...(options.reason ? { reason: options.reason } : {}),
+        ...(options.alternative ? { jid: options.alternative } : {}),
+      },
     });
   } catch (cause) {
     throw toChatError(cause, `Destroying ${room}`);
@@ -513,14 +557,20 @@ export function sendInvite(
   options: { reason?: string; password?: string; direct?: boolean },
 ): void {
   const agent = agentOf(transport);
-  if (options.direct) {
-    agent.directInvite(room, to, {
-      ...(options.reason ? { reason: options.reason } : {}),
-      ...(options.password ? { password: options.password } : {}),
-    });
-  } else {
-    agent.invite(room, { to, ...(options.reason ? { reason: options.reason } : {}) });
-  }
+  const reason = options.reason ? { reason: options.reason } : {};
+  agent.sendMessage(
+    options.direct
+      ? {
+          to,
+          muc: {
+            type: 'direct-invite',
+            jid: room,
+            ...reason,
+            ...(options.password ? { password: options.password } : {}),
+          },
+        }
+      : { to: room, muc: { type: 'info', invite: [{ to, ...reason }] } },
+  );
 }
 
 /** Declines a mediated invitation (the room passes it on to the inviter). */
