@@ -35,7 +35,18 @@ client.on('session:started', async () => {
   const roster = await client.getRoster();
   client.sendPresence();
   for (const item of roster.items) add('contacts', item.name ?? item.jid);
-  await client.joinRoom(config.room, 'bench', { muc: { type: 'join', history: { maxStanzas: 0 } } });
+  // The join presence, then our own presence back from the room (status 110): joined. (Written
+  // out, as the SDK does: the browser build leaves StanzaJS's MUC plugin and its joinRoom out.)
+  const joined = new Promise((resolve) => {
+    const onPresence = (pres) => {
+      if (pres.from !== `${config.room}/bench` || !pres.muc?.statusCodes?.includes('110')) return;
+      client.off('presence', onPresence);
+      resolve();
+    };
+    client.on('presence', onPresence);
+  });
+  client.sendPresence({ to: `${config.room}/bench`, muc: { type: 'join', history: { maxStanzas: 0 } } });
+  await joined;
   const page = await client.searchHistory(config.room, { paging: { before: '', max: 50 } });
   for (const body of bodies(page)) add('room', body);
 });
