@@ -475,20 +475,28 @@ describe('room configuration', () => {
   });
 });
 
+/**
+ * Anna through a fault proxy (reconnecting quickly) and Ben directly, both in a new room.
+ */
+async function annaThroughLinkAndBen() {
+  const [anna, ben] = await createAccounts(2);
+  const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+  cleanups.push(() => link.close());
+  const a = client(anna!, {
+    service: link.url('ws', '/xmpp-websocket'),
+    reconnect: { initialDelay: 50, maxDelay: 200 },
+  });
+  const b = client(ben!);
+  await Promise.all([a.connect(), b.connect()]);
+  const jid = roomJid();
+  const annaRoom = await a.rooms.join(jid, { nick: 'anna' });
+  await b.rooms.join(jid, { nick: 'ben' });
+  return { anna: anna!, link, a, b, jid, annaRoom };
+}
+
 describe('sessions', () => {
   it('after a resume does nothing again: no rejoin, and the room keeps working', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-    cleanups.push(() => link.close());
-    const a = client(anna!, {
-      service: link.url('ws', '/xmpp-websocket'),
-      reconnect: { initialDelay: 50, maxDelay: 200 },
-    });
-    const b = client(ben!);
-    await Promise.all([a.connect(), b.connect()]);
-    const jid = roomJid();
-    const annaRoom = await a.rooms.join(jid, { nick: 'anna' });
-    await b.rooms.join(jid, { nick: 'ben' });
+    const { link, a, b, jid, annaRoom } = await annaThroughLinkAndBen();
     const joins = record(a, 'room:joined');
     const statuses = record(a, 'status');
     const atAnna = record(a, 'message');
@@ -504,18 +512,7 @@ describe('sessions', () => {
 
 describe('rooms after a session that could not be resumed', () => {
   it('look for our message in the room before writing it again: the room has it once', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
-    cleanups.push(() => link.close());
-    const a = client(anna!, {
-      service: link.url('ws', '/xmpp-websocket'),
-      reconnect: { initialDelay: 50, maxDelay: 200 },
-    });
-    const b = client(ben!);
-    await Promise.all([a.connect(), b.connect()]);
-    const jid = roomJid();
-    const annaRoom = await a.rooms.join(jid, { nick: 'anna' });
-    await b.rooms.join(jid, { nick: 'ben' });
+    const { anna, link, a, b, annaRoom } = await annaThroughLinkAndBen();
     // What reaches Ben's connection, before his client drops repeats by id: what a client that
     // does not would show.
     let copies = 0;
@@ -536,7 +533,7 @@ describe('rooms after a session that could not be resumed', () => {
     link.cutAll();
     await until(a, 'reconnecting');
     const [, resource] = a.jid!.split('/');
-    const usurper = await connectRawAgent(anna!, xmpp.websocketUrl, resource);
+    const usurper = await connectRawAgent(anna, xmpp.websocketUrl, resource);
     await usurper.close();
     link.resume();
     link.refuse(false);

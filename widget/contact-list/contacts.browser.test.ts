@@ -32,6 +32,10 @@ const RECORD_NOTIFICATIONS = () => {
   };
 };
 
+/** The notifications a page opened with `notifications: true` has shown so far. */
+const notificationsOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+
 async function open(options: { notifications?: boolean; phone?: boolean } = {}) {
   const page = await rig.browser.newPage({
     viewport: options.phone ? { width: 360, height: 640 } : { width: 480, height: 680 },
@@ -614,8 +618,7 @@ describe('<mailbox-chat> notifications', () => {
     const { a, b: ben, anna, ben: benAccount } = await friends(client);
     await a.disconnect();
     const { page, errors, chat } = await open({ notifications: true });
-    const notifications = () =>
-      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    const notifications = () => notificationsOf(page);
     await logIn(chat, anna);
     const seenByBen = () => ben.contacts.get(anna.jid)?.presence.show;
     await poll(seenByBen).toBe('online');
@@ -675,8 +678,7 @@ describe('<mailbox-chat> notifications', () => {
     const room = `mention-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
     const benRoom = await ben.rooms.join(room, { nick: 'ben' });
     const { page, errors, chat } = await open({ notifications: true });
-    const notifications = () =>
-      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    const notifications = () => notificationsOf(page);
     await logIn(chat, anna!);
     await chat.getByRole('button', { name: 'Turn on desktop notifications' }).click();
     await page.evaluate(async (jid) => {
@@ -717,8 +719,7 @@ describe('<mailbox-chat> notifications', () => {
     await ben.connect();
     // On a phone, with the launcher: the panel covers the screen.
     const { page, errors, chat } = await open({ notifications: true, phone: true });
-    const notifications = () =>
-      page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
+    const notifications = () => notificationsOf(page);
     await chat.getByRole('button', { name: 'Open chat' }).click();
     await logIn(chat, anna!);
     const title = await page.title();
