@@ -37,10 +37,13 @@ const notificationsOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
 
 async function open(options: { notifications?: boolean; phone?: boolean } = {}) {
-  const page = await rig.browser.newPage({
+  // A context of its own, closed with the page; a test may open a second tab in it.
+  const context = await rig.browser.newContext({
     viewport: options.phone ? { width: 360, height: 640 } : { width: 480, height: 680 },
     ...(options.notifications ? { permissions: ['notifications'] } : {}),
   });
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
   if (options.notifications) await page.addInitScript(RECORD_NOTIFICATIONS);
   const { errors } = watchPage(page);
   await page.goto(`${rig.portal.url}${options.phone ? 'phone' : 'people'}.html`);
@@ -633,7 +636,7 @@ describe('<mailbox-chat> notifications', () => {
     await poll(seenByBen).toBe('dnd');
     await screenshot(page, 'availability-dnd');
 
-    // The next page of the tab signs in as "do not disturb": contacts never see it available.
+    // The next page signs in as "do not disturb": contacts never see it available.
     const shows: string[] = [];
     ben.on('presence', ({ jid, presence }) => {
       if (jid === anna.jid) shows.push(presence.show);
@@ -663,10 +666,22 @@ describe('<mailbox-chat> notifications', () => {
     await poll(notifications).toEqual([{ title: `Message from ${benAccount.user}`, body: 'Now?' }]);
     await setVisibility(page, 'visible');
 
-    // Signing out makes the next sign-in available again.
-    await chat.getByRole('button', { name: 'Sign out' }).click();
-    await logIn(chat, anna);
-    expect(await availability.inputValue()).toBe('online');
+    // Every tab of the browser goes by the same choice: a second tab starts with it, and a change
+    // there reaches the first (each tab is a session: one left "available" would undo the other).
+    await availability.selectOption({ label: 'Do not disturb' });
+    await poll(seenByBen).toBe('dnd');
+    shows.length = 0;
+    const second = await page.context().newPage();
+    await second.goto(`${rig.portal.url}people.html`);
+    const chat2 = second.locator('mailbox-chat');
+    await logIn(chat2, anna);
+    const availability2 = chat2.getByRole('combobox', { name: 'Your availability, as your contacts see it' });
+    expect(await availability2.inputValue()).toBe('dnd');
+    await availability2.selectOption({ label: 'Away' });
+    await poll(() => availability.inputValue()).toBe('away');
+    await poll(seenByBen).toBe('away');
+    expect(shows.filter((show) => show !== 'dnd' && show !== 'away')).toEqual([]);
+    await second.close();
     expect(errors).toEqual([]);
     await page.close();
   });

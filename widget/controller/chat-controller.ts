@@ -17,6 +17,12 @@ import { McMessageEvent } from '../events/message.js';
 import { McStatusEvent } from '../events/status.js';
 import { McUnreadEvent } from '../events/unread.js';
 import { renderAfterSends } from '../shared/after-sends.js';
+import {
+  loadAvailability,
+  saveAvailability,
+  watchAvailability,
+  type Availability,
+} from '../shared/availability.js';
 import { ConversationStore, type Conversation, type Divider, type HistoryState } from './conversations.js';
 import { ContactsModel } from '../contact-list/model.js';
 import { RoomsModel } from '../rooms/model.js';
@@ -29,9 +35,6 @@ export interface WidgetCredentials {
 
 /** Where the user is: no session, a login under way, or signed in. */
 export type Phase = 'signed-out' | 'signing-in' | 'signed-in';
-
-/** What the user tells contacts about being reachable (their presence `show`, RFC 6121). */
-export type Availability = 'online' | 'away' | 'dnd';
 
 /** Errors after which the session is over and the login view comes back. */
 const FATAL = new Set(['auth-failed', 'account-disabled']);
@@ -71,8 +74,9 @@ export class ChatController implements ReactiveController {
   /** The address of the last sign-in, for the login form to show again. */
   address: string | undefined;
   /**
-   * What the user tells contacts (header menu): the presence each session announces. "Do not
-   * disturb" also holds back desktop notifications. Back to `online` at sign-out.
+   * What the user tells contacts (header menu): the presence each session announces, kept for
+   * the account in this browser (see `availability.ts`). "Do not disturb" also holds back desktop
+   * notifications.
    */
   availability: Availability = 'online';
 
@@ -323,9 +327,11 @@ export class ChatController implements ReactiveController {
       return;
     }
     this.current = chat;
+    this.availability = loadAvailability(jid);
     if (this.availability !== 'online') chat.presence.set({ show: this.availability });
     this.unsubscribe = [
       renderAfterSends(chat),
+      watchAvailability(jid, (availability) => this.showAvailability(availability)),
       chat.on('status', ({ status, error }) => {
         if (status !== 'connecting' && status !== 'reconnecting') this.settle?.();
         this.status = status;
@@ -434,7 +440,6 @@ export class ChatController implements ReactiveController {
     this.suspended = undefined;
     this.reset(error);
     this.signedOut = !error;
-    this.availability = 'online';
     try {
       if (left) await left.connect().catch(() => undefined);
       await (chat ?? left)?.disconnect();
@@ -443,8 +448,14 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  /** Tells contacts whether the user is available, away or not to be disturbed. */
+  /** Tells contacts whether the user is available, away or not to be disturbed; kept for the account. */
   setAvailability(availability: Availability): void {
+    if (this.address) saveAvailability(this.address, availability);
+    this.showAvailability(availability);
+  }
+
+  /** Announces an availability (chosen here, or in another tab of the browser). */
+  private showAvailability(availability: Availability): void {
     this.availability = availability;
     this.current?.presence.set(availability === 'online' ? {} : { show: availability });
     this.host.requestUpdate();

@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Chat, Contact, Jid, UploadOptions } from '../../sdk/index.js';
-import { ChatController, type Availability, type WidgetCredentials } from '../controller/chat-controller.js';
+import { ChatController, type WidgetCredentials } from '../controller/chat-controller.js';
+import type { Availability } from '../shared/availability.js';
 import type { McComposer } from '../composer/composer.js';
 import { McCloseEvent } from '../events/close.js';
 import { McOpenEvent } from '../events/open.js';
@@ -87,12 +88,12 @@ export function resolveService(service: string, base: string = location.href): s
  * page is hidden. Works under a strict Content-Security-Policy (no inline scripts or styles).
  *
  * The next page loaded in the same browser tab (another page of the portal) shows the panel as
- * this one left it: open or closed (without `mc-open` again), the tab, the open conversation
- * once signed in to the same account, and the availability the user chose in the header
- * (available, away, do not disturb: the presence contacts see; "do not disturb" holds desktop
- * notifications back). It is kept in `sessionStorage` (`mailbox-chat:view`, or
- * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation and
- * the availability.
+ * this one left it: open or closed (without `mc-open` again), the tab, and the open conversation
+ * once signed in to the same account. It is kept in `sessionStorage` (`mailbox-chat:view`, or
+ * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation.
+ * The availability the user chooses in the header (available, away, do not disturb: the presence
+ * contacts see; "do not disturb" holds desktop notifications back) is kept for the account in
+ * this browser's `localStorage` (`mailbox-chat:availability:<address>`), for every tab.
  * With "Stay signed in while this tab is open" ticked in the login form, those pages also sign in
  * by themselves, with a login key the SDK keeps for the tab (`createTabLoginKeyStorage`: derived
  * from the password, non-extractable, never the password) until sign-out or 12 hours later.
@@ -459,7 +460,6 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     // Open again as it was, without moving focus or telling the page: nobody opened it just now.
     if (view.open && this.currentMode === 'launcher') this.opened = true;
     if (view.active) this.controller.restoreConversation(view.active.account, view.active.jid);
-    if (view.show) this.controller.availability = view.show;
     // Signed in with "stay signed in while this tab is open" on an earlier page: again, with the
     // login key the SDK kept for this tab (no password). Single sign-on signs in by itself.
     if (view.login && !this.credentials && !this.sso) void this.controller.signInWithKey(view.login);
@@ -471,13 +471,11 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     if (!this.isConnected) return;
     const active = this.controller.openedConversation;
     const login = this.controller.keptLogin;
-    const show = this.controller.availability;
     const view: ViewState = {
       ...(this.opened ? { open: true } : {}),
       tab: this.shown,
       ...(active ? { active } : {}),
       ...(login ? { login } : {}),
-      ...(show !== 'online' ? { show } : {}),
     };
     const json = JSON.stringify(view);
     if (json === this.savedView) return;

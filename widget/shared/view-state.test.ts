@@ -34,7 +34,6 @@ describe('the panel’s state kept for the next page', () => {
       tab: 'rooms',
       active: { account: 'anna@example.com', jid: 'ben@example.com' },
       login: 'anna@example.com',
-      show: 'dnd' as const,
     };
     saveView('mailbox-chat:view', state);
     expect(loadView('mailbox-chat:view')).toEqual(state);
@@ -46,13 +45,7 @@ describe('the panel’s state kept for the next page', () => {
       a: 'not json',
       b: 'null',
       c: '42',
-      d: JSON.stringify({
-        open: 'yes',
-        tab: 3,
-        active: { account: 'anna@example.com' },
-        login: true,
-        show: 'offline',
-      }),
+      d: JSON.stringify({ open: 'yes', tab: 3, active: { account: 'anna@example.com' }, login: true }),
       e: JSON.stringify({ open: false, tab: 'contacts', active: 'ben@example.com' }),
     });
     expect(loadView('a')).toEqual({});

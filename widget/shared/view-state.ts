@@ -1,10 +1,9 @@
 // What of the panel survives a page load in the same browser tab: whether the launcher's panel
-// was open, the tab shown, the open conversation (with the account it belongs to) and the
-// availability the user chose. An intranet is many pages; moving between them should not close
-// the chat, lose the conversation or make the user available again. Kept in `sessionStorage`, so
-// it ends with the tab; it holds addresses, no message text and no credentials (a login kept for
-// the tab is the SDK's `createTabLoginKeyStorage`). The lazy build's launcher reads it too (to
-// load at once when the panel was open), so this module stays small and free of Lit.
+// was open, the tab shown and the open conversation (with the account it belongs to). An
+// intranet is many pages; moving between them should not close the chat or lose the
+// conversation. Kept in `sessionStorage`, so it ends with the tab; it holds addresses, no message
+// text and no credentials (a login kept for the tab is the SDK's `createTabLoginKeyStorage`). The lazy build's launcher reads it too (to load at once when the panel
+// was open), so this module stays small and free of Lit.
 
 /** The panel's state as a page load finds it. */
 export interface ViewState {
@@ -16,8 +15,6 @@ export interface ViewState {
   active?: { account: string; jid: string };
   /** The account signed in with "stay signed in while this tab is open". */
   login?: string;
-  /** The availability the user chose, when not plain available: `away` or `dnd`. */
-  show?: 'away' | 'dnd';
 }
 
 /** The storage key of one element: `mailbox-chat:view`, with the element's id when it has one. */
@@ -28,7 +25,7 @@ export function loadView(key: string): ViewState {
   try {
     // Blocked storage (sandboxed frames) and a stored `null` throw here; any other value that is
     // not our object has none of the fields read.
-    const { open, tab, active, login, show } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<
+    const { open, tab, active, login } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<
       string,
       unknown
     >;
@@ -38,7 +35,6 @@ export function loadView(key: string): ViewState {
       ...(typeof tab === 'string' ? { tab } : {}),
       ...(typeof account === 'string' && typeof jid === 'string' ? { active: { account, jid } } : {}),
       ...(typeof login === 'string' ? { login } : {}),
-      ...(show === 'away' || show === 'dnd' ? { show } : {}),
     };
   } catch {
     return {};

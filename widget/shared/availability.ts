@@ -1,0 +1,43 @@
+// The availability the user chose in the header, per account, for every tab of this browser:
+// `localStorage` `mailbox-chat:availability:<account>` holds `away` or `dnd` (nothing: available).
+// A tab that signs in starts with it, and a change in one tab reaches the others (`storage`
+// events): each tab is a session of its own, and a second portal tab that told contacts
+// "available" would undo the first one's "do not disturb".
+
+/** What the user tells contacts about being reachable (their presence `show`, RFC 6121). */
+export type Availability = 'online' | 'away' | 'dnd';
+
+const key = (account: string): string => `mailbox-chat:availability:${account.toLowerCase()}`;
+const parse = (value: string | null | undefined): Availability =>
+  value === 'away' || value === 'dnd' ? value : 'online';
+
+/** The availability kept for `account`; `online` when none is (or storage is blocked). */
+export function loadAvailability(account: string): Availability {
+  try {
+    return parse(globalThis.localStorage?.getItem(key(account)));
+  } catch {
+    return 'online';
+  }
+}
+
+/** Keeps `availability` for `account` (nothing kept means available). */
+export function saveAvailability(account: string, availability: Availability): void {
+  try {
+    if (availability === 'online') localStorage.removeItem(key(account));
+    else localStorage.setItem(key(account), availability);
+  } catch {
+    // Storage blocked or full: the choice holds for this tab only.
+  }
+}
+
+/** Calls `changed` when another tab changes `account`'s availability; returns the undo. */
+export function watchAvailability(
+  account: string,
+  changed: (availability: Availability) => void,
+): () => void {
+  const onStorage = (event: StorageEvent): void => {
+    if (event.key === key(account)) changed(parse(event.newValue));
+  };
+  addEventListener('storage', onStorage);
+  return () => removeEventListener('storage', onStorage);
+}
