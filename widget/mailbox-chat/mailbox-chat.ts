@@ -782,6 +782,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const signedIn = c.phase === 'signed-in';
     const status = c.phase === 'signed-out' ? '' : i.t(`status.${c.status}`);
     // Online, the user's availability is shown, and chosen, in place of the connection's status.
+    // The menu's `value` follows changes made elsewhere (another tab); the options' `selected`
+    // sets the first render, when `value` is set before the options exist.
     const choose = signedIn && c.status === 'online';
     return html`<header part="header" class="header" ?inert=${!!this.dialog}>
       <span class="logo" aria-hidden="true">${chatIcon}</span>
@@ -800,6 +802,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
                   part="availability"
                   aria-label=${i.t('presence.label')}
                   title=${i.t('presence.label')}
+                  .value=${c.availability}
                   @change=${(e: Event) =>
                     c.setAvailability((e.target as HTMLSelectElement).value as Availability)}
                 >
