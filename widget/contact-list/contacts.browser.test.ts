@@ -32,6 +32,10 @@ const RECORD_NOTIFICATIONS = () => {
   };
 };
 
+/** A new room's address on the test server: `name-<random>@conference.<domain>`. */
+const roomOn = (name: string): string =>
+  `${name}-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+
 /** The notifications a page opened with `notifications: true` has shown so far. */
 const notificationsOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { notifications: unknown[] }).notifications);
@@ -496,7 +500,7 @@ describe('<mailbox-chat> bookmarked rooms', () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);
     await ben.connect();
-    const jid = `again-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const jid = roomOn('again');
     const benRoom = await ben.rooms.join(jid, {
       nick: 'ben',
       config: { name: 'Wieder da', persistent: true, archive: true },
@@ -536,7 +540,7 @@ describe('<mailbox-chat> bookmarked rooms', () => {
     const [anna] = await createAccounts(1);
     const phone = client(anna!);
     await phone.connect();
-    const jid = `bookmarked-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const jid = roomOn('bookmarked');
     await phone.rooms.join(jid, { nick: 'phone', config: { persistent: true } });
     await phone.bookmarks.add({ jid, name: 'Team Nordlicht', nick: 'anna', autojoin: true });
 
@@ -554,7 +558,7 @@ describe('<mailbox-chat> bookmarked rooms', () => {
     const [anna, benAccount] = await createAccounts(2);
     const phone = client(anna!);
     await phone.connect();
-    const jid = `quiet-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const jid = roomOn('quiet');
     const phoneRoom = await phone.rooms.join(jid, { nick: 'phone', config: { persistent: true } });
     await phoneRoom.setSubject('Frühstück am Freitag');
     await phone.bookmarks.add({ jid, name: 'Team Nordlicht', nick: 'anna', autojoin: true });
@@ -690,7 +694,7 @@ describe('<mailbox-chat> notifications', () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);
     await ben.connect();
-    const room = `mention-${Math.random().toString(36).slice(2, 7)}@conference.${xmpp.domain}`;
+    const room = roomOn('mention');
     const benRoom = await ben.rooms.join(room, { nick: 'ben' });
     const { page, errors, chat } = await open({ notifications: true });
     const notifications = () => notificationsOf(page);
