@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
+import { connectRawAgent } from '../test/rig/raw-agent.js';
 import { useSdkPage } from '../test/rig/sdk-page.js';
 import { createChat } from './index.js';
 
@@ -14,6 +15,7 @@ const params = new URLSearchParams(location.hash.slice(1));
 const chat = createChat({ jid: params.get('jid'), password: params.get('password'), service: params.get('service'), resumeStorage: false });
 chat.on('subscription:request', ({ jid }) => chat.contacts.approve(jid));
 window.avatarOf = (jid) => chat.contacts.get(jid)?.avatar;
+window.subscribed = (jid) => chat.contacts.get(jid)?.subscription === 'both';
 // Whether an <img> can show the URL (the page's CSP allows blob: images, not blob: fetches).
 window.loads = (url) => new Promise((resolve) => {
   const img = new Image();
@@ -68,6 +70,41 @@ describe("a contact's avatar in the browser", () => {
       expect(await loads(page, secondUrl)).toBe(true);
       expect(await loads(page, firstUrl)).toBe(false); // revoked
     } finally {
+      await peer.disconnect();
+      await page.close();
+    }
+  });
+
+  it('is read from PEP (XEP-0084) as well, and goes when the contact removes it', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const { page } = await sdkPage.open(anna!, xmpp.websocketUrl);
+    const peer = createChat({
+      jid: ben!.jid,
+      password: ben!.password,
+      service: xmpp.websocketUrl,
+      resumeStorage: false,
+    });
+    // Ben's other device publishes its avatar to PEP only (no vCard photo, no presence).
+    const phone = await connectRawAgent(ben!, xmpp.websocketUrl);
+    try {
+      await peer.connect();
+      await peer.contacts.add(anna!.jid);
+      await expect
+        .poll(() =>
+          page.evaluate(
+            (j) => (window as unknown as { subscribed(j: string): boolean }).subscribed(j),
+            ben!.jid,
+          ),
+        )
+        .toBe(true);
+      await phone.publishPepAvatar({ data: png(3), type: 'image/png' });
+      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toMatch(/^blob:/);
+      expect(await loads(page, (await avatarOf(page, ben!.jid))!)).toBe(true);
+
+      await phone.publishPepAvatar(undefined);
+      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toBeUndefined();
+    } finally {
+      await phone.close();
       await peer.disconnect();
       await page.close();
     }

@@ -50,6 +50,7 @@ describe('our advertised features', () => {
         'http://jabber.org/protocol/mood+notify',
         'http://jabber.org/protocol/tune+notify',
         'http://jabber.org/protocol/activity+notify',
+        'http://jabber.org/protocol/nick+notify',
         'urn:xmpp:attention:0',
         'urn:xmpp:rtt:0',
       ]) {

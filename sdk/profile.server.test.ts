@@ -86,6 +86,24 @@ describe('profile and avatars', () => {
     expect(bytesOf(next)).toEqual(second);
   });
 
+  it("a contact's avatar published to PEP (XEP-0084, as Conversations does) arrives, and so does its removal", async () => {
+    const { b, anna } = await friendsNow();
+    // Anna's other device: a client that publishes its avatar only to PEP, never in a vCard.
+    const phone = await connectRawAgent(anna, inject('xmpp').websocketUrl);
+    try {
+      const image = png(5);
+      await phone.publishPepAvatar({ data: image, type: 'image/png' });
+      const url = await eventually(() => b.contacts.get(anna.jid)?.avatar);
+      expect(bytesOf(url)).toEqual(image);
+      expect(url.startsWith('data:image/png;base64,')).toBe(true);
+
+      await phone.publishPepAvatar(undefined);
+      await eventually(() => b.contacts.get(anna.jid)?.avatar === undefined);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('a contact who comes online later brings its avatar along', async () => {
     const { a, anna, ben } = await friendsNow();
     const image = png(4);

@@ -2,10 +2,11 @@
 // - XEP-0402: one PEP item per room on the node `urn:xmpp:bookmarks:1` (StanzaJS has no
 //   definition for it; one is added here), with live notifications to our other resources;
 // - XEP-0048 in private XML storage (XEP-0049): the whole list as one document, no notifications.
-import { JXT, type Agent, type Stanzas } from 'stanza';
+import { JXT, type Agent } from 'stanza';
 import { bareJid } from '../jid.js';
 import { discoInfo } from './disco.js';
 import { toChatError } from './iq.js';
+import { fetchItems, retractItem, watchNode } from './pubsub.js';
 import { agentOf, type Transport } from './xmpp.js';
 
 /** The XEP-0402 PEP node (and the namespace of its items). */
@@ -107,11 +108,8 @@ export async function bookmarkStore(transport: Transport): Promise<'pep' | 'priv
 export async function fetchPepBookmarks(transport: Transport): Promise<BookmarkData[]> {
   const agent = prepare(transport);
   try {
-    const result = await agent.getItems<Conference2 & Stanzas.PubsubItemContent>(
-      bareJid(agent.jid),
-      NS_BOOKMARKS2,
-    );
-    return (result.items ?? [])
+    const items = await fetchItems<Conference2>(agent, bareJid(agent.jid), NS_BOOKMARKS2);
+    return items
       .filter((item) => item.id && item.content?.itemType === NS_BOOKMARKS2)
       .map((item) => fromConference2(item.id!, item.content));
   } catch (cause) {
@@ -161,7 +159,7 @@ export async function publishPepBookmark(transport: Transport, bookmark: Bookmar
 export async function retractPepBookmark(transport: Transport, jid: string): Promise<void> {
   const agent = prepare(transport);
   try {
-    await agent.retract(bareJid(agent.jid), NS_BOOKMARKS2, bareJid(jid), true);
+    await retractItem(agent, bareJid(agent.jid), NS_BOOKMARKS2, bareJid(jid), true);
   } catch (cause) {
     throw toChatError(cause, `Removing the bookmark of ${jid}`);
   }
@@ -212,21 +210,12 @@ export function watchBookmarks(transport: Transport, handlers: BookmarkHandlers)
   // Announced with our next presence (the capabilities hash is computed as it goes out).
   const own = (from: string | undefined): boolean =>
     !from || bareJid(from) === bareJid(agent.jid || transport.jid || '');
-  agent.on('pubsub:published', (msg) => {
-    const items = msg.pubsub.items;
-    if (items.node !== NS_BOOKMARKS2 || !own(msg.from)) return;
-    for (const item of items.published ?? []) {
-      if (!item.id) continue;
-      handlers.published(fromConference2(item.id, item.content as Partial<Conference2> | undefined));
+  watchNode(agent, NS_BOOKMARKS2, (event) => {
+    if (!own(event.from)) return;
+    for (const item of event.published) {
+      if (item.id)
+        handlers.published(fromConference2(item.id, item.content as Partial<Conference2> | undefined));
     }
-  });
-  agent.on('pubsub:retracted', (msg) => {
-    const items = msg.pubsub.items;
-    if (items.node !== NS_BOOKMARKS2 || !own(msg.from)) return;
-    // StanzaJS gives retracted items as their ids (its type says items).
-    for (const item of (items.retracted ?? []) as unknown[]) {
-      const id = typeof item === 'string' ? item : (item as { id?: string } | undefined)?.id;
-      if (id) handlers.retracted(bareJid(id));
-    }
+    for (const id of event.retracted) handlers.retracted(bareJid(id));
   });
 }

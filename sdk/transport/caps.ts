@@ -1,5 +1,6 @@
 // What our entity capabilities (XEP-0115) advertise. StanzaJS advertises every protocol it can
-// parse, including PEP notifications (+notify) for geolocation, mood, tune and activity that
+// parse, including PEP notifications (+notify) for geolocation, mood, nicknames (XEP-0172), tune and
+// activity that
 // would make servers push data the SDK never shows, and features the browser build does not
 // carry (see scripts/rollup-stanza-subset.mjs). Withdrawing them keeps disco honest and saves
 // the server and the client the pushes.
@@ -9,6 +10,7 @@ const UNSUPPORTED = [
   Namespaces.NS_ACTIVITY,
   Namespaces.NS_GEOLOC,
   Namespaces.NS_MOOD,
+  Namespaces.NS_NICK,
   Namespaces.NS_TUNE,
   Namespaces.NS_ATTENTION_0,
   Namespaces.NS_BOB,

@@ -1,7 +1,8 @@
 // vcard-temp (XEP-0054) and avatars (XEP-0084 PEP, XEP-0153 vCard photo hashes) as plain data
 // over the StanzaJS agent.
-import { Platform } from 'stanza';
+import { Namespaces, Platform, type Stanzas } from 'stanza';
 import { toChatError } from './iq.js';
+import { fetchItems, watchNode } from './pubsub.js';
 import { agentOf, type Transport } from './xmpp.js';
 
 /** An image as bytes plus its media type. */
@@ -104,8 +105,10 @@ export function avatarHash(data: Uint8Array): string {
 /** Fetches an XEP-0084 avatar's bytes from a contact's PEP. Rejects with a ChatError. */
 export async function fetchPepAvatar(transport: Transport, jid: string, id: string): Promise<Uint8Array> {
   try {
-    const item = await agentOf(transport).getAvatar(jid, id);
-    const data = item.content?.data;
+    const [item] = await fetchItems<Stanzas.AvatarData>(agentOf(transport), jid, Namespaces.NS_AVATAR_DATA, [
+      id,
+    ]);
+    const data = item?.content?.data;
     if (!data) throw new Error('empty avatar item');
     return new Uint8Array(data);
   } catch (cause) {
@@ -128,14 +131,27 @@ export function watchAvatars(
   transport: Transport,
   listener: (announcement: AvatarAnnouncement) => void,
 ): void {
-  agentOf(transport).on('avatar', (event) => {
-    const jid = event.jid.split('/')[0]?.toLowerCase() ?? event.jid;
-    const version = event.avatars[0];
+  const agent = agentOf(transport);
+  agent.disco.addFeature(Namespaces.NS_PEP_NOTIFY(Namespaces.NS_AVATAR_METADATA));
+  const announce = (
+    from: string,
+    source: AvatarAnnouncement['source'],
+    version?: Stanzas.AvatarVersion,
+  ): void =>
     listener({
-      jid,
-      source: event.source === 'pubsub' ? 'pep' : 'vcard',
+      jid: from.split('/')[0]?.toLowerCase() ?? from,
+      source,
       ...(version?.id ? { id: version.id } : {}),
       ...(version?.mediaType ? { type: version.mediaType } : {}),
     });
+  watchNode(agent, Namespaces.NS_AVATAR_METADATA, (event) => {
+    const metadata = event.published[0]?.content as Stanzas.AvatarMetaData | undefined;
+    // No versions: the contact removed its avatar.
+    if (event.from && metadata) announce(event.from, 'pep', metadata.versions?.[0]);
+  });
+  agent.on('presence', (presence) => {
+    const hash = presence.vcardAvatar;
+    if (presence.type !== 'error' && typeof hash === 'string' && hash)
+      announce(presence.from, 'vcard', { id: hash });
   });
 }

@@ -1,6 +1,7 @@
 // A bare StanzaJS client for server tests that must send what the SDK never would (forged
 // carbons, corrections of someone else's message, OOB links). Lives in the rig because only
 // sdk/transport/ may import stanza inside sdk/.
+import { createHash } from 'node:crypto';
 import { createClient, type Stanzas } from 'stanza';
 
 /** A connected raw client. `send` takes StanzaJS's message shape, unchecked. */
@@ -24,6 +25,11 @@ export interface RawAgent {
   }>;
   /** Reads the account's XEP-0048 bookmarks from private storage, as a client that knows only those. */
   legacyBookmarks(): Promise<Array<{ jid: string; name?: string; autojoin: boolean }>>;
+  /**
+   * Publishes an avatar to the account's PEP as XEP-0084 clients do (the data item, then the
+   * metadata that announces it); without an image, metadata with no versions (avatar removed).
+   */
+  publishPepAvatar(image?: { data: Uint8Array; type: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,15 @@ export async function connectRawAgent(
         ...(b.name ? { name: b.name } : {}),
         autojoin: Boolean(b.autoJoin),
       }));
+    },
+    async publishPepAvatar(image) {
+      if (!image) {
+        await agent.useAvatars([]);
+        return;
+      }
+      const id = createHash('sha1').update(image.data).digest('hex');
+      await agent.publishAvatar(id, Buffer.from(image.data));
+      await agent.useAvatars([{ id, bytes: image.data.length, mediaType: image.type, width: 1, height: 1 }]);
     },
     close: () =>
       new Promise<void>((resolve) => {
