@@ -9,6 +9,7 @@ import { McContactList } from './contact-list/contact-list.js';
 import { McRoomDialog } from './rooms/room-dialog.js';
 import { McRoomInfo } from './rooms/room-info.js';
 import { McRoomList } from './rooms/room-list.js';
+import { McStatusDialog } from './dialog/status-dialog.js';
 
 const elements: Record<string, CustomElementConstructor> = {
   'mailbox-chat': MailboxChatElement,
@@ -21,6 +22,7 @@ const elements: Record<string, CustomElementConstructor> = {
   'mc-room-list': McRoomList,
   'mc-room-dialog': McRoomDialog,
   'mc-room-info': McRoomInfo,
+  'mc-status-dialog': McStatusDialog,
 };
 for (const [name, element] of Object.entries(elements)) {
   if (!customElements.get(name)) customElements.define(name, element);
@@ -38,5 +40,6 @@ declare global {
     'mc-room-list': McRoomList;
     'mc-room-dialog': McRoomDialog;
     'mc-room-info': McRoomInfo;
+    'mc-status-dialog': McStatusDialog;
   }
 }

@@ -47,7 +47,8 @@ async function open(options: { notifications?: boolean; phone?: boolean } = {}) 
     ...(options.notifications ? { permissions: ['notifications'] } : {}),
   });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  // Not awaited: the browser may be closing too when the last test of the file ends.
+  page.on('close', () => void context.close().catch(() => undefined));
   if (options.notifications) await page.addInitScript(RECORD_NOTIFICATIONS);
   const { errors } = watchPage(page);
   await page.goto(`${rig.portal.url}${options.phone ? 'phone' : 'people'}.html`);
@@ -685,6 +686,72 @@ describe('<mailbox-chat> notifications', () => {
     await poll(() => availability.inputValue()).toBe('away');
     await poll(seenByBen).toBe('away');
     expect(shows.filter((show) => show !== 'dnd' && show !== 'away')).toEqual([]);
+    await second.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('tells contacts a status message, as text, kept for the next pages and every tab until cleared', async () => {
+    const { a, b: ben, anna } = await friends(client);
+    await a.disconnect();
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna);
+    const seenByBen = () => {
+      const presence = ben.contacts.get(anna.jid)?.presence;
+      return presence && { show: presence.show, status: presence.status };
+    };
+    await poll(seenByBen).toEqual({ show: 'online', status: undefined });
+
+    // Markup in the message is text: the header shows it as typed, contacts get it as typed.
+    const message = 'Im Meeting <b>bis 15 Uhr</b>';
+    await chat.getByRole('button', { name: 'Set a status message' }).click();
+    const dialog = chat.getByRole('dialog', { name: 'Status message' });
+    await dialog.getByRole('textbox', { name: 'What are you up to?' }).fill(message);
+    await dialog.getByRole('textbox', { name: 'What are you up to?' }).press('Enter');
+    await poll(seenByBen).toEqual({ show: 'online', status: message });
+    const shown = chat.getByRole('button', { name: `Your status message: ${message}. Change it` });
+    expect(await shown.textContent()).toContain(message);
+    expect(await chat.locator('header b').count()).toBe(0);
+    expect(await shown.evaluate((button) => button.matches(':focus'))).toBe(true); // focus came back
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    // The availability and the message go together.
+    const availability = chat.getByRole('combobox', { name: 'Your availability, as your contacts see it' });
+    await availability.selectOption({ label: 'Away' });
+    await poll(seenByBen).toEqual({ show: 'away', status: message });
+    await screenshot(page, 'status-message');
+
+    // Escape leaves it as it was.
+    await shown.click();
+    await dialog.getByRole('textbox', { name: 'What are you up to?' }).fill('Something else');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await shown.count()).toBe(1);
+
+    // The next page goes on with both (a resumed session, or a new one announcing both at once):
+    // contacts never see it without the message.
+    const statuses: Array<string | undefined> = [];
+    ben.on('presence', ({ jid, presence }) => {
+      if (jid === anna.jid && presence.show !== 'offline') statuses.push(presence.status);
+    });
+    await page.reload();
+    await page.waitForFunction(() => customElements.get('mailbox-chat'));
+    await logIn(chat, anna);
+    await poll(() => shown.count()).toBe(1);
+    await poll(seenByBen).toEqual({ show: 'away', status: message });
+    expect(statuses.filter((status) => status !== message)).toEqual([]);
+
+    // A second tab starts with it; cleared there, it is gone in the first tab and for contacts.
+    const second = await page.context().newPage();
+    await second.goto(`${rig.portal.url}people.html`);
+    const chat2 = second.locator('mailbox-chat');
+    await logIn(chat2, anna);
+    await chat2.getByRole('button', { name: `Your status message: ${message}. Change it` }).click();
+    const dialog2 = chat2.getByRole('dialog', { name: 'Status message' });
+    expect(await dialog2.getByRole('textbox', { name: 'What are you up to?' }).inputValue()).toBe(message);
+    await dialog2.getByRole('button', { name: 'Clear' }).click();
+    await poll(() => chat.getByRole('button', { name: 'Set a status message' }).count()).toBe(1);
+    await poll(seenByBen).toEqual({ show: 'away', status: undefined });
     await second.close();
     expect(errors).toEqual([]);
     await page.close();

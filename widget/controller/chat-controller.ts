@@ -19,7 +19,10 @@ import { McUnreadEvent } from '../events/unread.js';
 import { renderAfterSends } from '../shared/after-sends.js';
 import {
   loadAvailability,
+  loadStatusMessage,
   saveAvailability,
+  saveStatusMessage,
+  STATUS_MESSAGE_MAX,
   watchAvailability,
   type Availability,
 } from '../shared/availability.js';
@@ -79,6 +82,8 @@ export class ChatController implements ReactiveController {
    * notifications.
    */
   availability: Availability = 'online';
+  /** The status message contacts see beside the availability (header dialog); kept like it. */
+  statusMessage = '';
 
   /** The account the next page of this tab signs in to with the kept login key, if any. */
   get keptLogin(): Jid | undefined {
@@ -328,10 +333,11 @@ export class ChatController implements ReactiveController {
     }
     this.current = chat;
     this.availability = loadAvailability(jid);
-    if (this.availability !== 'online') chat.presence.set({ show: this.availability });
+    this.statusMessage = loadStatusMessage(jid);
+    if (this.availability !== 'online' || this.statusMessage) this.announce();
     this.unsubscribe = [
       renderAfterSends(chat),
-      watchAvailability(jid, (availability) => this.showAvailability(availability)),
+      watchAvailability(jid, (availability, message) => this.showAvailability(availability, message)),
       chat.on('status', ({ status, error }) => {
         if (status !== 'connecting' && status !== 'reconnecting') this.settle?.();
         this.status = status;
@@ -451,14 +457,28 @@ export class ChatController implements ReactiveController {
   /** Tells contacts whether the user is available, away or not to be disturbed; kept for the account. */
   setAvailability(availability: Availability): void {
     if (this.address) saveAvailability(this.address, availability);
-    this.showAvailability(availability);
+    this.showAvailability(availability, this.statusMessage);
   }
 
-  /** Announces an availability (chosen here, or in another tab of the browser). */
-  private showAvailability(availability: Availability): void {
+  /** Tells contacts a status message (empty: none) beside the availability; kept for the account. */
+  setStatusMessage(message: string): void {
+    const text = message.trim().slice(0, STATUS_MESSAGE_MAX);
+    if (this.address) saveStatusMessage(this.address, text);
+    this.showAvailability(this.availability, text);
+  }
+
+  /** Announces an availability and status message (chosen here, or in another tab of the browser). */
+  private showAvailability(availability: Availability, message: string): void {
     this.availability = availability;
-    this.current?.presence.set(availability === 'online' ? {} : { show: availability });
+    this.statusMessage = message;
+    this.announce();
     this.host.requestUpdate();
+  }
+
+  /** Our presence, as chosen: the availability (`show`) and the status message. */
+  private announce(): void {
+    const { availability: show, statusMessage: status } = this;
+    this.current?.presence.set({ ...(show === 'online' ? {} : { show }), ...(status ? { status } : {}) });
   }
 
   /** The element is back on the page after `leave`: it signs in anew, as a new element would. */

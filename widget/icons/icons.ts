@@ -24,6 +24,7 @@ export const chevronDownIcon = icon('M6 9.5l6 6 6-6');
 export const backIcon = icon('M14.5 6l-6 6 6 6');
 export const sendIcon = icon('M4.5 12L20 4.5 15.5 20l-3.5-6.5zM12 13.5L20 4.5');
 export const plusIcon = icon('M12 5v14M5 12h14');
+export const pencilIcon = icon('M4.5 19.5l1-4.5L15.5 5a2.1 2.1 0 0 1 3.5 3.5L9 18.5zM13.5 7l3.5 3.5');
 export const logoutIcon = icon(
   'M14 4h3.5A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5H14M9.5 16.5L5 12l4.5-4.5M5 12h10',
 );

@@ -181,6 +181,32 @@ export const styles = css`
     color: inherit;
     font: inherit;
   }
+  /* The status message (or, without one, a pencil to set it): text that opens its dialog. */
+  .status-message {
+    min-width: 0;
+    max-width: 45%;
+    padding: 0;
+    border: 0;
+    background: none;
+    color: var(--mc-text);
+    font: inherit;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+    cursor: pointer;
+  }
+  .status-message.set {
+    flex: none;
+    display: inline-grid;
+    color: var(--mc-muted);
+  }
+  .status-message svg {
+    width: 14px;
+    height: 14px;
+  }
+  .status-message:hover {
+    text-decoration: underline;
+  }
   .account {
     min-width: 0;
     overflow: hidden;

@@ -28,7 +28,7 @@ import { isChatError, type Message, type RoomInvite } from '../../sdk/index.js';
 import type { ContactAdd } from '../contact-list/add-contact.js';
 import { initialsAvatar } from '../contact-list/contact-list.js';
 import { contactName } from '../contact-list/model.js';
-import { bellIcon, bellOffIcon, hashIcon, infoIcon, usersIcon } from '../icons/icons.js';
+import { bellIcon, bellOffIcon, hashIcon, infoIcon, pencilIcon, usersIcon } from '../icons/icons.js';
 import { Notifier } from '../notifications/notifier.js';
 import type { RoomRequest, RoomView } from '../rooms/model.js';
 import type { ChatPeer } from '../conversation-list/conversation-list.js';
@@ -48,7 +48,7 @@ const homeTab = (tab: string | null | undefined): Tab => (TABS.includes(tab as T
 const SSO_PATIENCE = 10_000;
 
 /** The dialogs over the panel. */
-type Dialog = 'add-contact' | 'room' | 'room-info';
+type Dialog = 'add-contact' | 'room' | 'room-info' | 'status-message';
 /** A side list: each has `focusFirst`. */
 type SideView = HTMLElement & { updateComplete: Promise<boolean>; focusFirst(jid?: Jid): void };
 
@@ -92,8 +92,9 @@ export function resolveService(service: string, base: string = location.href): s
  * once signed in to the same account. It is kept in `sessionStorage` (`mailbox-chat:view`, or
  * `mailbox-chat:view:<id>` for an element with an `id`); signing out forgets the conversation.
  * The availability the user chooses in the header (available, away, do not disturb: the presence
- * contacts see; "do not disturb" holds desktop notifications back) is kept for the account in
- * this browser's `localStorage` (`mailbox-chat:availability:<address>`), for every tab.
+ * contacts see; "do not disturb" holds desktop notifications back) and the status message set
+ * beside it are kept for the account in this browser's `localStorage`
+ * (`mailbox-chat:availability:<address>`, `mailbox-chat:status:<address>`), for every tab.
  * With "Stay signed in while this tab is open" ticked in the login form, those pages also sign in
  * by themselves, with a login key the SDK keeps for the tab (`createTabLoginKeyStorage`: derived
  * from the password, non-extractable, never the password) until sign-out or 12 hours later.
@@ -120,6 +121,7 @@ export function resolveService(service: string, base: string = location.href): s
  * @csspart panel - The panel around everything.
  * @csspart header - The panel's title bar.
  * @csspart availability - The header's menu of the user's availability (available, away, do not disturb).
+ * @csspart status-message - The header's status message (or, without one, the pencil that sets it).
  * @csspart banner - The "connection lost" bar under the header, with its reconnect button.
  * @csspart body - The area under the header (login, or conversations).
  * @csspart list - The conversation list.
@@ -798,21 +800,21 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
           ${
             choose
               ? html`<select
-                  class="availability"
-                  part="availability"
-                  aria-label=${i.t('presence.label')}
-                  title=${i.t('presence.label')}
-                  .value=${c.availability}
-                  @change=${(e: Event) =>
-                    c.setAvailability((e.target as HTMLSelectElement).value as Availability)}
-                >
-                  ${AVAILABILITIES.map(
-                    (a) =>
-                      html`<option value=${a} ?selected=${a === c.availability}>
-                        ${i.t(`presence.${a}`)}
-                      </option>`,
-                  )}
-                </select>`
+                    class="availability"
+                    part="availability"
+                    aria-label=${i.t('presence.label')}
+                    title=${i.t('presence.label')}
+                    .value=${c.availability}
+                    @change=${(e: Event) =>
+                      c.setAvailability((e.target as HTMLSelectElement).value as Availability)}
+                  >
+                    ${AVAILABILITIES.map(
+                      (a) =>
+                        html`<option value=${a} ?selected=${a === c.availability}>
+                          ${i.t(`presence.${a}`)}
+                        </option>`,
+                    )}</select
+                  >${this.renderStatusMessage()}`
               : nothing
           }
           ${c.account ? html`<span class="account" title=${c.account}>${c.account}</span>` : nothing}
@@ -1095,6 +1097,22 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     ></mc-conversation-list>`;
   }
 
+  /** The header's status message, or a pencil to set one: either opens the dialog (one button, so focus comes back to it). */
+  private renderStatusMessage() {
+    const i = this.i18n;
+    const message = this.controller.statusMessage;
+    const label = message ? i.t('statusMessage.change', { message }) : i.t('statusMessage.set');
+    return html`<button
+      class="status-message ${message ? '' : 'set'}"
+      part="status-message"
+      aria-label=${label}
+      title=${message || label}
+      @click=${() => this.openDialog('status-message')}
+    >
+      ${message || pencilIcon}
+    </button>`;
+  }
+
   private renderDialog() {
     const i = this.i18n;
     const c = this.controller;
@@ -1120,6 +1138,17 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
         @dialog-input=${() => (this.dialogError = undefined)}
         @dialog-close=${close}
       ></mc-room-dialog>`;
+    }
+    if (this.dialog === 'status-message') {
+      return html`<mc-status-dialog
+        .i18n=${i}
+        .message=${c.statusMessage}
+        @status-submit=${(event: CustomEvent<{ message: string }>) => {
+          c.setStatusMessage(event.detail.message);
+          close();
+        }}
+        @dialog-close=${close}
+      ></mc-status-dialog>`;
     }
     const room = this.dialog === 'room-info' && c.active ? c.rooms.get(c.active) : undefined;
     if (room) {

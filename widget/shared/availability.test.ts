@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadAvailability, saveAvailability } from './availability.js';
+import {
+  STATUS_MESSAGE_MAX,
+  loadAvailability,
+  loadStatusMessage,
+  saveAvailability,
+  saveStatusMessage,
+} from './availability.js';
 
 /** A stand-in for the browser's localStorage. */
 function useStorage(): Map<string, string> {
@@ -38,5 +44,25 @@ describe('the availability kept for an account', () => {
     delete (globalThis as { localStorage?: unknown }).localStorage;
     expect(loadAvailability('anna@example.com')).toBe('online');
     expect(() => saveAvailability('anna@example.com', 'away')).not.toThrow();
+  });
+
+  it('keeps the status message per account beside it, an empty one as nothing, never longer than allowed', () => {
+    const map = useStorage();
+    expect(loadStatusMessage('anna@example.com')).toBe('');
+    saveStatusMessage('Anna@Example.com', 'Im Meeting');
+    saveAvailability('anna@example.com', 'away');
+    expect(Object.fromEntries(map)).toEqual({
+      'mailbox-chat:availability:anna@example.com': 'away',
+      'mailbox-chat:status:anna@example.com': 'Im Meeting',
+    });
+    expect(loadStatusMessage('anna@example.com')).toBe('Im Meeting');
+    expect(loadStatusMessage('ben@example.com')).toBe('');
+    saveStatusMessage('anna@example.com', '');
+    expect(map.has('mailbox-chat:status:anna@example.com')).toBe(false);
+    map.set('mailbox-chat:status:anna@example.com', 'x'.repeat(500));
+    expect(loadStatusMessage('anna@example.com')).toHaveLength(STATUS_MESSAGE_MAX);
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+    expect(loadStatusMessage('anna@example.com')).toBe('');
+    expect(() => saveStatusMessage('anna@example.com', 'Hi')).not.toThrow();
   });
 });
