@@ -144,8 +144,9 @@ export const styles = css`
   }
   .presence {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 6px;
+    gap: 0 6px;
     margin: 0;
     min-width: 0;
     font-size: 0.8em;
@@ -181,11 +182,14 @@ export const styles = css`
     color: inherit;
     font: inherit;
   }
-  /* The status message (or, without one, a pencil to set it): text that opens its dialog. */
+  /* The status message (or, without one, a pencil to set it): text that opens its dialog, on a
+     line of its own under the availability and the address (a header has little width). */
   .status-message {
+    order: 1;
+    flex: 1 0 100%;
     min-width: 0;
-    max-width: 45%;
     padding: 0;
+    text-align: start;
     border: 0;
     background: none;
     color: var(--mc-text);
@@ -196,6 +200,7 @@ export const styles = css`
     cursor: pointer;
   }
   .status-message.set {
+    order: 0;
     flex: none;
     display: inline-grid;
     color: var(--mc-muted);
@@ -208,6 +213,8 @@ export const styles = css`
     text-decoration: underline;
   }
   .account {
+    /* Takes the rest of the line, cut short there rather than wrapped to the next. */
+    flex: 1 1 0;
     min-width: 0;
     overflow: hidden;
     white-space: nowrap;
