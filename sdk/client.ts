@@ -475,6 +475,10 @@ export function createChat(options: ChatOptions): Chat {
     privateSent: (message) => chats.adopt(message),
     storedState,
     locks,
+    ownPresence: () => {
+      const { show, status } = presence.current;
+      return { ...(show && show !== 'online' ? { show } : {}), ...(status ? { status } : {}) };
+    },
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
   // What the history and the catch-up share: a room's disco#info from its join, and a room's
@@ -547,7 +551,10 @@ export function createChat(options: ChatOptions): Chat {
       get current() {
         return presence.current;
       },
-      set: presence.set,
+      set(own) {
+        presence.set(own);
+        roomsControl(rooms).presenceChanged();
+      },
     },
     blocking: {
       block: blocking.block,

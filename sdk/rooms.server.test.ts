@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { startFaultProxy } from '../test/rig/fault-proxy.js';
-import { until } from '../test/rig/clients.js';
+import { eventually, until } from '../test/rig/clients.js';
 import { connectRawAgent } from '../test/rig/raw-agent.js';
 import {
   createChat,
@@ -192,6 +192,80 @@ describe('joining a room and talking in it', () => {
     const arriving = next(anna!.chat, 'message');
     benRoom.send('Ich heiße jetzt Benni');
     expect((await arriving).message.from).toBe(`${jid}/benni`);
+  });
+
+  it("tells the room our availability and status message, and shows the occupants' own", async () => {
+    const [anna, ben] = await online(2);
+    const jid = roomJid();
+    // Set before the join: the join itself carries it.
+    anna!.chat.presence.set({ show: 'dnd', status: 'Konzentriert' });
+    const annaRoom = await anna!.chat.rooms.join(jid, { nick: 'anna' });
+    const benRoom = await ben!.chat.rooms.join(jid, { nick: 'ben' });
+    const occupant = (room: Room, nick: string) => {
+      const o = room.occupants.find((x) => x.nick === nick);
+      return o && { show: o.show, status: o.status };
+    };
+    expect(occupant(benRoom, 'anna')).toEqual({ show: 'dnd', status: 'Konzentriert' });
+    expect(await eventually(() => occupant(annaRoom, 'ben'))).toEqual({ show: 'online', status: undefined });
+
+    // Changed while in the room: the room is told, and its occupants see it.
+    const seen = next(
+      anna!.chat,
+      'room:occupant',
+      (e) => e.occupant.nick === 'ben' && e.change === 'changed',
+    );
+    ben!.chat.presence.set({ show: 'away', status: 'Mittagspause' });
+    expect((await seen).occupant).toMatchObject({ show: 'away', status: 'Mittagspause' });
+    expect(occupant(annaRoom, 'ben')).toEqual({ show: 'away', status: 'Mittagspause' });
+
+    // A new nickname keeps it (a presence without it would say "available").
+    await benRoom.changeNick('benni');
+    await eventually(() => occupant(annaRoom, 'benni')?.show === 'away');
+    expect(occupant(annaRoom, 'benni')).toEqual({ show: 'away', status: 'Mittagspause' });
+
+    ben!.chat.presence.set({});
+    await eventually(() => occupant(annaRoom, 'benni')?.show === 'online');
+    expect(occupant(annaRoom, 'benni')).toEqual({ show: 'online', status: undefined });
+  });
+
+  it('a presence set while the link is down reaches contacts and rooms once the session resumes', async () => {
+    const [annaAccount, benAccount] = await createAccounts(2);
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const anna = client(annaAccount!, {
+      service: link.url('ws', '/xmpp-websocket'),
+      reconnect: { initialDelay: 20, maxDelay: 200 },
+    });
+    const ben = client(benAccount!);
+    await Promise.all([anna.connect(), ben.connect()]);
+    ben.on('subscription:request', ({ jid }) => ben.contacts.approve(jid));
+    await anna.contacts.add(benAccount!.jid);
+    await eventually(() => ben.contacts.get(annaAccount!.jid)?.subscription === 'both');
+    const jid = roomJid();
+    await anna.rooms.join(jid, { nick: 'anna' });
+    const benRoom = await ben.rooms.join(jid, { nick: 'ben' });
+    const seenByBen = () => {
+      const contact = ben.contacts.get(annaAccount!.jid)?.presence;
+      const occupant = benRoom.occupants.find((o) => o.nick === 'anna');
+      return {
+        contact: contact && { show: contact.show, status: contact.status },
+        room: occupant && { show: occupant.show, status: occupant.status },
+      };
+    };
+    await eventually(() => seenByBen().contact?.show === 'online');
+
+    const sessions: boolean[] = [];
+    transportOf(anna)!.on('online', ({ resumed }) => sessions.push(resumed));
+    link.refuse(true);
+    link.cutAll();
+    await until(anna, 'reconnecting');
+    anna.presence.set({ show: 'away', status: 'Im Aufzug' });
+    link.refuse(false);
+    await until(anna, 'online');
+    expect(sessions).toEqual([true]); // resumed: no fresh presence or rejoin would carry it
+    const away = { show: 'away', status: 'Im Aufzug' };
+    await eventually(() => seenByBen().contact?.show === 'away' && seenByBen().room?.show === 'away');
+    expect(seenByBen()).toEqual({ contact: away, room: away });
   });
 
   it('leaves: the others see it, and the room is gone from the list', async () => {

@@ -16,8 +16,8 @@ export interface PresenceApi {
   /** Our presence as set (default: plain `online`). */
   readonly current: OwnPresence;
   /**
-   * Sets our presence and status message, shown to every contact who sees our presence. Works
-   * offline too: it is sent once online.
+   * Sets our presence and status message, shown to every contact who sees our presence and in
+   * every room we are in. Works offline too: it is sent once online (a resumed session included).
    *
    * @throws ChatError `invalid-argument` for an unknown `show` or a priority outside -128…127.
    */
@@ -44,8 +44,16 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
   };
 
   // A fresh session is announced with ours (status, priority, entity capabilities) as its first
-  // presence; a resumed session keeps the presence it had.
-  transport.announceWith(send);
+  // presence; a resumed session keeps the presence it had, unless it was changed meanwhile.
+  transport.announceWith(() => {
+    changedOffline = false;
+    send();
+  });
+  let changedOffline = false;
+  transport.on('online', ({ resumed }) => {
+    if (resumed && changedOffline) send();
+    changedOffline = false;
+  });
 
   return {
     get current() {
@@ -61,11 +69,13 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
       }
       current = { ...presence };
       if (transport.online) send();
+      else changedOffline = true;
     },
     setPhotoHash(hash) {
       if (hash === photoHash) return;
       photoHash = hash;
       if (transport.online) send();
+      else changedOffline = true;
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   sendJoin,
   sendLeave,
   sendNickChange,
+  sendRoomPresence,
   sendSubject,
   setAffiliation,
   setRole,
@@ -25,9 +26,10 @@ import {
   type ConfigField,
   type MucMessage,
   type MucPresence,
+  type RoomPresence,
 } from '../transport/muc.js';
 import type { Transport } from '../transport/xmpp.js';
-import type { Attachment, Jid, Message, MessageState, TypingState } from '../types.js';
+import type { Attachment, Jid, Message, MessageState, PresenceShow, TypingState } from '../types.js';
 import { TYPING_STATES, attachmentOf, sharedFile, type SharedFile } from './chats.js';
 import type { Discovery } from './discovery.js';
 import type { Files, UploadData, UploadOptions } from './files.js';
@@ -50,6 +52,10 @@ export interface Occupant {
   readonly occupantId?: string;
   /** True for ourselves. */
   readonly self: boolean;
+  /** Their availability in the room, as they announce it there (`online` when they say nothing). */
+  readonly show: Exclude<PresenceShow, 'offline'>;
+  /** Their status message, when they gave one to the room. */
+  readonly status?: string;
 }
 
 /**
@@ -691,6 +697,8 @@ export interface RoomsControl {
    * none when the store could not be read): those still waiting may be a closed tab's to send.
    */
   restoreWaiting(messages: readonly Message[]): void;
+  /** Our presence changed (`chat.presence.set`): the rooms we are in are told (best effort). */
+  presenceChanged(): void;
 }
 
 const controls = new WeakMap<Rooms, RoomsControl>();
@@ -731,6 +739,7 @@ export function createRooms({
   privateSent,
   storedState,
   locks = createOutboxLocks(),
+  ownPresence = () => ({}),
 }: {
   transport: Transport;
   emit: Emit;
@@ -746,6 +755,8 @@ export function createRooms({
   storedState?: (conversation: Jid, id: string) => Promise<MessageState | undefined>;
   /** Which client answers for a message written offline (see `outbox-locks.ts`). */
   locks?: OutboxLocks;
+  /** Our availability and status message (`chat.presence`), for rooms' occupants to see. */
+  ownPresence?: () => RoomPresence;
 }): Rooms {
   /** Rooms we are in (or rejoining), by bare JID. */
   const rooms = new Map<Jid, RoomState>();
@@ -857,6 +868,8 @@ export function createRooms({
     ...(p.jid ? { jid: bareJid(p.jid) } : {}),
     ...(p.occupantId ? { occupantId: p.occupantId } : {}),
     self: p.self || p.nick === state.nick,
+    show: p.show ?? 'online',
+    ...(p.status ? { status: p.status } : {}),
   });
 
   const onPresence = (p: MucPresence): void => {
@@ -1273,6 +1286,7 @@ export function createRooms({
           // The password we joined with, or the one we set since (owners need it too).
           ...(state.password ? { password: state.password } : {}),
           ...(history ? { history } : {}),
+          presence: ownPresence(),
         });
         const created = self.statusCodes.includes('201');
         if (created && options.create === false) {
@@ -1434,7 +1448,7 @@ export function createRooms({
       requireJoined(state);
       if (!nick) throw new ChatError(ErrorCodes.invalidArgument, 'A nickname is needed');
       if (nick === state.nick) return;
-      await sendNickChange(transport, state.jid, nick, timeoutOf(state));
+      await sendNickChange(transport, state.jid, nick, timeoutOf(state), ownPresence());
       state.nick = nick;
     },
     async leave() {
@@ -1743,6 +1757,20 @@ export function createRooms({
       sendDecline(transport, invite.room, invite.from, reason);
     },
   };
+  /** Our presence changed while offline: a resumed session tells the rooms (fresh ones rejoin). */
+  let presenceUnsent = false;
+  const tellRoomsPresence = (): void => {
+    presenceUnsent = false;
+    const presence = ownPresence();
+    for (const state of rooms.values()) {
+      if (state.joined && !state.gone) sendRoomPresence(transport, state.jid, state.nick, presence);
+    }
+  };
+  transport.on('online', ({ resumed }) => {
+    if (resumed && presenceUnsent) tellRoomsPresence();
+    presenceUnsent = false;
+  });
+
   controls.set(api, {
     restoreWaiting(messages) {
       leftWaiting = messages.filter(
@@ -1760,6 +1788,11 @@ export function createRooms({
     },
     stop: stopSelfPing,
     joinInfo: (jid) => joinInfo.get(bareJid(jid)),
+    presenceChanged() {
+      // Offline: a fresh session's joins carry it; a resumed one tells the rooms (below).
+      if (transport.online) tellRoomsPresence();
+      else presenceUnsent = true;
+    },
     setTyping(jid, typing) {
       const state = rooms.get(bareJid(jid));
       if (!state || jid.includes('/')) return false;

@@ -17,6 +17,21 @@ export type MucRole = 'moderator' | 'participant' | 'visitor' | 'none';
 /** An occupant's long-lived affiliation with a room. */
 export type MucAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
 
+/** An occupant's availability in a room (RFC 6121 `show`); none means available. */
+export type RoomShow = 'chat' | 'away' | 'xa' | 'dnd';
+
+/** What our presence in a room says besides being there: availability and status message. */
+export interface RoomPresence {
+  show?: RoomShow;
+  status?: string;
+}
+
+/** Our availability and status message as presence fields; nothing for plain available. */
+const presenceFields = (presence: RoomPresence | undefined): RoomPresence => ({
+  ...(presence?.show ? { show: presence.show } : {}),
+  ...(presence?.status ? { status: presence.status } : {}),
+});
+
 /** A presence from a room occupant (`room@service/nick`), as plain data. */
 export interface MucPresence {
   room: string;
@@ -32,6 +47,9 @@ export interface MucPresence {
   jid?: string;
   /** XEP-0421 occupant id, where the room offers it. */
   occupantId?: string;
+  /** The occupant's availability (`show`) and status message, as they sent them to the room. */
+  show?: RoomShow;
+  status?: string;
   /** Status 303: the occupant's new nickname. */
   newNick?: string;
   reason?: string;
@@ -132,6 +150,8 @@ export function toMucPresence(pres: StanzaPresence): MucPresence | undefined {
     ...(muc?.affiliation ? { affiliation: muc.affiliation as MucAffiliation } : {}),
     ...(muc?.jid ? { jid: String(muc.jid) } : {}),
     ...(pres.occupantId ? { occupantId: pres.occupantId } : {}),
+    ...(type === 'available' && pres.show ? { show: pres.show as RoomShow } : {}),
+    ...(type === 'available' && pres.status ? { status: pres.status } : {}),
     ...(muc?.nick && statusCodes.includes('303') ? { newNick: muc.nick } : {}),
     ...(muc?.reason ? { reason: muc.reason } : {}),
     ...(muc?.actor?.nick || muc?.actor?.jid ? { actor: String(muc.actor.nick ?? muc.actor.jid) } : {}),
@@ -297,6 +317,8 @@ export interface JoinRequest {
   history?: { maxStanzas?: number; seconds?: number; since?: Date };
   /** Seconds to wait for the room's answer. */
   timeout: number;
+  /** Our availability and status message, for the room's occupants to see from the start. */
+  presence?: RoomPresence;
 }
 
 /**
@@ -336,6 +358,7 @@ export function sendJoin(transport: Transport, request: JoinRequest): Promise<Mu
     const history = request.history ?? { maxStanzas: 0 };
     agent.sendPresence({
       to: `${room}/${request.nick}`,
+      ...presenceFields(request.presence),
       muc: {
         type: 'join',
         ...(request.password ? { password: request.password } : {}),
@@ -346,7 +369,8 @@ export function sendJoin(transport: Transport, request: JoinRequest): Promise<Mu
 }
 
 /**
- * Changes our nickname in a room and waits for the room to confirm. Rejects with
+ * Changes our nickname in a room (the presence carries our availability, which it would else
+ * reset to available) and waits for the room to confirm. Rejects with
  * `nickname-conflict`, `forbidden` or `timeout`.
  */
 export function sendNickChange(
@@ -354,6 +378,7 @@ export function sendNickChange(
   room: string,
   nick: string,
   timeout: number,
+  presence?: RoomPresence,
 ): Promise<MucPresence> {
   const agent = agentOf(transport);
   const id = globalThis.crypto.randomUUID();
@@ -379,8 +404,18 @@ export function sendNickChange(
       }
     };
     agent.on('presence', onPresence);
-    agent.sendPresence({ id, to: `${room}/${nick}` });
+    agent.sendPresence({ id, to: `${room}/${nick}`, ...presenceFields(presence) });
   });
+}
+
+/** Tells a room's occupants our availability and status message (a presence to our occupant JID). */
+export function sendRoomPresence(
+  transport: Transport,
+  room: string,
+  nick: string,
+  presence: RoomPresence,
+): void {
+  agentOf(transport).sendPresence({ to: `${room}/${nick}`, ...presenceFields(presence) });
 }
 
 /** Leaves a room; resolves when the room confirms, or after `timeout` seconds regardless. */

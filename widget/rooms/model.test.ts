@@ -21,6 +21,7 @@ describe('rooms as the widget shows them', () => {
       affiliation,
       role,
       self: false,
+      show: 'online',
     });
     const sorted = sortOccupants([
       o('zed', 'none', 'participant'),
