@@ -380,8 +380,17 @@ describe('<mailbox-chat> rooms', () => {
     await info.getByRole('button', { name: 'Invite', exact: true }).click();
     expect(await info.getByRole('status').textContent()).toBe(`${caraAccount!.jid} has been invited.`);
     expect((await invited).room).toBe(jid);
+    // Each person's availability and status message in the room, from their join on, and changes.
+    cara.presence.set({ show: 'away', status: 'Im Zug' });
     const caraRoom = await cara.rooms.join(jid, { nick: 'cara' });
     await poll(() => people.textContent()).toContain('cara');
+    expect(await people.getByRole('listitem').filter({ hasText: 'cara' }).textContent()).toContain(
+      'Away · Im Zug',
+    );
+    ben.presence.set({ show: 'dnd' });
+    await poll(() => people.getByRole('listitem').filter({ hasText: 'ben' }).textContent()).toContain(
+      'Do not disturb',
+    );
     // The subject, set here through the SDK the element exposes, shows in the details and the header.
     await page.evaluate(
       (room) => document.querySelector('mailbox-chat')!.chat!.rooms.get(room)!.setSubject('Sprint 42'),

@@ -65,9 +65,16 @@ export class McRoomInfo extends McDialog {
         font-weight: 600;
         unicode-bidi: isolate;
       }
-      .role {
+      .role,
+      .availability {
         color: var(--mc-muted);
         font-size: 0.85em;
+      }
+      .availability {
+        overflow: hidden;
+        white-space: nowrap;
+        text-overflow: ellipsis;
+        unicode-bidi: isolate;
       }
       .invite {
         display: grid;
@@ -136,11 +143,24 @@ export class McRoomInfo extends McDialog {
       ...(occupant.affiliation === 'none' ? [] : [i.t(`room.affiliation.${occupant.affiliation}`)]),
       ...(occupant.role === 'none' ? [] : [i.t(`room.role.${occupant.role}`)]),
     ];
+    // Their availability and status message in the room, when they say more than "available".
+    const availability = [
+      ...(occupant.show === 'online' ? [] : [i.t(`presence.${occupant.show}`)]),
+      ...(occupant.status ? [occupant.status] : []),
+    ];
     return html`<li>
       ${initialsAvatar(occupant.jid ?? occupant.nick, occupant.nick, 'small')}
       <span class="who">
         <span class="nick">${occupant.self ? i.t('room.you', { nick: occupant.nick }) : occupant.nick}</span>
         <span class="role">${roles.join(' · ')}</span>
+        ${
+          availability.length
+            ? html`<span
+                class="availability ${occupant.show}"
+                .textContent=${availability.join(' · ')}
+              ></span>`
+            : nothing
+        }
       </span>
     </li>`;
   }
