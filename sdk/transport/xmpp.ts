@@ -274,6 +274,7 @@ function hardened(Base: StanzaTransportClass, overSocket: boolean): StanzaTransp
 
     override connect(config: Parameters<InstanceType<StanzaTransportClass>['connect']>[0]): void {
       super.connect(config);
+      if (!overSocket) endBoshWithPage(this, this.#over);
       const self = this as unknown as SocketHolder;
       const socket = self.socket;
       if (!socket || !('onclose' in socket)) return;
@@ -385,6 +386,36 @@ function answerAcks(agent: Agent): void {
     asked -= 1;
     agent.sm.ack();
   });
+}
+
+/**
+ * In browsers: a BOSH session ends with its page. A page that goes (closed, reloaded, another page
+ * of the site) takes its long-polling requests along, but the server holds the BOSH session until
+ * its inactivity timeout (Prosody: 60 s): contacts see the user online for that minute, and what
+ * they send to that resource waits there. Sessions over BOSH are not resumable (see `connect`), so
+ * nothing is lost by ending it: on `pagehide` the transport sends the terminating request as a
+ * beacon, which the browser delivers after the page is gone.
+ */
+function endBoshWithPage(transport: object, over: Promise<void>): void {
+  const page = globalThis as {
+    document?: unknown;
+    navigator?: { sendBeacon?: (url: string, data: string) => boolean };
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
+  if (!page.document || !page.navigator?.sendBeacon || !page.addEventListener) return;
+  const bosh = transport as { url?: string; sid?: string; rid?: number; isEnded?: boolean };
+  const attribute = (value: string): string =>
+    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const onPageHide = (): void => {
+    if (!bosh.url || !bosh.sid || bosh.rid === undefined || bosh.isEnded) return;
+    page.navigator!.sendBeacon!(
+      bosh.url,
+      `<body xmlns="http://jabber.org/protocol/httpbind" sid="${attribute(bosh.sid)}" rid="${bosh.rid}" type="terminate"/>`,
+    );
+  };
+  page.addEventListener('pagehide', onPageHide);
+  void over.then(() => page.removeEventListener?.('pagehide', onPageHide));
 }
 
 /** Lets StanzaJS see each transport's disconnect once, however many paths report it. */
