@@ -45,11 +45,11 @@ export function createPresence({ transport }: { transport: Transport }): Presenc
 
   // A fresh session is announced with ours (status, priority, entity capabilities) as its first
   // presence; a resumed session keeps the presence it had, unless it was changed meanwhile.
+  let changedOffline = false;
   transport.announceWith(() => {
     changedOffline = false;
     send();
   });
-  let changedOffline = false;
   transport.on('online', ({ resumed }) => {
     if (resumed && changedOffline) send();
     changedOffline = false;
