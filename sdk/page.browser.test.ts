@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { createAccounts, type TestAccount } from '../test/rig/accounts.js';
 import { startFaultProxy, type FaultProxy } from '../test/rig/fault-proxy.js';
+import { connectRawAgent } from '../test/rig/raw-agent.js';
 import { useSdkPage } from '../test/rig/sdk-page.js';
 import { createChat, type Chat } from './index.js';
 
@@ -19,6 +20,8 @@ const chat = createChat({
 });
 window.typing = [];
 window.statuses = [];
+window.messages = [];
+chat.on('message', ({ message }) => window.messages.push(message.direction + ':' + message.body));
 chat.on('typing', ({ state }) => window.typing.push(state));
 chat.on('status', ({ status }) => window.statuses.push(status));
 window.ready = chat.connect().then(() => chat.jid);
@@ -40,6 +43,63 @@ const read = <T>(page: Page, name: string): Promise<T> =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the SDK in a page', () => {
+  it('advertises what it handles, as in Node, though the browser build carries fewer StanzaJS plugins', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await open(anna!, xmpp.websocketUrl);
+    const raw = await connectRawAgent(ben!, xmpp.websocketUrl);
+    try {
+      const jid = await page.evaluate(() => (window as unknown as { ready: Promise<string> }).ready);
+      const features = await raw.discoFeatures(jid);
+      for (const handled of [
+        'urn:xmpp:receipts',
+        'urn:xmpp:chat-markers:0',
+        'http://jabber.org/protocol/chatstates',
+        'urn:xmpp:message-correct:0',
+        'http://jabber.org/protocol/muc',
+        'jabber:x:conference',
+        'urn:xmpp:avatar:metadata+notify',
+        'urn:xmpp:bookmarks:1+notify',
+      ]) {
+        expect(features).toContain(handled);
+      }
+      expect(features).not.toContain('http://jabber.org/protocol/nick+notify');
+    } finally {
+      await raw.close();
+      await page.close();
+    }
+  });
+
+  it('shows what the user writes on another device (carbons, XEP-0280)', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await open(anna!, xmpp.websocketUrl);
+    const phone: Chat = createChat({
+      jid: anna!.jid,
+      password: anna!.password,
+      service: xmpp.websocketUrl,
+      resource: 'phone',
+      resumeStorage: false,
+    });
+    try {
+      await phone.connect();
+      // Carbons are turned on once the page's session has settled: write until a copy arrives.
+      let n = 0;
+      await expect
+        .poll(
+          async () => {
+            n += 1;
+            phone.send(ben!.jid, `Vom Telefon ${n}`);
+            return (await read<string[]>(page, 'messages')).filter((m) => m.startsWith('out:Vom Telefon'));
+          },
+          { interval: 300, timeout: 10_000 },
+        )
+        .not.toEqual([]);
+      expect((await read<string[]>(page, 'messages')).filter((m) => !m.startsWith('out:'))).toEqual([]);
+    } finally {
+      await phone.disconnect();
+      await page.close();
+    }
+  });
+
   it('tells the server it is inactive while the tab is hidden, so typing notifications wait', async () => {
     const [anna, ben] = await createAccounts(2);
     const page = await open(anna!, xmpp.websocketUrl);

@@ -91,7 +91,8 @@ export async function discoItems(
 /** Turns on message carbons for this session. Rejects with a ChatError. */
 export async function enableCarbons(transport: Transport): Promise<void> {
   try {
-    await agentOf(transport).enableCarbons();
+    // Sent here, as StanzaJS's messaging plugin would (the browser build leaves that plugin out).
+    await agentOf(transport).sendIQ({ type: 'set', carbons: { action: 'enable' } });
   } catch (cause) {
     throw toChatError(cause, 'Enabling carbons');
   }

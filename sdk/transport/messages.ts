@@ -2,7 +2,7 @@
 // (receipts, markers, chat states, corrections, carbons, OOB, /me, XEP-0359 ids, delay) and a pure
 // builder for the messages the features send. Plus the one place that listens to StanzaJS's
 // `message` event, so that nothing above the transport sees StanzaJS's own message handling.
-import type { Agent, Stanzas } from 'stanza';
+import { Namespaces, type Agent, type Stanzas } from 'stanza';
 import { bareJid as bare } from '../jid.js';
 
 type ReceivedMessage = Stanzas.ReceivedMessage;
@@ -198,12 +198,15 @@ export function toStanza(message: OutboundMessage): Stanzas.Message {
 
 /**
  * Listens to StanzaJS's incoming messages and hands each one over once, parsed:
- * - StanzaJS's messaging plugin unwraps carbons itself and emits the forwarded message as a second
- *   `message` event; we unwrap (and check) carbons ourselves, so that second copy is skipped. Our
- *   listener runs before the plugin's, to see the wrapper first.
+ * - StanzaJS's messaging plugin (Node; the browser build leaves it out) unwraps carbons itself and
+ *   emits the forwarded message as a second `message` event; we unwrap (and check) carbons
+ *   ourselves, so that second copy is skipped. Our listener runs before the plugin's, to see the
+ *   wrapper first.
  * - Archive results (XEP-0313 `<result/>` wrappers) are skipped: the archive query collects them.
- * - StanzaJS sends receipts and `received` markers for every message, also for duplicates, carbons
- *   and senders the user blocked; that is turned off here and done by the chats feature instead.
+ * - The plugin sends receipts and `received` markers for every message, also for duplicates,
+ *   carbons and senders the user blocked; that is turned off here and done by the chats feature.
+ * - What the SDK handles of messages is advertised here (the plugin did that too), so that other
+ *   clients ask for receipts and markers and send chat states and corrections.
  */
 export function listenForMessages(
   agent: Agent,
@@ -212,6 +215,10 @@ export function listenForMessages(
 ): void {
   agent.config.sendReceipts = false;
   agent.config.chatMarkers = false;
+  const { NS_RECEIPTS, NS_CHAT_MARKERS_0, NS_CHAT_STATES, NS_CORRECTION_0 } = Namespaces;
+  for (const feature of [NS_RECEIPTS, NS_CHAT_MARKERS_0, NS_CHAT_STATES, NS_CORRECTION_0]) {
+    agent.disco.addFeature(feature);
+  }
   const unwrapped = new WeakSet<object>();
   const prepend = (
     agent as unknown as { prependListener(name: string, fn: (msg: ReceivedMessage) => void): void }
