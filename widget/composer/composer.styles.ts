@@ -2,10 +2,38 @@ import { css } from 'lit';
 
 export const styles = css`
   :host {
+    position: relative;
     display: block;
     padding: 8px 12px 12px;
     border-top: 1px solid var(--mc-border);
     background: var(--mc-surface);
+  }
+  /* Nicknames offered after @: a list over the end of the conversation, above the field. */
+  .nicks {
+    position: absolute;
+    z-index: 2;
+    bottom: 100%;
+    left: 12px;
+    max-width: calc(100% - 24px);
+    margin: 0 0 4px;
+    padding: 4px;
+    list-style: none;
+    border: 1px solid var(--mc-border);
+    border-radius: 10px;
+    background: var(--mc-surface);
+    box-shadow: var(--mc-shadow);
+  }
+  .nicks li {
+    padding: 6px 12px;
+    border-radius: 6px;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+    cursor: pointer;
+  }
+  .nicks [aria-selected='true'] {
+    background: var(--mc-accent-soft);
+    color: var(--mc-accent-text);
   }
   form {
     display: flex;

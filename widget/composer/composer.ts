@@ -3,6 +3,7 @@ import type { Message } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
 import { attachIcon, closeIcon, fileIcon, retryIcon, sendIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { completions, mentionAt } from '../shared/mention.js';
 import { base } from '../theme/base.js';
 import { styles } from './composer.styles.js';
 import { failure, tooLarge, type PendingUpload, type UploadFile } from './uploads.js';
@@ -14,6 +15,10 @@ import { failure, tooLarge, type PendingUpload, type UploadFile } from './upload
  * correction, Escape cancels it. Internal to `<mailbox-chat>`; sends with `composer-send`
  * (`detail: { body }`), corrects with `composer-correct` (`detail: { id, body }`) and reports
  * typing with `composer-input` (`detail: { empty }`), none of them composed.
+ *
+ * In a room (`nicks`: the others' nicknames), typing `@` and the start of a nickname offers the
+ * matching ones in a list above the field: Up and Down arrows choose, Enter or Tab puts the chosen
+ * one in (`@nick `), Escape closes the list; a click works too.
  *
  * Files are attached with the attach button, by pasting or by dropping them on the composer
  * (or through {@link McComposer.attach}). Each is checked against `maxBytes` before anything is
@@ -27,12 +32,14 @@ export class McComposer extends RendersAfterSends(LitElement) {
     name: { type: String },
     lastOwn: { attribute: false },
     draft: { attribute: false },
+    nicks: { attribute: false },
     maxBytes: { attribute: false },
     upload: { attribute: false },
     value: { state: true },
     editing: { state: true },
     uploads: { state: true },
     dragging: { state: true },
+    suggested: { state: true },
   };
 
   declare i18n: Localizer;
@@ -42,6 +49,10 @@ export class McComposer extends RendersAfterSends(LitElement) {
   declare lastOwn: Message | undefined;
   /** What the user typed here before and did not send: the field starts with it. */
   declare draft: string;
+  /** In a room: the other occupants' nicknames, offered after `@`. */
+  declare nicks: readonly string[];
+  /** The nicknames offered for the `@name` being typed, the chosen one, and where it starts. */
+  declare private suggested: { start: number; nicks: string[]; active: number } | undefined;
   declare private value: string;
   /** The id of the message being corrected. */
   declare private editing: string | undefined;
@@ -59,6 +70,8 @@ export class McComposer extends RendersAfterSends(LitElement) {
     this.name = '';
     this.lastOwn = undefined;
     this.draft = '';
+    this.nicks = [];
+    this.suggested = undefined;
     this.value = '';
     this.editing = undefined;
     this.maxBytes = undefined;
@@ -250,8 +263,34 @@ export class McComposer extends RendersAfterSends(LitElement) {
     this.field?.focus();
   }
 
+  /** Offers the nicknames that complete the `@name` before the caret, if any. */
+  private suggest(field: HTMLTextAreaElement): void {
+    const at =
+      this.nicks.length && field.selectionStart === field.selectionEnd
+        ? mentionAt(field.value, field.selectionStart)
+        : undefined;
+    const nicks = at ? completions(this.nicks, at.query) : [];
+    this.suggested = at && nicks.length ? { start: at.start, nicks, active: 0 } : undefined;
+  }
+
+  /** Puts `@nick ` in place of the `@name` being typed. */
+  private async complete(nick: string): Promise<void> {
+    const field = this.field;
+    const suggested = this.suggested;
+    if (!field || !suggested) return;
+    this.suggested = undefined;
+    const text = `@${nick} `;
+    field.setRangeText(text, suggested.start, field.selectionStart, 'end');
+    const caret = field.selectionStart;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    await this.updateComplete;
+    field.focus();
+    field.selectionStart = field.selectionEnd = caret;
+  }
+
   private onInput(event: InputEvent): void {
     this.value = (event.target as HTMLTextAreaElement).value;
+    this.suggest(event.target as HTMLTextAreaElement);
     // `draft`: the text to keep for the conversation (none while correcting a sent message).
     const detail = { empty: !this.value.trim(), draft: this.editing ? '' : this.value };
     this.dispatchEvent(new CustomEvent<{ empty: boolean; draft: string }>('composer-input', { detail }));
@@ -263,6 +302,28 @@ export class McComposer extends RendersAfterSends(LitElement) {
 
   private onKeydown(event: KeyboardEvent): void {
     const plain = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && !event.isComposing;
+    const suggested = this.suggested;
+    if (suggested && plain) {
+      const count = suggested.nicks.length;
+      const move = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+      if (move) {
+        event.preventDefault();
+        this.suggested = { ...suggested, active: (suggested.active + move + count) % count };
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        void this.complete(suggested.nicks[suggested.active]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        // Closes the list only; the panel would close on Escape otherwise.
+        event.preventDefault();
+        event.stopPropagation();
+        this.suggested = undefined;
+        return;
+      }
+    }
     if (event.key === 'ArrowUp' && plain && !this.value && !this.editing && this.lastOwn) {
       event.preventDefault();
       void this.startEdit(this.lastOwn);
@@ -280,11 +341,30 @@ export class McComposer extends RendersAfterSends(LitElement) {
     this.send();
   }
 
+  private renderSuggestions() {
+    const suggested = this.suggested;
+    if (!suggested) return nothing;
+    return html`<ul id="nicks" class="nicks" role="listbox" aria-label=${this.i18n.t('composer.nicks')}>
+      ${suggested.nicks.map(
+        (nick, index) =>
+          html`<li
+            id="nick-${index}"
+            role="option"
+            aria-selected=${index === suggested.active ? 'true' : 'false'}
+            @mousedown=${(event: MouseEvent) => event.preventDefault()}
+            @click=${() => void this.complete(nick)}
+            .textContent=${`@${nick}`}
+          ></li>`,
+      )}
+    </ul>`;
+  }
+
   protected override render() {
     const i = this.i18n;
     const editing = this.editing !== undefined;
     const action = editing ? i.t('composer.save') : i.t('composer.send');
-    return html`${this.renderUploads()}${
+    const suggested = this.suggested;
+    return html`${this.renderUploads()}${this.renderSuggestions()}${
         this.dragging ? html`<p class="drop" aria-hidden="true">${i.t('composer.drop')}</p>` : nothing
       }${
         editing
@@ -344,8 +424,12 @@ export class McComposer extends RendersAfterSends(LitElement) {
             rows="1"
             placeholder=${i.t('composer.placeholder')}
             aria-describedby="hint"
+            aria-autocomplete=${this.nicks.length ? 'list' : nothing}
+            aria-controls=${suggested ? 'nicks' : nothing}
+            aria-activedescendant=${suggested ? `nick-${suggested.active}` : nothing}
             .value=${this.value}
             @input=${this.onInput}
+            @blur=${() => (this.suggested = undefined)}
             @keydown=${this.onKeydown}
             @paste=${this.onPaste}
           ></textarea>

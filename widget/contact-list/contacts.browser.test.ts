@@ -808,6 +808,56 @@ describe('<mailbox-chat> notifications', () => {
     await page.close();
   });
 
+  it('offers the nicknames in a room after @, by keyboard or click', async () => {
+    const [anna, benAccount, caraAccount] = await createAccounts(3);
+    const ben = client(benAccount!);
+    const cara = client(caraAccount!);
+    await Promise.all([ben.connect(), cara.connect()]);
+    const room = roomOn('nicks');
+    const benRoom = await ben.rooms.join(room, { nick: 'ben' });
+    await cara.rooms.join(room, { nick: 'Bernadette' });
+    const { page, errors, chat } = await open();
+    await logIn(chat, anna!);
+    await page.evaluate(async (jid) => {
+      const element = document.querySelector('mailbox-chat')!;
+      await element.chat!.rooms.join(jid, { nick: 'Anna' });
+      await element.openConversation(jid);
+    }, room);
+    await poll(() => benRoom.occupants.length).toBe(3);
+    const field = chat.getByRole('textbox', { name: /^Message to/ });
+    const list = chat.getByRole('listbox', { name: 'People in this room' });
+    const selected = () => list.locator('[aria-selected="true"]').textContent();
+
+    await field.pressSequentially('Hallo @be');
+    await poll(() => list.getByRole('option').allTextContents()).toEqual(['@ben', '@Bernadette']);
+    expect((await selected())?.trim()).toBe('@ben');
+    await accessible(page);
+    await screenshot(page, 'room-nicks');
+    await field.press('ArrowDown');
+    expect((await selected())?.trim()).toBe('@Bernadette');
+    await field.press('Enter'); // completes; sends nothing
+    expect(await field.inputValue()).toBe('Hallo @Bernadette ');
+    expect(await list.count()).toBe(0);
+
+    // Escape closes the list and keeps the text; a click completes too.
+    await field.pressSequentially('und @b');
+    await poll(() => list.count()).toBe(1);
+    await field.press('Escape');
+    expect(await list.count()).toBe(0);
+    expect(await field.inputValue()).toBe('Hallo @Bernadette und @b');
+    await field.pressSequentially('e');
+    await list.getByRole('option', { name: '@ben' }).click();
+    expect(await field.inputValue()).toBe('Hallo @Bernadette und @ben ');
+
+    const arriving = new Promise<string>((resolve) =>
+      ben.on('message', ({ message }) => message.conversation === room && resolve(message.body)),
+    );
+    await field.press('Enter');
+    expect((await arriving).trim()).toBe('Hallo @Bernadette und @ben');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('badges the title and shows a desktop notification while the page is hidden', async () => {
     const [anna, benAccount] = await createAccounts(2);
     const ben = client(benAccount!);

@@ -92,6 +92,7 @@ export const de: Texts = {
   'state.failed': 'Nicht gesendet',
 
   'composer.label': 'Nachricht an {name}',
+  'composer.nicks': 'Personen in diesem Raum',
   'composer.placeholder': 'Nachricht schreiben …',
   'composer.hint':
     'Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile, Pfeil nach oben bearbeitet Ihre letzte Nachricht.',

@@ -101,6 +101,7 @@ export const en = {
   'state.failed': 'Not sent',
 
   'composer.label': 'Message to {name}',
+  'composer.nicks': 'People in this room',
   'composer.placeholder': 'Write a message…',
   'composer.hint': 'Enter sends, Shift+Enter starts a new line, Up arrow edits your last message.',
   'composer.send': 'Send',

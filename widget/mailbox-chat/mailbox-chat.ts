@@ -47,6 +47,9 @@ const homeTab = (tab: string | null | undefined): Tab => (TABS.includes(tab as T
 /** How long a page that announced single sign-on (`sso`) has to set `credentials`, in ms. */
 const SSO_PATIENCE = 10_000;
 
+/** No nicknames to offer (one-to-one conversations): one array, so the composer sees no change. */
+const NO_NICKS: readonly string[] = [];
+
 /** The dialogs over the panel. */
 type Dialog = 'add-contact' | 'room' | 'room-info' | 'status-message';
 /** A side list: each has `focusFirst`. */
@@ -285,6 +288,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     | { contacts: readonly Contact[]; rooms: readonly RoomView[]; peers: ReadonlyMap<Jid, ChatPeer> }
     | undefined;
   private lastPhase = this.controller.phase;
+  private lastOthers: { occupants: RoomView['occupants']; nicks: readonly string[] } | undefined;
 
   constructor() {
     super();
@@ -716,6 +720,15 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     return i.t('notify.title', { name: this.personName(message.conversation) });
   }
 
+  /** The nicknames of the others in a room, for the composer: the same list while they stay. */
+  private othersIn(room: RoomView): readonly string[] {
+    const last = this.lastOthers;
+    if (last?.occupants === room.occupants) return last.nicks;
+    const nicks = room.occupants.filter((o) => !o.self).map((o) => o.nick);
+    this.lastOthers = { occupants: room.occupants, nicks };
+    return nicks;
+  }
+
   /** A person's name: from the contact list when known, else the address's local part. */
   private personName(jid: Jid): string {
     return this.chatPeers().get(jid)?.name ?? displayName(jid);
@@ -1002,6 +1015,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
           .name=${name}
           .lastOwn=${c.lastOwn}
           .draft=${c.draft(jid)}
+          .nicks=${room ? this.othersIn(room) : NO_NICKS}
           .maxBytes=${c.uploadLimit}
           .upload=${(file: File, options: UploadOptions) => this.controller.sendFile(file, options)}
           @composer-send=${(event: CustomEvent<{ body: string }>) => this.controller.send(event.detail.body)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentions } from './mention.js';
+import { completions, mentionAt, mentions } from './mention.js';
 
 describe('a nickname mentioned in a room message', () => {
   it('counts as a word of its own, in any case and with punctuation around it', () => {
@@ -15,5 +15,30 @@ describe('a nickname mentioned in a room message', () => {
     }
     expect(mentions('Annabelle, anna?', 'anna')).toBe(true); // the second one
     expect(mentions('anything', '')).toBe(false);
+  });
+});
+
+describe('a nickname being typed after @', () => {
+  it('is found just before the caret, at the start or after a space', () => {
+    expect(mentionAt('@an', 3)).toEqual({ start: 0, query: 'an' });
+    expect(mentionAt('Hallo @Be', 9)).toEqual({ start: 6, query: 'Be' });
+    expect(mentionAt('Hallo @', 7)).toEqual({ start: 6, query: '' });
+    expect(mentionAt('Hallo @Ben und', 9)).toEqual({ start: 6, query: 'Be' }); // caret inside
+  });
+
+  it('is not one inside a word, an address, after a space, or behind the caret', () => {
+    expect(mentionAt('anna@mailbox', 12)).toBeUndefined();
+    expect(mentionAt('@anna ', 6)).toBeUndefined();
+    expect(mentionAt('Hallo', 5)).toBeUndefined();
+    expect(mentionAt('@anna', 0)).toBeUndefined();
+  });
+
+  it('completes to the nicknames it starts, in any case, alphabetically and a few at most', () => {
+    const nicks = ['ben', 'Anna Berg', 'anton', 'Bernd', 'cara'];
+    expect(completions(nicks, 'an')).toEqual(['Anna Berg', 'anton']);
+    expect(completions(nicks, 'BE')).toEqual(['ben', 'Bernd']);
+    expect(completions(nicks, '')).toEqual(['Anna Berg', 'anton', 'ben', 'Bernd', 'cara']);
+    expect(completions(nicks, '', 2)).toEqual(['Anna Berg', 'anton']);
+    expect(completions(nicks, 'x')).toEqual([]);
   });
 });

@@ -18,3 +18,23 @@ export function mentions(body: string, nick: string): boolean {
   }
   return false;
 }
+
+/**
+ * The `@name` being typed just before the caret, at the start of the text or after a space:
+ * where its `@` is and what follows it so far. Undefined when the caret is not in one. Pure.
+ */
+export function mentionAt(text: string, caret: number): { start: number; query: string } | undefined {
+  const match = /(?:^|\s)@([^\s@]*)$/u.exec(text.slice(0, caret));
+  if (!match) return undefined;
+  const query = match[1] ?? '';
+  return { start: caret - query.length - 1, query };
+}
+
+/** The nicknames that start with `query` (in any case), alphabetically, at most `limit`. Pure. */
+export function completions(nicks: readonly string[], query: string, limit = 6): string[] {
+  const start = query.toLocaleLowerCase();
+  return nicks
+    .filter((nick) => nick.toLocaleLowerCase().startsWith(start))
+    .sort((a, b) => a.localeCompare(b))
+    .slice(0, limit);
+}
