@@ -56,16 +56,18 @@ export const BROWSER_PROTOCOLS = [
 
 /**
  * StanzaJS plugins (stanza/plugins/*) the browser build uses: all but Jingle, ad-hoc commands,
- * MUC, pubsub, PEP, avatars and messaging. The SDK joins, leaves, configures and invites with its
+ * MUC, pubsub, PEP, avatars, messaging and account. The SDK joins, leaves, configures and invites with its
  * own stanzas and reads invitations itself (sdk/transport/muc.ts); of StanzaJS's MUC plugin it
  * would carry only methods nobody calls and its automatic rejoin, which the SDK keeps from firing
  * anyway (~1.5 KB gzip). Likewise it fetches and retracts PEP items and reads their notifications
  * itself (sdk/transport/pubsub.ts): the pubsub, PEP and avatar plugins add some forty methods to
  * every client, of which it would use four. And it unwraps carbons, answers receipts and markers
  * and advertises what it handles of messages itself (sdk/transport/messages.ts, chats.ts): the
- * messaging plugin's own receipts it turns off, its second copy of each carbon it skips.
+ * messaging plugin's own receipts it turns off, its second copy of each carbon it skips. The
+ * account plugin's vCard, private storage and push requests it sends itself (sdk/transport/
+ * vcard.ts, bookmarks.ts, push.ts); the rest of it (in-band registration) it never used.
  */
-const BROWSER_PLUGINS = ['account', 'entity', 'mam', 'roster', 'sharing'];
+const BROWSER_PLUGINS = ['entity', 'mam', 'roster', 'sharing'];
 // StanzaJS's `sasl` plugin (SASL negotiation) is not among them: the SDK registers its own
 // (sdk/transport/scram.ts), on every platform. Nor is `hostmeta` (XEP-0156 discovery, with
 // StanzaJS's DNS and host-meta resolver and the XRD protocol): the SDK discovers the endpoints

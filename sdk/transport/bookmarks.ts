@@ -2,6 +2,7 @@
 // - XEP-0402: one PEP item per room on the node `urn:xmpp:bookmarks:1` (StanzaJS has no
 //   definition for it; one is added here), with live notifications to our other resources;
 // - XEP-0048 in private XML storage (XEP-0049): the whole list as one document, no notifications.
+// The requests are sent here, as StanzaJS's plugins would (the browser build leaves them out).
 import { JXT, type Agent } from 'stanza';
 import { bareJid } from '../jid.js';
 import { discoInfo } from './disco.js';
@@ -168,7 +169,8 @@ export async function retractPepBookmark(transport: Transport, jid: string): Pro
 /** Reads the XEP-0048 bookmarks from private storage. Rejects with a ChatError. */
 export async function fetchPrivateBookmarks(transport: Transport): Promise<BookmarkData[]> {
   try {
-    const rooms = (await agentOf(transport).getPrivateData('bookmarks'))?.rooms ?? [];
+    const answer = await agentOf(transport).sendIQ({ type: 'get', privateStorage: { bookmarks: {} } });
+    const rooms = answer.privateStorage?.bookmarks?.rooms ?? [];
     return rooms.map(fromConference1).filter((b): b is BookmarkData => b !== undefined);
   } catch (cause) {
     const error = toChatError(cause, 'Reading the bookmarks');
@@ -180,14 +182,19 @@ export async function fetchPrivateBookmarks(transport: Transport): Promise<Bookm
 /** Replaces the XEP-0048 bookmarks in private storage. Rejects with a ChatError. */
 export async function storePrivateBookmarks(transport: Transport, bookmarks: BookmarkData[]): Promise<void> {
   try {
-    await agentOf(transport).setPrivateData('bookmarks', {
-      rooms: bookmarks.map((b) => ({
-        jid: bareJid(b.jid),
-        autoJoin: b.autojoin,
-        ...(b.name ? { name: b.name } : {}),
-        ...(b.nick ? { nick: b.nick } : {}),
-        ...(b.password ? { password: b.password } : {}),
-      })),
+    await agentOf(transport).sendIQ({
+      type: 'set',
+      privateStorage: {
+        bookmarks: {
+          rooms: bookmarks.map((b) => ({
+            jid: bareJid(b.jid),
+            autoJoin: b.autojoin,
+            ...(b.name ? { name: b.name } : {}),
+            ...(b.nick ? { nick: b.nick } : {}),
+            ...(b.password ? { password: b.password } : {}),
+          })),
+        },
+      },
     });
   } catch (cause) {
     throw toChatError(cause, 'Saving the bookmarks');

@@ -1,6 +1,6 @@
 // vcard-temp (XEP-0054) and avatars (XEP-0084 PEP, XEP-0153 vCard photo hashes) as plain data
 // over the StanzaJS agent.
-import { Namespaces, Platform, type Stanzas } from 'stanza';
+import { Namespaces, Platform, type Agent, type Stanzas } from 'stanza';
 import { toChatError } from './iq.js';
 import { fetchItems, watchNode } from './pubsub.js';
 import { agentOf, type Transport } from './xmpp.js';
@@ -41,12 +41,19 @@ function toVCardData(vcard: { fullName?: string; records?: Record_[] } | undefin
   };
 }
 
+/**
+ * Asks for a vCard (sent here, as StanzaJS's account plugin would: the browser build leaves that
+ * plugin out). Our own is addressed to our bare JID.
+ */
+async function getVCard(agent: Agent, jid: string): Promise<unknown> {
+  return (await agent.sendIQ({ to: jid, type: 'get', vcard: { format: Namespaces.NS_VCARD_TEMP } })).vcard;
+}
+
 /** Reads a vCard (our own when `jid` is omitted). A missing vCard is an empty one. */
 export async function fetchVCard(transport: Transport, jid?: string): Promise<VCardData> {
   const agent = agentOf(transport);
   try {
-    // StanzaJS's getVCard needs a `to`; our own vCard is addressed to our bare JID.
-    const vcard = await agent.getVCard(jid ?? agent.jid.split('/')[0] ?? '');
+    const vcard = await getVCard(agent, jid ?? agent.jid.split('/')[0] ?? '');
     return toVCardData(vcard as Parameters<typeof toVCardData>[0]);
   } catch (cause) {
     const error = toChatError(cause, `Fetching the vCard of ${jid ?? 'the account'}`);
@@ -67,7 +74,7 @@ export async function updateOwnVCard(
   try {
     let current: { fullName?: string; records?: Record_[] } = {};
     try {
-      current = ((await agent.getVCard(agent.jid.split('/')[0] ?? '')) ?? {}) as typeof current;
+      current = ((await getVCard(agent, agent.jid.split('/')[0] ?? '')) ?? {}) as typeof current;
     } catch (cause) {
       // No vCard yet is the one failure we expect here; anything else is a real failure.
       if ((cause as { error?: { condition?: string } }).error?.condition !== 'item-not-found') throw cause;
@@ -88,9 +95,13 @@ export async function updateOwnVCard(
       }
     }
     const fullName = changes.fullName !== undefined ? changes.fullName : current.fullName;
-    await agent.publishVCard({
-      ...(fullName ? { fullName } : {}),
-      records: records as never,
+    await agent.sendIQ({
+      type: 'set',
+      vcard: {
+        format: Namespaces.NS_VCARD_TEMP,
+        ...(fullName ? { fullName } : {}),
+        records: records as never,
+      },
     });
   } catch (cause) {
     throw toChatError(cause, 'Updating the vCard');
