@@ -42,31 +42,36 @@ function png(seed: number): Uint8Array {
   return new Uint8Array([...base, seed]);
 }
 
+/** Anna's page, signed in, and a client of Ben's in Node, not yet connected. */
+async function annaPageAndBen() {
+  const [anna, ben] = await createAccounts(2);
+  const { page } = await sdkPage.open(anna!, xmpp.websocketUrl);
+  const peer = createChat({
+    jid: ben!.jid,
+    password: ben!.password,
+    service: xmpp.websocketUrl,
+    resumeStorage: false,
+  });
+  return { anna: anna!, ben: ben!, page, peer };
+}
+
 describe("a contact's avatar in the browser", () => {
   it('is an object URL an <img> can show under the strict CSP, and the old URL is revoked when it changes', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const { page } = await sdkPage.open(anna!, xmpp.websocketUrl);
-
-    const peer = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
+    const { anna, ben, page, peer } = await annaPageAndBen();
     try {
       await peer.connect();
       peer.on('subscription:request', ({ jid }) => peer.contacts.approve(jid));
-      await peer.contacts.add(anna!.jid);
+      await peer.contacts.add(anna.jid);
       const first = png(1);
       await peer.profile.set({ avatar: { data: first, type: 'image/png' } });
-      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toMatch(/^blob:/);
-      const firstUrl = (await avatarOf(page, ben!.jid))!;
+      await expect.poll(() => avatarOf(page, ben.jid), { timeout: 10_000 }).toMatch(/^blob:/);
+      const firstUrl = (await avatarOf(page, ben.jid))!;
       expect(await loads(page, firstUrl)).toBe(true);
 
       const second = png(2);
       await peer.profile.set({ avatar: { data: second, type: 'image/png' } });
-      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).not.toBe(firstUrl);
-      const secondUrl = (await avatarOf(page, ben!.jid))!;
+      await expect.poll(() => avatarOf(page, ben.jid), { timeout: 10_000 }).not.toBe(firstUrl);
+      const secondUrl = (await avatarOf(page, ben.jid))!;
       expect(await loads(page, secondUrl)).toBe(true);
       expect(await loads(page, firstUrl)).toBe(false); // revoked
     } finally {
@@ -76,33 +81,26 @@ describe("a contact's avatar in the browser", () => {
   });
 
   it('is read from PEP (XEP-0084) as well, and goes when the contact removes it', async () => {
-    const [anna, ben] = await createAccounts(2);
-    const { page } = await sdkPage.open(anna!, xmpp.websocketUrl);
-    const peer = createChat({
-      jid: ben!.jid,
-      password: ben!.password,
-      service: xmpp.websocketUrl,
-      resumeStorage: false,
-    });
+    const { anna, ben, page, peer } = await annaPageAndBen();
     // Ben's other device publishes its avatar to PEP only (no vCard photo, no presence).
-    const phone = await connectRawAgent(ben!, xmpp.websocketUrl);
+    const phone = await connectRawAgent(ben, xmpp.websocketUrl);
     try {
       await peer.connect();
-      await peer.contacts.add(anna!.jid);
+      await peer.contacts.add(anna.jid);
       await expect
         .poll(() =>
           page.evaluate(
             (j) => (window as unknown as { subscribed(j: string): boolean }).subscribed(j),
-            ben!.jid,
+            ben.jid,
           ),
         )
         .toBe(true);
       await phone.publishPepAvatar({ data: png(3), type: 'image/png' });
-      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toMatch(/^blob:/);
-      expect(await loads(page, (await avatarOf(page, ben!.jid))!)).toBe(true);
+      await expect.poll(() => avatarOf(page, ben.jid), { timeout: 10_000 }).toMatch(/^blob:/);
+      expect(await loads(page, (await avatarOf(page, ben.jid))!)).toBe(true);
 
       await phone.publishPepAvatar(undefined);
-      await expect.poll(() => avatarOf(page, ben!.jid), { timeout: 10_000 }).toBeUndefined();
+      await expect.poll(() => avatarOf(page, ben.jid), { timeout: 10_000 }).toBeUndefined();
     } finally {
       await phone.close();
       await peer.disconnect();
