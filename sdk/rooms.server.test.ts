@@ -268,6 +268,26 @@ describe('joining a room and talking in it', () => {
     expect(seenByBen()).toEqual({ contact: away, room: away });
   });
 
+  it('a presence set while a join is under way reaches the room once joined', async () => {
+    const [annaAccount, benAccount] = await createAccounts(2);
+    const link = await startFaultProxy({ target: { host: xmpp.host, port: xmpp.ports.http } });
+    cleanups.push(() => link.close());
+    const anna = client(annaAccount!, { service: link.url('ws', '/xmpp-websocket') });
+    const ben = client(benAccount!);
+    await Promise.all([anna.connect(), ben.connect()]);
+    const jid = roomJid();
+    const benRoom = await ben.rooms.join(jid, { nick: 'ben' });
+    // The room has Anna's join (Ben sees her come), but its answer waits in the proxy.
+    link.pause('to-client');
+    const joining = anna.rooms.join(jid, { nick: 'anna' });
+    await eventually(() => benRoom.occupants.some((o) => o.nick === 'anna'));
+    anna.presence.set({ show: 'dnd', status: 'Gleich zurück' });
+    link.resume();
+    await joining;
+    await eventually(() => benRoom.occupants.find((o) => o.nick === 'anna')?.show === 'dnd');
+    expect(benRoom.occupants.find((o) => o.nick === 'anna')?.status).toBe('Gleich zurück');
+  });
+
   it('leaves: the others see it, and the room is gone from the list', async () => {
     const [anna, ben] = await online(2);
     const jid = roomJid();

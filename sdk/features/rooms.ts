@@ -1278,6 +1278,7 @@ export function createRooms({
         : state.probing
           ? { maxStanzas: PROBED_HISTORY }
           : options.history;
+      const presence = ownPresence();
       try {
         const self = await sendJoin(transport, {
           room: state.jid,
@@ -1286,7 +1287,7 @@ export function createRooms({
           // The password we joined with, or the one we set since (owners need it too).
           ...(state.password ? { password: state.password } : {}),
           ...(history ? { history } : {}),
-          presence: ownPresence(),
+          presence,
         });
         const created = self.statusCodes.includes('201');
         if (created && options.create === false) {
@@ -1310,6 +1311,11 @@ export function createRooms({
         state.joined = true;
         state.lastHeard = Date.now();
         known.add(state.jid);
+        // Our presence changed while the join was under way: the room has the old one.
+        const now = ownPresence();
+        if (now.show !== presence.show || now.status !== presence.status) {
+          sendRoomPresence(transport, state.jid, state.nick, now);
+        }
         return { created };
       } catch (error) {
         lastError = error;
