@@ -43,7 +43,7 @@ const read = <T>(page: Page, name: string): Promise<T> =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the SDK in a page', () => {
-  it('advertises what it handles, as in Node, though the browser build carries fewer StanzaJS plugins', async () => {
+  it('advertises what it handles, though the browser build carries fewer StanzaJS plugins', async () => {
     const [anna, ben] = await createAccounts(2);
     const page = await open(anna!, xmpp.websocketUrl);
     const raw = await connectRawAgent(ben!, xmpp.websocketUrl);
@@ -55,6 +55,8 @@ describe('the SDK in a page', () => {
         'urn:xmpp:chat-markers:0',
         'http://jabber.org/protocol/chatstates',
         'urn:xmpp:message-correct:0',
+        'jabber:x:oob',
+        'urn:xmpp:forward:0',
         'http://jabber.org/protocol/muc',
         'jabber:x:conference',
         'urn:xmpp:avatar:metadata+notify',

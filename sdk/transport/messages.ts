@@ -205,8 +205,9 @@ export function toStanza(message: OutboundMessage): Stanzas.Message {
  * - Archive results (XEP-0313 `<result/>` wrappers) are skipped: the archive query collects them.
  * - The plugin sends receipts and `received` markers for every message, also for duplicates,
  *   carbons and senders the user blocked; that is turned off here and done by the chats feature.
- * - What the SDK handles of messages is advertised here (the plugin did that too), so that other
- *   clients ask for receipts and markers and send chat states and corrections.
+ * - What the SDK handles of messages is advertised here (the messaging and entity plugins did
+ *   that too), so that other clients ask for receipts and markers and send chat states,
+ *   corrections and file links.
  */
 export function listenForMessages(
   agent: Agent,
@@ -215,8 +216,17 @@ export function listenForMessages(
 ): void {
   agent.config.sendReceipts = false;
   agent.config.chatMarkers = false;
-  const { NS_RECEIPTS, NS_CHAT_MARKERS_0, NS_CHAT_STATES, NS_CORRECTION_0 } = Namespaces;
-  for (const feature of [NS_RECEIPTS, NS_CHAT_MARKERS_0, NS_CHAT_STATES, NS_CORRECTION_0]) {
+  const { NS_RECEIPTS, NS_CHAT_MARKERS_0, NS_CHAT_STATES, NS_CORRECTION_0, NS_OOB, NS_FORWARD_0, NS_DELAY } =
+    Namespaces;
+  for (const feature of [
+    NS_RECEIPTS,
+    NS_CHAT_MARKERS_0,
+    NS_CHAT_STATES,
+    NS_CORRECTION_0,
+    NS_OOB, // shared files' links
+    NS_FORWARD_0, // carbons and archive results
+    NS_DELAY,
+  ]) {
     agent.disco.addFeature(feature);
   }
   const unwrapped = new WeakSet<object>();
