@@ -1148,9 +1148,14 @@ describe('<mailbox-chat> languages', () => {
       expect((await chat.locator('.day').first().textContent())?.trim()).toBe('Heute');
       await screenshot(page, 'launcher-light-german');
 
-      // The element's own lang wins over the page's.
+      // A message's time in full, as its tooltip says it.
+      const stamp = () => chat.getByRole('log').locator('.row time').first().getAttribute('title');
+      expect(await stamp()).toMatch(/^(Mon|Diens|Mittwoch|Donners|Frei|Sams|Sonn)tag, /);
+
+      // The element's own lang wins over the page's, rows already shown included.
       await page.evaluate(() => document.querySelector('mailbox-chat')!.setAttribute('lang', 'en'));
       await expect.poll(async () => (await chat.locator('.day').first().textContent())?.trim()).toBe('Today');
+      await expect.poll(stamp).toMatch(/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, /);
       expect(await chat.getByRole('button', { name: 'Back to conversations' }).isVisible()).toBe(true);
       // And the page's language is followed when it changes.
       await page.evaluate(() => {

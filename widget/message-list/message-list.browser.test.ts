@@ -220,4 +220,48 @@ describe('reading a conversation', () => {
     }
     await page.close();
   });
+
+  it('follows a busy conversation message by message with a bounded DOM, newest in view', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await signedIn(anna!);
+    const chat = page.locator('mailbox-chat');
+    const bob = await peer(ben!);
+    try {
+      bob.send(anna!.jid, 'Busy 0');
+      const row = chat.getByRole('button', { name: /1 unread message/ });
+      await expect.poll(() => row.count()).toBe(1);
+      await row.click();
+      const log = chat.getByRole('log');
+      await expect.poll(() => log.getByText('Busy 0', { exact: true }).isVisible()).toBe(true);
+      // The most items the log held at any moment, and whether it ever lost the end while following.
+      await log.evaluate((el) => {
+        const w = window as unknown as { __most: number };
+        w.__most = 0;
+        new MutationObserver(() => {
+          w.__most = Math.max(w.__most, el.querySelectorAll('.item').length);
+        }).observe(el, { childList: true });
+      });
+      // One at a time, as a busy room has them: each is its own update of the list.
+      for (let i = 1; i <= 90; i += 1) {
+        bob.send(anna!.jid, `Busy ${i}`);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      await expect.poll(() => log.getByText('Busy 90', { exact: true }).isVisible()).toBe(true);
+      await expect
+        .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+        .toBeLessThan(2);
+      const most = await page.evaluate(() => (window as unknown as { __most: number }).__most);
+      expect(most).toBeGreaterThan(20);
+      expect(most).toBeLessThanOrEqual(50);
+      // What is in the DOM is the newest run of messages, in order, each once.
+      const texts = await log.locator('.row .text').allTextContents();
+      const numbers = texts.map((t) => Number(/^Busy (\d+)$/.exec(t)?.[1]));
+      expect(numbers.at(-1)).toBe(90);
+      expect(numbers).toEqual(numbers.map((_, i) => 90 - numbers.length + 1 + i));
+      expect(await chat.getByRole('button', { name: 'Jump to the latest message' }).count()).toBe(0);
+    } finally {
+      await bob.disconnect();
+    }
+    await page.close();
+  });
 });

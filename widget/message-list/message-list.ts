@@ -152,6 +152,12 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   /** The update under way added messages at the end. */
   private appended = false;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Each message's rendered row, kept while the row would render the same: re-rendering the
+   * window at every new message then costs Lit's comparison of the kept rows, not their templates
+   * (and their dates formatted again). Emptied when anything every row depends on changes.
+   */
+  private rows = new WeakMap<Message, { key: string; first: boolean; last: boolean; row: TemplateResult }>();
 
   constructor() {
     super();
@@ -380,6 +386,8 @@ export class McMessageList extends RendersAfterSends(LitElement) {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('history')) this.asked = false;
+    const rowInputs = ['i18n', 'nick', 'expanded', 'broken', 'now', 'expireAfter'] as const;
+    if (rowInputs.some((name) => (changed as Map<string, unknown>).has(name))) this.rows = new WeakMap();
     this.appended = false;
     if (!changed.has('messages') && !changed.has('divider') && this.hasUpdated) return;
     const before = this.items;
@@ -404,7 +412,14 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     this.appended =
       !changed.has('history') && this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
     if (this.stick) {
-      this.span = this.tail();
+      // Following new messages, the window grows with them for as long as it keeps within its
+      // limits, rather than sliding on by one at each (which would take its first item out of the
+      // DOM every time); past them it starts again at the end.
+      const grown = { start: this.span.start, end: this.items.length };
+      const height = log?.clientHeight || 600;
+      const top = Math.max(0, this.offsets[this.items.length]! - height);
+      const fits = covers(grown, this.offsets, top, height, { ...LIMITS, overscan: height / 2 });
+      this.span = this.appended && fits ? grown : this.tail();
       return;
     }
     // Keep the same items in the DOM when items were added above them: follow the anchor (a
@@ -621,6 +636,17 @@ export class McMessageList extends RendersAfterSends(LitElement) {
       ></div>`;
     }
     const m = item.message;
+    const kept = this.rows.get(m);
+    if (kept && kept.key === item.key && kept.first === item.first && kept.last === item.last)
+      return kept.row;
+    const row = this.renderRow(item, m);
+    this.rows.set(m, { key: item.key, first: item.first, last: item.last, row });
+    return row;
+  }
+
+  /** A message's row (see `renderItem`). */
+  private renderRow(item: Item & { kind: 'message' }, m: Message): TemplateResult {
+    const i = this.i18n;
     const room = m.kind === 'groupchat';
     const sender =
       item.direction === 'out' ? i.t('conversation.you') : room ? actorOf(m) : displayName(item.from);
