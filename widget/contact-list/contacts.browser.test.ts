@@ -793,16 +793,31 @@ describe('<mailbox-chat> notifications', () => {
     expect(await bubble('Annabelle kommt später').getAttribute('class')).not.toContain('mention');
     await screenshot(page, 'room-mention');
 
-    // Hidden: every room message counts in the title, only a mention raises a notification.
+    // Hidden: a mention counts in the title, in `mc-unread` (the launcher's badge) and raises a
+    // notification; the room's other messages count in its own row only.
     const title = await page.title();
+    const calls = () => page.evaluate(() => (window as unknown as { calls?: number }).calls);
+    await page.evaluate(() =>
+      document.querySelector('mailbox-chat')!.addEventListener('mc-unread', ({ detail }) => {
+        (window as unknown as { calls: number }).calls = detail.count;
+      }),
+    );
     await setVisibility(page, 'hidden');
-    benRoom.send('Noch jemand da?');
-    await poll(() => page.title()).toBe(`(1) ${title}`);
     benRoom.send('@Anna bitte melden');
-    await poll(() => page.title()).toBe(`(2) ${title}`);
-    await poll(notifications).toEqual([
+    await poll(notifications).toHaveLength(1);
+    expect(await page.title()).toBe(`(1) ${title}`);
+    benRoom.send('Noch jemand da?');
+    benRoom.send('Anna?');
+    await poll(notifications).toHaveLength(2);
+    expect(await notifications()).toEqual([
       { title: `ben in ${room.split('@')[0]}`, body: '@Anna bitte melden' },
+      { title: `ben in ${room.split('@')[0]}`, body: 'Anna?' },
     ]);
+    expect(await page.title()).toBe(`(2) ${title}`);
+    expect(await calls()).toBe(2);
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    const row = chat.getByRole('button', { name: new RegExp(`^${room.split('@')[0]}.*3 unread messages`) });
+    await poll(() => row.count()).toBe(1);
     await setVisibility(page, 'visible');
     expect(errors).toEqual([]);
     await page.close();

@@ -28,6 +28,7 @@ import {
 } from '../shared/availability.js';
 import { ConversationStore, type Conversation, type Divider, type HistoryState } from './conversations.js';
 import { ContactsModel } from '../contact-list/model.js';
+import { mentions } from '../shared/mention.js';
 import { RoomsModel } from '../rooms/model.js';
 
 /** What the host page's single-sign-on callback returns. */
@@ -161,7 +162,7 @@ export class ChatController implements ReactiveController {
     const listed = new Set(list.map((c) => c.jid));
     for (const room of this.rooms.rooms) {
       if (!listed.has(room.jid))
-        list.push({ jid: room.jid, messages: [], unread: 0, updated: 0, typing: [] });
+        list.push({ jid: room.jid, messages: [], unread: 0, calls: 0, updated: 0, typing: [] });
     }
     return list;
   }
@@ -176,9 +177,16 @@ export class ChatController implements ReactiveController {
     return this.active ? this.store.get(this.active) : undefined;
   }
 
-  /** Unread messages over all conversations. */
-  get unread(): number {
-    return this.store.unread;
+  /** Unread messages that call for the user, over all conversations (see `Conversation.calls`). */
+  get calls(): number {
+    return this.store.calls;
+  }
+
+  /** Whether a message calls for the user: any in a one-to-one chat, in a room one that mentions them. */
+  calling(message: Message): boolean {
+    return (
+      message.kind !== 'groupchat' || mentions(message.body, this.rooms.get(message.conversation)?.nick ?? '')
+    );
   }
 
   hostConnected(): void {
@@ -799,7 +807,7 @@ export class ChatController implements ReactiveController {
 
   private receive(message: Message): void {
     const viewing = this.viewing === message.conversation;
-    if (!this.store.add(message, viewing)) return;
+    if (!this.store.add(message, viewing, this.calling(message))) return;
     // Seen at once: tell the sender (XEP-0333 `displayed`).
     if (viewing && message.direction === 'in') this.markRead(message.conversation);
     this.host.dispatchEvent(new McMessageEvent({ message }));
@@ -832,7 +840,7 @@ export class ChatController implements ReactiveController {
   }
 
   private unreadChanged(): void {
-    const count = this.store.unread;
+    const count = this.store.calls;
     if (count === this.lastUnread) return;
     this.lastUnread = count;
     this.host.dispatchEvent(new McUnreadEvent({ count }));

@@ -33,7 +33,24 @@ describe('the conversations of a session', () => {
       ['ben@example.com', 2],
       ['cara@example.com', 1],
     ]);
-    expect(store.unread).toBe(3);
+    expect(store.calls).toBe(3);
+  });
+
+  it('counts as calls for the user the unread room messages that mention them only', () => {
+    const store = new ConversationStore();
+    const room = (body: string): Message => ({
+      ...incoming('team@rooms.example.com', body),
+      from: 'team@rooms.example.com/ben',
+      kind: 'groupchat',
+    });
+    store.add(room('lunch anyone?'), false, false);
+    store.add(room('anna: are you in?'), false, true);
+    store.add(incoming('cara@example.com', 'hello'));
+    expect(store.get('team@rooms.example.com')).toMatchObject({ unread: 2, calls: 1 });
+    expect(store.calls).toBe(2);
+    expect(store.markRead('team@rooms.example.com')?.count).toBe(2);
+    expect(store.get('team@rooms.example.com')).toMatchObject({ unread: 0, calls: 0 });
+    expect(store.calls).toBe(1);
   });
 
   it('does not count what the user sees or sends, and ignores a message seen twice', () => {
@@ -43,7 +60,7 @@ describe('the conversations of a session', () => {
     expect(store.add(message)).toBe(false);
     store.add(outgoing('ben@example.com', 'hey'));
     expect(store.get('ben@example.com')?.messages).toHaveLength(2);
-    expect(store.unread).toBe(0);
+    expect(store.calls).toBe(0);
   });
 
   it('keeps messages in time order when a delayed one arrives late', () => {
@@ -85,7 +102,7 @@ describe('the conversations of a session', () => {
     store.add(incoming('ben@example.com', 'new 2'));
     expect(store.markRead('ben@example.com')).toEqual({ jid: 'ben@example.com', id: first.id, count: 2 });
     expect(store.markRead('ben@example.com')).toBeUndefined();
-    expect(store.unread).toBe(0);
+    expect(store.calls).toBe(0);
   });
 
   it('replaces a corrected message in its place, keeping its delivery state', () => {
@@ -203,6 +220,6 @@ describe('history from the archive', () => {
     ]);
     expect(store.claim(room, `${room}/anna`)).toBe(false);
     expect(store.claim('nobody@conference.example.com', `${room}/anna`)).toBe(false);
-    expect(store.unread).toBe(0);
+    expect(store.calls).toBe(0);
   });
 });

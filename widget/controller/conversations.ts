@@ -8,6 +8,12 @@ export interface Conversation {
   readonly messages: readonly Message[];
   /** Incoming messages not seen yet. */
   readonly unread: number;
+  /**
+   * Of the unread messages, those that call for the user: all of a one-to-one chat's, and in a
+   * room those that mention the user. The launcher's badge and `mc-unread` count these: a busy
+   * room's chatter shows in its own row, as in Slack and Converse.js, not as a call on the page.
+   */
+  readonly calls: number;
   /** When the conversation last changed: its newest message, or when it was started. */
   readonly updated: number;
   /** Who is typing now (bare JIDs), from the peers' chat states (XEP-0085). */
@@ -44,10 +50,10 @@ export class ConversationStore {
     return [...this.items.values()].sort((a, b) => b.updated - a.updated);
   }
 
-  /** Unread messages over all conversations. */
-  get unread(): number {
+  /** Unread messages that call for the user (see `Conversation.calls`), over all conversations. */
+  get calls(): number {
     let total = 0;
-    for (const item of this.items.values()) total += item.unread;
+    for (const item of this.items.values()) total += item.calls;
     return total;
   }
 
@@ -55,7 +61,7 @@ export class ConversationStore {
   ensure(jid: Jid, now: number = Date.now()): Conversation {
     let item = this.items.get(jid);
     if (!item) {
-      item = { jid, messages: [], unread: 0, updated: now, typing: [] };
+      item = { jid, messages: [], unread: 0, calls: 0, updated: now, typing: [] };
       this.items.set(jid, item);
     }
     return item;
@@ -63,9 +69,10 @@ export class ConversationStore {
 
   /**
    * Adds a message to its conversation, in time order. Returns false for a message already seen.
-   * Incoming messages count as unread unless `seen` (the user is looking at that conversation).
+   * Incoming messages count as unread unless `seen` (the user is looking at that conversation),
+   * and as calls for the user too unless not `calling` (a room message that does not mention them).
    */
-  add(message: Message, seen = false): boolean {
+  add(message: Message, seen = false, calling = true): boolean {
     const k = key(message);
     if (this.seen.has(k)) return false;
     this.seen.add(k);
@@ -82,6 +89,7 @@ export class ConversationStore {
       messages,
       typing: message.direction === 'in' ? item.typing.filter((jid) => jid !== sender) : item.typing,
       unread: item.unread + (message.direction === 'in' && !seen ? 1 : 0),
+      calls: item.calls + (message.direction === 'in' && !seen && calling ? 1 : 0),
       updated: Math.max(item.updated, message.time.getTime()),
     });
     return true;
@@ -163,7 +171,7 @@ export class ConversationStore {
     if (!item || item.unread === 0) return undefined;
     const incoming = item.messages.filter((m) => m.direction === 'in');
     const first = incoming[incoming.length - item.unread];
-    this.items.set(jid, { ...item, unread: 0 });
+    this.items.set(jid, { ...item, unread: 0, calls: 0 });
     return first ? { jid, id: first.id, count: item.unread } : undefined;
   }
 

@@ -34,7 +34,6 @@ import type { RoomRequest, RoomView } from '../rooms/model.js';
 import type { ChatPeer } from '../conversation-list/conversation-list.js';
 import { roomAvatar, roomAvatarStyles, roomName } from '../rooms/room-list.js';
 import { loadView, saveView, viewKey, type ViewState } from '../shared/view-state.js';
-import { mentions } from '../shared/mention.js';
 
 /** The side panel's lists: the conversations, the contacts, the rooms. */
 export type Tab = 'chats' | 'contacts' | 'rooms';
@@ -115,7 +114,8 @@ export function resolveService(service: string, base: string = location.href): s
  *
  * @fires mc-status - The connection status changed: {@link McStatusEvent}, `detail: { status, error? }`.
  * @fires mc-message - A message arrived or was sent: {@link McMessageEvent}, `detail: { message }`.
- * @fires mc-unread - The number of unread messages changed: {@link McUnreadEvent}, `detail: { count }`.
+ * @fires mc-unread - The number of unread messages that call for the user (one-to-one, and room
+ *   messages that mention them) changed: {@link McUnreadEvent}, `detail: { count }`.
  * @fires mc-open - The launcher's panel opened: {@link McOpenEvent}.
  * @fires mc-close - The launcher's panel closed: {@link McCloseEvent}.
  *
@@ -259,12 +259,10 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   /** Where focus goes back to when the dialog closes. */
   private dialogOpener: HTMLElement | undefined;
   private readonly notifier = new Notifier(this, {
-    // Do not disturb holds back every notification; in a room, only a message that mentions us
-    // raises one (as Converse.js and Conversations do), the others just count.
-    quiet: (message) =>
-      this.controller.availability === 'dnd' ||
-      (message.kind === 'groupchat' &&
-        !mentions(message.body, this.controller.rooms.get(message.conversation)?.nick ?? '')),
+    // In a room, only a message that mentions us counts in the title and raises a notification (as
+    // in Converse.js and Conversations); do not disturb holds back every notification.
+    calls: (message) => this.controller.calling(message),
+    quiet: () => this.controller.availability === 'dnd',
     title: (message) => this.notificationTitle(message),
     open: (jid) => void this.openConversation(jid),
   });
@@ -767,7 +765,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
 
   private renderLauncher() {
     const i = this.i18n;
-    const unread = this.controller.unread;
+    const unread = this.controller.calls;
     const label = this.opened
       ? i.t('launcher.close')
       : unread
@@ -1033,7 +1031,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
     const i = this.i18n;
     const c = this.controller;
     const icons = { chats: chatIcon, contacts: usersIcon, rooms: hashIcon };
-    const counts = { chats: c.unread, contacts: c.people.requests.length, rooms: c.rooms.invites.length };
+    const counts = { chats: c.calls, contacts: c.people.requests.length, rooms: c.rooms.invites.length };
     return html`<div
       class="tabs"
       role="tablist"

@@ -15,8 +15,13 @@ export function badgeTitle(title: string, count: number): string {
 
 /** What the notifier needs from the widget. */
 export interface NotifierOptions {
-  /** No desktop notification for this message (the user chose "do not disturb", say). */
-  quiet?(message: Message): boolean;
+  /**
+   * Whether a message calls for the user (any in a one-to-one chat; in a room, one that mentions
+   * them, as Converse.js and Conversations have it): only those count in the title and notify.
+   */
+  calls?(message: Message): boolean;
+  /** No desktop notification for now (the user chose "do not disturb"); the title still counts. */
+  quiet?(): boolean;
   /** The notification's title for a message (localized, with the sender's and room's names). */
   title(message: Message): string;
   /** The user clicked a notification: show that conversation. */
@@ -156,9 +161,10 @@ export class Notifier implements ReactiveController {
   private onMessage = (event: McMessageEvent): void => {
     const { message } = event.detail;
     if (message.direction !== 'in' || document.visibilityState !== 'hidden') return;
+    if (this.options.calls && !this.options.calls(message)) return;
     this.count += 1;
     this.showCount();
-    if (this.enabled && !this.options.quiet?.(message)) this.notify(message);
+    if (this.enabled && !this.options.quiet?.()) this.notify(message);
   };
 
   private onVisibility = (): void => {
