@@ -16,8 +16,8 @@ import { failure, tooLarge, type PendingUpload, type UploadFile } from './upload
  * (`detail: { body }`), corrects with `composer-correct` (`detail: { id, body }`) and reports
  * typing with `composer-input` (`detail: { empty }`), none of them composed.
  *
- * In a room (`nicks`: the others' nicknames), typing `@` and the start of a nickname offers the
- * matching ones in a list above the field: Up and Down arrows choose, Enter or Tab puts the chosen
+ * In a room (`nicks`: the others' nicknames), typing `@` and the start of a nickname (or of a
+ * word in it) offers the matching ones in a list above the field: Up and Down arrows choose, Enter or Tab puts the chosen
  * one in (`@nick `), Escape closes the list; a click works too.
  *
  * Files are attached with the attach button, by pasting or by dropping them on the composer

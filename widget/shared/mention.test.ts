@@ -36,9 +36,17 @@ describe('a nickname being typed after @', () => {
   it('completes to the nicknames it starts, in any case, alphabetically and a few at most', () => {
     const nicks = ['ben', 'Anna Berg', 'anton', 'Bernd', 'cara'];
     expect(completions(nicks, 'an')).toEqual(['Anna Berg', 'anton']);
-    expect(completions(nicks, 'BE')).toEqual(['ben', 'Bernd']);
+    expect(completions(nicks, 'BE')).toEqual(['ben', 'Bernd', 'Anna Berg']);
     expect(completions(nicks, '')).toEqual(['Anna Berg', 'anton', 'ben', 'Bernd', 'cara']);
     expect(completions(nicks, '', 2)).toEqual(['Anna Berg', 'anton']);
     expect(completions(nicks, 'x')).toEqual([]);
+  });
+
+  it('completes to names with a later word it starts too, after those it starts', () => {
+    const nicks = ['Anna Berg', 'ben', 'karl.bergmann', 'Robert', 'maria_b-weiss', 'Weber'];
+    expect(completions(nicks, 'ber')).toEqual(['Anna Berg', 'karl.bergmann']);
+    expect(completions(nicks, 'b')).toEqual(['ben', 'Anna Berg', 'karl.bergmann', 'maria_b-weiss']);
+    expect(completions(nicks, 'wei')).toEqual(['maria_b-weiss']);
+    expect(completions(nicks, 'ert')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Whether a room message calls the user by their nickname: as a word of its own, in any case
 // ("Anna, kommst du?", "@anna", "danke anna!"), not inside another ("Annabelle"). Such a message
-// is shown marked in the room and raises a desktop notification; other room messages only count.
+// is shown marked in the room, counts as a call for the user and raises a desktop notification;
+// other room messages count in the room's own row only.
 
 /** Letters, digits and `_`: what a nickname may not touch to count as mentioned. */
 const WORD = /[\p{L}\p{N}_]/u;
@@ -30,11 +31,21 @@ export function mentionAt(text: string, caret: number): { start: number; query: 
   return { start: caret - query.length - 1, query };
 }
 
-/** The nicknames that start with `query` (in any case), alphabetically, at most `limit`. Pure. */
+/**
+ * The nicknames `query` starts (in any case), alphabetically, then those with another word that it
+ * starts (`ber` finds "Anna Berg" and "anna.berg", as Slack finds names), at most `limit`. Pure.
+ */
 export function completions(nicks: readonly string[], query: string, limit = 6): string[] {
   const start = query.toLocaleLowerCase();
+  const rank = (nick: string): number => {
+    const name = nick.toLocaleLowerCase();
+    if (name.startsWith(start)) return 0;
+    return name.split(/[\s._-]+/u).some((word) => word.startsWith(start)) ? 1 : 2;
+  };
   return nicks
-    .filter((nick) => nick.toLocaleLowerCase().startsWith(start))
-    .sort((a, b) => a.localeCompare(b))
-    .slice(0, limit);
+    .map((nick) => ({ nick, rank: rank(nick) }))
+    .filter((c) => c.rank < 2)
+    .sort((a, b) => a.rank - b.rank || a.nick.localeCompare(b.nick))
+    .slice(0, limit)
+    .map((c) => c.nick);
 }
