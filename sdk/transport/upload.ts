@@ -1,5 +1,7 @@
 // XEP-0363 HTTP File Upload: asking the upload service for a slot, as plain data. The HTTP PUT
-// itself is not XMPP and lives in the files feature.
+// itself is not XMPP and lives in the files feature. The request is sent here, as StanzaJS's
+// sharing plugin would (the browser build leaves that plugin out).
+import type { Stanzas } from 'stanza';
 import { ChatError, ErrorCodes, FileTooLargeError } from '../errors.js';
 import { toChatError } from './iq.js';
 import { agentOf, type Transport } from './xmpp.js';
@@ -32,18 +34,20 @@ export async function requestUploadSlot(
 ): Promise<UploadSlot> {
   const agent = agentOf(transport);
   try {
-    const slot = await agent.getUploadSlot(service, {
-      name: file.name,
-      size: file.size,
-      mediaType: file.type,
+    const answer = await agent.sendIQ({
+      to: service,
+      type: 'get',
+      httpUpload: { type: 'request', name: file.name, size: file.size, mediaType: file.type },
     });
+    // The answer's `httpUpload` is the slot (StanzaJS types it as the request).
+    const slot = answer.httpUpload as unknown as Stanzas.HTTPUploadSlot | undefined;
     const headers: Record<string, string> = {};
-    for (const header of slot.upload?.headers ?? []) {
+    for (const header of slot?.upload?.headers ?? []) {
       // Drop anything else, and line breaks that could smuggle in headers of their own.
       if (!ALLOWED_HEADERS.has(header.name.toLowerCase())) continue;
       headers[header.name] = String(header.value ?? '').replace(/[\r\n]+/g, ' ');
     }
-    if (!slot.upload?.url || !slot.download) {
+    if (!slot?.upload?.url || !slot.download) {
       throw new ChatError(ErrorCodes.requestFailed, 'The upload service sent an incomplete slot');
     }
     return { putUrl: slot.upload.url, getUrl: slot.download, headers };
