@@ -56,7 +56,7 @@ export const BROWSER_PROTOCOLS = [
 
 /**
  * StanzaJS plugins (stanza/plugins/*) the browser build uses: all but Jingle, ad-hoc commands,
- * MUC, pubsub, PEP, avatars, messaging, account, entity and sharing. The SDK joins, leaves, configures and invites with its
+ * MUC, pubsub, PEP, avatars, messaging, account, entity, sharing and MAM. The SDK joins, leaves, configures and invites with its
  * own stanzas and reads invitations itself (sdk/transport/muc.ts); of StanzaJS's MUC plugin it
  * would carry only methods nobody calls and its automatic rejoin, which the SDK keeps from firing
  * anyway (~1.5 KB gzip). Likewise it fetches and retracts PEP items and reads their notifications
@@ -69,9 +69,11 @@ export const BROWSER_PROTOCOLS = [
  * entity plugin answers software-version and time requests (a browser's client has no business
  * telling them; unanswered requests get `service-unavailable` from StanzaJS's core) and advertises
  * a long list of features; those of messages the SDK handles are advertised by messages.ts. Of the
- * sharing plugin, the SDK sent only the upload-slot request, now its own (sdk/transport/upload.ts).
+ * sharing plugin, the SDK sent only the upload-slot request, now its own (sdk/transport/upload.ts);
+ * the archive queries and preferences of the MAM plugin it sends, and collects the results of,
+ * itself too (sdk/transport/archive.ts).
  */
-const BROWSER_PLUGINS = ['mam', 'roster'];
+const BROWSER_PLUGINS = ['roster'];
 // StanzaJS's `sasl` plugin (SASL negotiation) is not among them: the SDK registers its own
 // (sdk/transport/scram.ts), on every platform. Nor is `hostmeta` (XEP-0156 discovery, with
 // StanzaJS's DNS and host-meta resolver and the XRD protocol): the SDK discovers the endpoints

@@ -1,6 +1,7 @@
 // Message archive queries (XEP-0313 with XEP-0059 result set management) and archive preferences
-// as plain data over the StanzaJS agent.
-import type { Stanzas } from 'stanza';
+// as plain data over the StanzaJS agent. The requests are sent and the results collected here, as
+// StanzaJS's MAM plugin would (the browser build leaves that plugin out).
+import { JID, Namespaces, type Agent, type Stanzas } from 'stanza';
 import { ChatError } from '../errors.js';
 import { limited } from '../request.js';
 import { bareJid as bare } from '../jid.js';
@@ -70,9 +71,46 @@ export function toArchived(result: Stanzas.MAMResult, archiveOwner: string): Arc
   return { archiveId: result.id, message: { ...message, stanzaId: result.id } };
 }
 
+/** A filter field of an archive query's form. */
+const field = (name: string, value: string): Stanzas.DataFormField => ({ name, type: 'text-single', value });
+
 /**
- * Asks an archive for one page (XEP-0313 with RSM). A fresh options object is built for every
- * call: StanzaJS's `searchHistory` writes into the one it gets. Rejects with a ChatError
+ * Sends one archive query to `to` ('' for our own archive) and collects the results it brings:
+ * the messages from the archive (or our server for our own) that carry the query's id.
+ */
+async function search(
+  agent: Agent,
+  to: string,
+  filter: { with?: string; start?: Date; end?: Date },
+  paging: Stanzas.Paging,
+): Promise<Stanzas.MAMFin & { results: Stanzas.MAMResult[] }> {
+  const queryId = agent.nextId();
+  const fields: Stanzas.DataFormField[] = [{ name: 'FORM_TYPE', type: 'hidden', value: Namespaces.NS_MAM_2 }];
+  if (filter.with) fields.push(field('with', filter.with));
+  if (filter.start) fields.push(field('start', filter.start.toISOString()));
+  if (filter.end) fields.push(field('end', filter.end.toISOString()));
+  const allowed = JID.allowedResponders(agent.jid, to);
+  const results: Stanzas.MAMResult[] = [];
+  const collect = (message: Stanzas.ReceivedMessage): void => {
+    if (message.archive?.queryId === queryId && allowed.has(message.from)) results.push(message.archive);
+  };
+  agent.on('message', collect);
+  try {
+    const answer = await agent.sendIQ({
+      id: queryId,
+      to,
+      type: 'set',
+      archive: { type: 'query', queryId, form: { type: 'submit', fields }, paging },
+    });
+    // The answer's `archive` is the query's end (StanzaJS types it as the query).
+    return { ...(answer.archive as unknown as Stanzas.MAMFin), results };
+  } finally {
+    agent.off('message', collect);
+  }
+}
+
+/**
+ * Asks an archive for one page (XEP-0313 with RSM). Rejects with a ChatError
  * (`item-not-found` for an unknown cursor, `timeout`, `aborted`, …).
  */
 export async function queryArchive(
@@ -85,15 +123,14 @@ export async function queryArchive(
   const paging: Stanzas.Paging = { max: query.max };
   if (query.after !== undefined) paging.after = query.after;
   else if (!query.fromStart) paging.before = query.before ?? '';
-  const opts = {
+  const filter = {
     ...(query.with ? { with: query.with } : {}),
     ...(query.start ? { start: query.start } : {}),
     ...(query.end ? { end: query.end } : {}),
-    paging,
   };
   try {
     const fin = await limited(
-      () => (query.archive ? agent.searchHistory(query.archive, opts) : agent.searchHistory(opts)),
+      () => search(agent, query.archive ?? '', filter, paging),
       { timeout: options.timeout, ...(options.signal ? { signal: options.signal } : {}) },
       'The archive query',
     );
@@ -125,7 +162,9 @@ export async function getArchivePrefs(transport: Transport, timeout: number): Pr
   try {
     return toPrefs(
       await limited(
-        () => agentOf(transport).getHistoryPreferences(),
+        async () =>
+          (await agentOf(transport).sendIQ({ type: 'get', archive: { type: 'preferences' } })).archive as
+            Stanzas.MAMPrefs | undefined,
         { timeout },
         'Reading the archive preferences',
       ),
@@ -145,11 +184,14 @@ export async function setArchivePrefs(
   try {
     const answer = await limited(
       () =>
-        agentOf(transport).setHistoryPreferences({
-          type: 'preferences',
-          default: prefs.default,
-          always: [...prefs.always],
-          never: [...prefs.never],
+        agentOf(transport).sendIQ({
+          type: 'set',
+          archive: {
+            type: 'preferences',
+            default: prefs.default,
+            always: [...prefs.always],
+            never: [...prefs.never],
+          },
         }),
       { timeout },
       'Writing the archive preferences',
