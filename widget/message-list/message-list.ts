@@ -412,14 +412,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     this.appended =
       !changed.has('history') && this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
     if (this.stick) {
-      // Following new messages, the window grows with them for as long as it keeps within its
-      // limits, rather than sliding on by one at each (which would take its first item out of the
-      // DOM every time); past them it starts again at the end.
-      const grown = { start: this.span.start, end: this.items.length };
-      const height = log?.clientHeight || 600;
-      const top = Math.max(0, this.offsets[this.items.length]! - height);
-      const fits = covers(grown, this.offsets, top, height, { ...LIMITS, overscan: height / 2 });
-      this.span = this.appended && fits ? grown : this.tail();
+      this.span = this.tail();
       return;
     }
     // Keep the same items in the DOM when items were added above them: follow the anchor (a
