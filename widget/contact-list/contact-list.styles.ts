@@ -15,6 +15,11 @@ export const badgeStyles = css`
     line-height: 20px;
     text-align: center;
   }
+  /* A room's unread messages none of which mentions the user. */
+  .badge.quiet {
+    background: var(--mc-surface-alt);
+    color: var(--mc-muted);
+  }
 `;
 
 /** The side lists' common look (contacts, rooms): head, rows, badges, empty state. */

@@ -4,6 +4,7 @@ import type { Contact, Jid } from '../../sdk/index.js';
 import type { Localizer } from '../i18n/index.js';
 import { blockIcon, chatIcon, searchIcon, trashIcon, userPlusIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { unreadBadge } from '../shared/badge.js';
 import { tint } from '../shared/color.js';
 import { avatar, avatarStyles, initials } from '../shared/people.js';
 import { dropStrayMarkers, windowFor, type Span } from '../message-list/layout.js';
@@ -281,12 +282,7 @@ export class McContactList extends RendersAfterSends(LitElement) {
         >${contactAvatar(contact, blocked ? undefined : contact.presence.show)}<span
           class="name" .textContent=${name}></span
         ><span class="status" .textContent=${this.statusText(contact, blocked)}></span
-        >${
-          unread
-            ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span
-                ><span class="sr-only">${i.plural('list.unread', unread)}</span>`
-            : nothing
-        }</button
+        >${unreadBadge(i, unread)}</button
       ><button
         class="icon-button more"
         data-jid=${contact.jid}

@@ -816,9 +816,22 @@ describe('<mailbox-chat> notifications', () => {
     expect(await page.title()).toBe(`(2) ${title}`);
     expect(await calls()).toBe(2);
     await chat.getByRole('button', { name: 'Back to conversations' }).click();
-    const row = chat.getByRole('button', { name: new RegExp(`^${room.split('@')[0]}.*3 unread messages`) });
+    // The room's row counts them all, and says how many call for the user; its badge stands out.
+    const name = room.split('@')[0]!;
+    const row = chat.getByRole('button', { name: new RegExp(`^${name}.*3 unread messages, 2 mentions`) });
     await poll(() => row.count()).toBe(1);
+    expect(await row.locator('.badge').getAttribute('class')).not.toContain('quiet');
     await setVisibility(page, 'visible');
+    // Read; then only chatter while the list is shown: a quiet badge, and nothing on the launcher.
+    await row.click();
+    await chat.getByRole('button', { name: 'Back to conversations' }).click();
+    benRoom.send('Kaffee ist fertig');
+    const quiet = chat.getByRole('button', { name: new RegExp(`^${name}.*1 unread message$`) });
+    await poll(() => quiet.count()).toBe(1);
+    expect(await quiet.locator('.badge').getAttribute('class')).toContain('quiet');
+    expect(await calls()).toBe(0);
+    await accessible(page);
+    await screenshot(page, 'room-quiet-badge');
     expect(errors).toEqual([]);
     await page.close();
   });

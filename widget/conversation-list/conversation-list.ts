@@ -5,6 +5,7 @@ import { isAddress } from '../controller/chat-controller.js';
 import type { Localizer } from '../i18n/index.js';
 import { closeIcon, plusIcon, spinnerIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { unreadBadge } from '../shared/badge.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
 import { roomAvatar, roomAvatarStyles } from '../rooms/room-list.js';
 import { base } from '../theme/base.js';
@@ -148,12 +149,7 @@ export class McConversationList extends RendersAfterSends(LitElement) {
           </span>
           <span class="row">
             <span class="preview">${from}</span>
-            ${
-              c.unread
-                ? html`<span class="badge" aria-hidden="true">${c.unread > 99 ? '99+' : c.unread}</span
-                    ><span class="sr-only">${i.plural('list.unread', c.unread)}</span>`
-                : nothing
-            }
+            ${unreadBadge(i, c.unread, peer?.room ? c.calls : undefined)}
           </span>
         </span>
       </button>

@@ -59,6 +59,7 @@ export const de: Texts = {
   'list.you': 'Sie: {text}',
   'list.from': '{name}: {text}',
   'list.unread': { one: '# ungelesene Nachricht', other: '# ungelesene Nachrichten' },
+  'list.mentions': { one: '# Erwähnung', other: '# Erwähnungen' },
   'new.label': 'E-Mail-Adresse',
   'new.start': 'Starten',
   'new.cancel': 'Abbrechen',

@@ -68,6 +68,7 @@ export const en = {
   'list.you': 'You: {text}',
   'list.from': '{name}: {text}',
   'list.unread': { one: '# unread message', other: '# unread messages' },
+  'list.mentions': { one: '# mention', other: '# mentions' },
   'new.label': 'E-mail address',
   'new.start': 'Start',
   'new.cancel': 'Cancel',

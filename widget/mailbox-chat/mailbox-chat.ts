@@ -281,7 +281,10 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   /** The localizer whose formatters were made ready after a sign-in. */
   private warmed: Localizer | undefined;
   private focusInside = false;
-  private lastUnread: ReadonlyMap<Jid, number> = new Map();
+  private lastCounts: Record<'unread' | 'calls', ReadonlyMap<Jid, number>> = {
+    unread: new Map(),
+    calls: new Map(),
+  };
   private lastPeers:
     | { contacts: readonly Contact[]; rooms: readonly RoomView[]; peers: ReadonlyMap<Jid, ChatPeer> }
     | undefined;
@@ -750,17 +753,17 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
   }
 
   /**
-   * Unread counts by conversation, for the contact and room lists. The same map as last time
-   * while no count changed: a new one would re-render the list on every message, wherever it went.
+   * Unread counts (or calls for the user) by conversation, for the contact and room lists. The
+   * same map as last time while no count changed: a new one would re-render the list on every
+   * message, wherever it went.
    */
-  private unreadByJid(): ReadonlyMap<Jid, number> {
+  private countsBy(field: 'unread' | 'calls'): ReadonlyMap<Jid, number> {
     const conversations = this.controller.conversations;
-    const last = this.lastUnread;
-    if (last.size === conversations.length && conversations.every((c) => last.get(c.jid) === c.unread)) {
+    const last = this.lastCounts[field];
+    if (last.size === conversations.length && conversations.every((c) => last.get(c.jid) === c[field])) {
       return last;
     }
-    this.lastUnread = new Map(conversations.map((c) => [c.jid, c.unread]));
-    return this.lastUnread;
+    return (this.lastCounts[field] = new Map(conversations.map((c) => [c.jid, c[field]])));
   }
 
   private renderLauncher() {
@@ -1072,7 +1075,7 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
         .contacts=${c.people.contacts}
         .requests=${c.people.requests}
         .blocked=${c.people.blockedTest}
-        .unread=${this.unreadByJid()}
+        .unread=${this.countsBy('unread')}
         @contact-open=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
         @contact-add-request=${() => this.openDialog('add-contact')}
         @request-answer=${(event: CustomEvent<{ jid: Jid; accept: boolean }>) =>
@@ -1091,7 +1094,8 @@ export class MailboxChatElement extends RendersAfterSends(LitElement) {
         .invites=${c.rooms.invites}
         @invite-answer=${(event: CustomEvent<{ invite: RoomInvite; accept: boolean }>) =>
           void this.onInviteAnswer(event.detail.invite, event.detail.accept)}
-        .unread=${this.unreadByJid()}
+        .unread=${this.countsBy('unread')}
+        .calls=${this.countsBy('calls')}
         .active=${c.active}
         @room-open=${(event: CustomEvent<{ jid: Jid }>) => this.onSelect(event.detail.jid)}
         @room-join-request=${() => this.openDialog('room')}

@@ -4,6 +4,7 @@ import { listStyles } from '../contact-list/contact-list.styles.js';
 import type { Localizer } from '../i18n/index.js';
 import { plusIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
+import { unreadBadge } from '../shared/badge.js';
 import { avatar, avatarStyles, displayName } from '../shared/people.js';
 import { base } from '../theme/base.js';
 import type { RoomView } from './model.js';
@@ -79,6 +80,7 @@ export class McRoomList extends RendersAfterSends(LitElement) {
     rooms: { attribute: false },
     invites: { attribute: false },
     unread: { attribute: false },
+    calls: { attribute: false },
     active: { attribute: false },
   };
 
@@ -88,6 +90,8 @@ export class McRoomList extends RendersAfterSends(LitElement) {
   declare invites: readonly RoomInvite[];
   /** Unread messages by conversation. */
   declare unread: ReadonlyMap<Jid, number>;
+  /** Of each room's unread messages, those that mention the user. */
+  declare calls: ReadonlyMap<Jid, number>;
   declare active: Jid | undefined;
 
   constructor() {
@@ -95,6 +99,7 @@ export class McRoomList extends RendersAfterSends(LitElement) {
     this.rooms = [];
     this.invites = [];
     this.unread = new Map();
+    this.calls = new Map();
     this.active = undefined;
   }
 
@@ -189,12 +194,7 @@ export class McRoomList extends RendersAfterSends(LitElement) {
                           ${i.plural('rooms.occupants', room.occupants.length)}</span
                         >
                       </span>
-                      ${
-                        unread
-                          ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span
-                              ><span class="sr-only">${i.plural('list.unread', unread)}</span>`
-                          : nothing
-                      }
+                      ${unreadBadge(i, unread, this.calls.get(room.jid) ?? 0)}
                     </button>
                   </li>`;
                 })}
