@@ -459,6 +459,8 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   protected override firstUpdated(): void {
     const log = this.log;
     const divider = this.renderRoot.querySelector('.divider');
+    // Opening at the end: `updated` lets the ResizeObserver measure the rows (see there).
+    if (!divider && this.stick) return;
     this.measureAll();
     this.computeOffsets();
     // Open at the first unread message. (Not scrollIntoView: that would scroll the host page too.)
@@ -473,18 +475,23 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   /** Measures the items in the DOM (and watches their heights); true when a height changed. */
   private measureAll(): boolean {
     let changed = false;
-    for (const el of this.observeItems()) changed = this.measure(el) || changed;
+    for (const el of this.observeItems().items) changed = this.measure(el) || changed;
     return changed;
   }
 
-  /** Watches the heights of the items in the DOM (and no longer those gone); returns them. */
-  private observeItems(): HTMLElement[] {
+  /**
+   * Watches the heights of the items in the DOM (and no longer those gone); returns them, and
+   * whether any is new (the ResizeObserver reports a new one once the browser has laid it out).
+   */
+  private observeItems(): { items: HTMLElement[]; added: boolean } {
     const items = [...(this.log?.querySelectorAll<HTMLElement>('.item') ?? [])];
     const seen = new Set<Element>(items);
+    let added = false;
     for (const el of items) {
       if (!this.observed.has(el)) {
         this.observed.add(el);
         this.observer?.observe(el);
+        added = true;
       }
     }
     for (const el of this.observed) {
@@ -493,7 +500,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
         this.observer?.unobserve(el);
       }
     }
-    return items;
+    return { items, added };
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -504,14 +511,15 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     // the window), so keeping the scroll position reads that layout instead of making another.
     this.computeOffsets();
     this.sizeSpacers();
-    if (this.stick && this.appended) {
-      // New messages at the end while following (the common live case): the ResizeObserver's
-      // first report of the new rows measures them and scrolls to the end, after the browser's
-      // own layout and before its paint — reading the layout here would force one more.
+    const { items, added } = this.observeItems();
+    if (this.stick && (this.appended || added) && this.observer) {
+      // Following, with new rows (new messages at the end, the common live case; the rows of a
+      // conversation being opened, or of its first history page): the ResizeObserver's first
+      // report of them measures them and scrolls to the end, after the browser's own layout and
+      // before its paint — reading the layout here would force one more.
       this.followPending = true;
-      this.observeItems();
     } else {
-      this.measureAll();
+      for (const el of items) this.measure(el);
       this.reflow();
     }
     if (changed.has('messages') || changed.has('expireAfter')) this.scheduleExpiry();
