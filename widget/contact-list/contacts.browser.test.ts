@@ -75,6 +75,15 @@ const setTheme = (page: Page, theme: 'light' | 'dark') =>
   page.evaluate((t) => document.querySelector('mailbox-chat')!.setAttribute('theme', t), theme);
 
 /** Axe finds nothing in light and in dark. */
+/** Joins `room` as "Anna" through the element's SDK, as a host page would, and opens it. */
+async function joinAndOpen(page: Page, room: string): Promise<void> {
+  await page.evaluate(async (jid) => {
+    const element = document.querySelector('mailbox-chat')!;
+    await element.chat!.rooms.join(jid, { nick: 'Anna' });
+    await element.openConversation(jid);
+  }, room);
+}
+
 async function accessible(page: Page): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
@@ -776,11 +785,7 @@ describe('<mailbox-chat> notifications', () => {
     const notifications = () => notificationsOf(page);
     await logIn(chat, anna!);
     await chat.getByRole('button', { name: 'Turn on desktop notifications' }).click();
-    await page.evaluate(async (jid) => {
-      const element = document.querySelector('mailbox-chat')!;
-      await element.chat!.rooms.join(jid, { nick: 'Anna' });
-      await element.openConversation(jid);
-    }, room);
+    await joinAndOpen(page, room);
     await poll(() => benRoom.occupants.length).toBe(2);
     const bubble = (text: string) => chat.locator('mc-message-list .msg').filter({ hasText: text });
 
@@ -846,11 +851,7 @@ describe('<mailbox-chat> notifications', () => {
     await cara.rooms.join(room, { nick: 'Bernadette' });
     const { page, errors, chat } = await open();
     await logIn(chat, anna!);
-    await page.evaluate(async (jid) => {
-      const element = document.querySelector('mailbox-chat')!;
-      await element.chat!.rooms.join(jid, { nick: 'Anna' });
-      await element.openConversation(jid);
-    }, room);
+    await joinAndOpen(page, room);
     await poll(() => benRoom.occupants.length).toBe(3);
     const field = chat.getByRole('textbox', { name: /^Message to/ });
     const list = chat.getByRole('listbox', { name: 'People in this room' });
