@@ -15,6 +15,8 @@ const chat = createChat({ jid: params.get('jid'), password: params.get('password
 window.received = [];
 chat.on('message', ({ message }) => message.direction === 'in' && window.received.push(message.body));
 window.say = (to, body) => chat.send(to, body);
+// What the browser does as the page goes for good (closed, reloaded, left).
+window.leave = () => dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
 window.ready = chat.connect().then(() => chat.jid);
 `;
 
@@ -45,5 +47,30 @@ describe('the SDK over BOSH in the browser', () => {
     // The page goes: contacts see the user leave at once, not a minute later.
     await page.close();
     await expect.poll(() => ben.contacts.get(anna.jid)?.presence.show, { timeout: 5000 }).toBe('offline');
+
+    // The terminating beacon is the page's last request: a dying page's timers can still send one
+    // (a message, or the ack request that follows it), which would take the terminate's place at
+    // the server and keep the session. Here the page lives on after the event, so it would.
+    const again = await sdkPage.open(anna, xmpp.boshUrl);
+    await eventually(() => ben.contacts.get(anna.jid)?.presence.show === 'online');
+    const sent: string[] = [];
+    again.page.on(
+      'request',
+      (request) => request.url() === xmpp.boshUrl && sent.push(request.postData() ?? ''),
+    );
+    await again.page.evaluate((to) => {
+      const page = window as unknown as { leave(): void; say(to: string, body: string): void };
+      page.leave();
+      page.say(to, 'Noch da?');
+    }, benAccount.jid);
+    await expect.poll(() => ben.contacts.get(anna.jid)?.presence.show, { timeout: 5000 }).toBe('offline');
+    // Past the transport's own timers: a write goes out within 10 ms, its ack request 100 ms later.
+    await again.page.waitForTimeout(500);
+    // Requests are ordered by their rid (what went before the event may still be reported).
+    const rid = (body: string): number => Number(/ rid="(\d+)"/.exec(body)?.[1]);
+    const terminate = sent.find((body) => body.includes('type="terminate"'));
+    expect(terminate).toMatch(/^<body [^>]*type="terminate"\/>$/);
+    expect(sent.filter((body) => rid(body) >= rid(terminate!))).toEqual([terminate]);
+    expect(again.errors).toEqual([]);
   });
 });

@@ -395,23 +395,32 @@ function answerAcks(agent: Agent): void {
  * they send to that resource waits there. Sessions over BOSH are not resumable (see `connect`), so
  * nothing is lost by ending it: on `pagehide` the transport sends the terminating request as a
  * beacon, which the browser delivers after the page is gone.
+ *
+ * It is the page's last request. A dying page can still send one (its timers run on for a moment:
+ * the deferred ack request, `<r/>`, was seen leaving after the beacon). Such a request took the
+ * terminate's `rid` or overtook it, and the server ignored the terminate as a repeated request.
+ * A page kept in the back/forward cache (`persisted`) may come back: its session stays, as a
+ * hidden tab's does.
  */
 function endBoshWithPage(transport: object, over: Promise<void>): void {
+  type PageHide = { persisted?: boolean };
   const page = globalThis as {
     document?: unknown;
     navigator?: { sendBeacon?: (url: string, data: string) => boolean };
-    addEventListener?: (type: string, listener: () => void) => void;
-    removeEventListener?: (type: string, listener: () => void) => void;
+    addEventListener?: (type: string, listener: (event: PageHide) => void) => void;
+    removeEventListener?: (type: string, listener: (event: PageHide) => void) => void;
   };
   if (!page.document || !page.navigator?.sendBeacon || !page.addEventListener) return;
   const bosh = transport as { url?: string; sid?: string; rid?: number; isEnded?: boolean };
   const attribute = (value: string): string =>
     value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-  const onPageHide = (): void => {
-    if (!bosh.url || !bosh.sid || bosh.rid === undefined || bosh.isEnded) return;
+  const onPageHide = (event: PageHide): void => {
+    if (event.persisted || !bosh.url || !bosh.sid || bosh.rid === undefined || bosh.isEnded) return;
+    const rid = bosh.rid++;
+    bosh.isEnded = true; // StanzaJS's flag: it sends nothing more (`send` above drops writes too)
     page.navigator!.sendBeacon!(
       bosh.url,
-      `<body xmlns="http://jabber.org/protocol/httpbind" sid="${attribute(bosh.sid)}" rid="${bosh.rid}" type="terminate"/>`,
+      `<body xmlns="http://jabber.org/protocol/httpbind" sid="${attribute(bosh.sid)}" rid="${rid}" type="terminate"/>`,
     );
   };
   page.addEventListener('pagehide', onPageHide);
