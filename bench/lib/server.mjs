@@ -166,11 +166,14 @@ export async function startSeededServer({
   // Plain StanzaJS clients: the bots that send live messages, and the writers of the one-to-one
   // history (plain messages, no receipts or markers, so the archive holds just the 300 messages).
   // Live messages carry a `no-store` hint (XEP-0334): the archives stay the same from run to run.
+  // Without stream management: StanzaJS asks for an ack after each stanza without waiting for the
+  // write, and one still on its way when the client disconnects failed as "write after end".
   const bot = async (account) => {
     const client = XMPP.createClient({
       jid: jid(account.user),
       password: account.password,
       transports: { websocket: service, bosh: false },
+      useStreamManagement: false,
     });
     await new Promise((resolve, reject) => {
       client.once('session:started', resolve);
