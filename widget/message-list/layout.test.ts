@@ -55,12 +55,19 @@ describe('message list window', () => {
     expect(windowFor(offsets, 4000, 500, limits)).toEqual({ start: 90, end: 123 });
   });
 
-  it('stays within the bounds at both ends and never exceeds the maximum', () => {
+  it('stays within the bounds at both ends and exceeds the maximum only for the rows in view', () => {
     expect(windowFor(offsets, 0, 500, limits)).toEqual({ start: 0, end: 23 + 7 });
     const tail = windowFor(offsets, 40_000 - 500, 500, limits);
     expect(tail.end).toBe(1000);
-    const huge = windowFor(offsets, 4000, 20_000, limits);
-    expect(huge.end - huge.start).toBe(100);
+    // 3600 px in view: 90 items, with the overscan 110, bounded to 100 around them.
+    const tall = windowFor(offsets, 4000, 3600, limits);
+    expect(tall.end - tall.start).toBe(100);
+    expect(tall.start).toBeLessThanOrEqual(100);
+    expect(tall.end).toBeGreaterThanOrEqual(190);
+    // 20,000 px in view: its 500 items (and the one touching its bottom edge), and no more.
+    expect(windowFor(offsets, 4000, 20_000, limits)).toEqual({ start: 100, end: 601 });
+    expect(covers({ start: 100, end: 601 }, offsets, 4000, 20_000, limits)).toBe(true);
+    expect(covers({ start: 100, end: 600 }, offsets, 4000, 20_000, limits)).toBe(false);
   });
 
   it('flattens groups into items with unique keys and the group edges marked', () => {

@@ -185,6 +185,13 @@ export interface WindowLimits {
   readonly max: number;
 }
 
+/** The items in a viewport from `top`, `height` high. */
+function inView(offsets: readonly number[], top: number, height: number): Span {
+  const count = offsets.length - 1;
+  const start = Math.min(count, Math.max(0, firstAbove(offsets, top) - 1));
+  return { start, end: Math.min(count, Math.max(start, firstAbove(offsets, top + height))) };
+}
+
 /**
  * The items to render for a viewport from `top` to `top + height` (in list coordinates), given
  * each item's top in `offsets` (one more entry than items: the last is the total height). Pure.
@@ -207,6 +214,10 @@ export function windowFor(
     start = Math.max(0, end - limits.min);
   }
   if (end - start > limits.max) {
+    const view = inView(offsets, top, height);
+    // The rows in view are rendered whatever their number (a very tall view): the maximum
+    // bounds what is rendered around them.
+    if (view.end - view.start >= limits.max) return view;
     const centre = Math.max(0, firstAbove(offsets, top + height / 2) - 1);
     start = Math.max(0, Math.min(count - limits.max, centre - Math.floor(limits.max / 2)));
     end = start + limits.max;
@@ -230,6 +241,9 @@ export function covers(
 ): boolean {
   const count = offsets.length - 1;
   if (count <= limits.min) return span.start === 0 && span.end === Math.max(0, count);
+  // A view of the maximum or more: its own rows, as `windowFor` gives them.
+  const view = inView(offsets, top, height);
+  if (view.end - view.start >= limits.max) return span.start === view.start && span.end === view.end;
   const size = span.end - span.start;
   if (span.end > count || size > limits.max || size < limits.min) return false;
   const margin = limits.overscan / 2;

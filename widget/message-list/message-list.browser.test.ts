@@ -259,6 +259,39 @@ describe('reading a conversation', () => {
       expect(numbers.at(-1)).toBe(90);
       expect(numbers).toEqual(numbers.map((_, i) => 90 - numbers.length + 1 + i));
       expect(await chat.getByRole('button', { name: 'Jump to the latest message' }).count()).toBe(0);
+
+      // The page gives the widget more room: rows fill the taller log at once (none of the
+      // blank space that stands for the rows left out), where the reader is and at the end.
+      const view = () =>
+        log.evaluate((el) => {
+          const top = el.getBoundingClientRect().top;
+          const bottom = top + el.clientHeight;
+          let blank = 0;
+          for (const spacer of el.querySelectorAll('.spacer')) {
+            const box = spacer.getBoundingClientRect();
+            blank += Math.max(0, Math.min(box.bottom, bottom) - Math.max(box.top, top));
+          }
+          return {
+            blank,
+            atEnd: el.scrollHeight - el.scrollTop - el.clientHeight < 2,
+            height: el.clientHeight,
+          };
+        });
+      const frame = (height: string) =>
+        page.evaluate(
+          (h) => document.querySelector<HTMLElement>('.frame')!.style.setProperty('height', h),
+          height,
+        );
+      await log.evaluate((el) => el.scrollBy(0, -el.scrollHeight / 2));
+      await expect.poll(async () => (await view()).blank).toBe(0);
+      await frame('1200px');
+      await expect.poll(view).toMatchObject({ blank: 0, atEnd: false });
+      expect((await view()).height).toBeGreaterThan(1000);
+      // At the end, and taller than the most rows the list renders around the view.
+      await chat.getByRole('button', { name: 'Jump to the latest message' }).click();
+      await frame('2400px');
+      await expect.poll(view).toMatchObject({ blank: 0, atEnd: true });
+      expect((await view()).height).toBeGreaterThan(2000);
     } finally {
       await bob.disconnect();
     }

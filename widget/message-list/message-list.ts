@@ -141,6 +141,15 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   private anchor: { key: string; bottom: number } | undefined;
   private observer: ResizeObserver | undefined;
   private observed = new Set<Element>();
+  /** The log, whose height the ResizeObserver watches too. */
+  private watchedLog: HTMLElement | undefined;
+  /**
+   * The log's height as the ResizeObserver last reported it (0: not yet). Working out the window
+   * for a new message reads it here: the log's own `clientHeight` would lay the page out first
+   * whenever rows were added since the last frame (a burst of messages, one arriving as the
+   * conversation opens).
+   */
+  private logHeight = 0;
   private asked = false;
   /**
    * Rows were added at the end while following, and the ResizeObserver's first report of them
@@ -181,10 +190,23 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     super.connectedCallback();
     this.observer = new ResizeObserver((entries) => {
       let changed = false;
-      for (const entry of entries) changed = this.measure(entry.target as HTMLElement) || changed;
+      for (const entry of entries) {
+        if (entry.target === this.watchedLog) {
+          // Taller or shorter (the page gave the widget another size): the window covers the
+          // new view, and stays at the end when following. Hidden (0) changes nothing.
+          const height = this.watchedLog.clientHeight;
+          if (height > 0 && height !== this.logHeight) {
+            this.logHeight = height;
+            changed = true;
+          }
+          continue;
+        }
+        changed = this.measure(entry.target as HTMLElement) || changed;
+      }
       if (changed || this.followPending) this.reflow();
     });
     for (const el of this.observed) this.observer.observe(el);
+    if (this.watchedLog) this.observer.observe(this.watchedLog);
   }
 
   override disconnectedCallback(): void {
@@ -214,10 +236,14 @@ export class McMessageList extends RendersAfterSends(LitElement) {
 
   /** The window at the end of the list. */
   private tail(): Span {
-    const log = this.log;
-    const height = log?.clientHeight || 600;
+    const height = this.viewHeight();
     const total = this.offsets[this.offsets.length - 1]!;
     return this.windowAt(Math.max(0, total - height), height);
+  }
+
+  /** The log's height: as last reported (see `logHeight`), else read, else a guess. */
+  private viewHeight(): number {
+    return this.logHeight || this.log?.clientHeight || 600;
   }
 
   /** The window for a viewport from `top` (list coordinates), `height` high. */
@@ -227,7 +253,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
 
   /** The window around item `at`, with it near the viewport's top. */
   private around(at: number): Span {
-    const height = this.log?.clientHeight || 600;
+    const height = this.viewHeight();
     return this.windowAt(Math.max(0, this.offsets[at]! - 8), height);
   }
 
@@ -506,6 +532,12 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   protected override updated(changed: PropertyValues<this>): void {
     const log = this.log;
     if (log) dropStrayMarkers(log, '.item');
+    if (log && log !== this.watchedLog) {
+      if (this.watchedLog) this.observer?.unobserve(this.watchedLog);
+      this.watchedLog = log;
+      this.logHeight = 0;
+      this.observer?.observe(log);
+    }
     // Spacers first, from the heights known so far: measuring then costs the one layout the new
     // rows need, and the spacers usually keep their heights (a new message at the end is inside
     // the window), so keeping the scroll position reads that layout instead of making another.
