@@ -14,7 +14,7 @@ import { contactName, matches, type ContactRequest } from './model.js';
 
 /**
  * Contacts in the DOM: lists up to `min` render whole; longer ones the rows in view plus half a
- * view above and below (at least `min`, at most `max`).
+ * view above and below (at least `min`, at most `max` unless the view itself holds more).
  */
 const LIMITS = { min: 15, max: 60 } as const;
 

@@ -177,7 +177,10 @@ export interface Span {
   readonly end: number;
 }
 
-/** How many items a window holds at least (short lists render whole) and at most. */
+/**
+ * How many items a window holds at least (short lists render whole) and at most (more only when
+ * the viewport itself holds more: the rows in view are always rendered).
+ */
 export interface WindowLimits {
   /** Extra pixels rendered above and below the viewport. */
   readonly overscan: number;

@@ -33,7 +33,7 @@ const NEAR_END = 48;
 const NEAR_TOP = 600;
 /**
  * Rendered items: lists up to `min` render whole; longer ones the viewport plus half its height
- * above and below (at least `min` items, at most `max`).
+ * above and below (at least `min` items, at most `max` unless the viewport itself holds more).
  */
 const LIMITS = { min: 20, max: 50 } as const;
 /**
