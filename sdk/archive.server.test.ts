@@ -5,7 +5,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { createAccounts } from '../test/rig/accounts.js';
 import { connectDiscovered, eventually, useClients } from '../test/rig/clients.js';
 import { connectRawAgent } from '../test/rig/raw-agent.js';
-import type { HistoryPage, Message } from './index.js';
+import { transportOf } from './client.js';
+import type { Chat, HistoryPage, Message } from './index.js';
+import { agentOf } from './transport/xmpp.js';
 
 const xmpp = inject('xmpp');
 const client = useClients();
@@ -14,6 +16,19 @@ const online = connectDiscovered;
 
 const roomJid = (name: string): string =>
   `${name}-${randomBytes(4).toString('hex')}@conference.${xmpp.domain}`;
+
+/** The stanzas a client writes (stream management's acks and requests left out), from now on. */
+function written(chat: Chat): string[] {
+  const out: string[] = [];
+  agentOf(transportOf(chat)!).on('raw:outgoing', (data: string) => {
+    if (!/^<[ar] xmlns="urn:xmpp:sm:3"/.test(data)) out.push(data);
+  });
+  return out;
+}
+
+/** The archive queries among `stanzas` that went to `room`. */
+const queriesTo = (stanzas: readonly string[], room: string): string[] =>
+  stanzas.filter((s) => s.includes('urn:xmpp:mam:2') && s.includes(`to="${room}"`));
 
 describe('archive', () => {
   it('pages a one-to-one history of 500 messages backwards and forwards', { timeout: 120_000 }, async () => {
@@ -161,6 +176,62 @@ describe('archive', () => {
     const plain = roomJid('plain');
     await a.rooms.join(plain, { nick: 'anna' });
     await expect(a.archive.history(plain)).rejects.toMatchObject({ code: 'service-unavailable' });
+  });
+
+  it("brings a room's newest page along with the join, unless a later message made it stale or it is turned off", async () => {
+    const [anna, ben, carla, dora] = await createAccounts(4);
+    const c = await online(client(carla!));
+    const jid = roomJid('prefetch');
+    const owner = await c.rooms.join(jid, { nick: 'carla', config: { archive: true, persistent: true } });
+    const acked = new Set<string>();
+    c.on('message:state', ({ id, state }) => state === 'acked' && acked.add(id));
+    const say = async (body: string): Promise<void> => {
+      const { id } = owner.send(body);
+      await eventually(() => acked.has(id));
+    };
+    for (const body of ['one', 'two', 'three']) await say(body);
+
+    // Anna joins: the archive query is written right behind the join presence, before any answer.
+    const a = client(anna!);
+    const fromAnna = written(a);
+    await online(a);
+    await a.rooms.join(jid, { nick: 'anna' });
+    const join = fromAnna.findIndex((s) => s.startsWith('<presence') && s.includes(`to="${jid}/anna"`));
+    expect(join).toBeGreaterThan(-1);
+    expect(fromAnna[join + 1]).toContain('urn:xmpp:mam:2');
+    expect(queriesTo(fromAnna, jid)).toHaveLength(1);
+    // The first page is that one (cut to the newest two), and the next older one goes on from it.
+    const newest = await a.archive.history(jid, { limit: 2 });
+    expect(newest.messages.map((m) => m.body)).toEqual(['two', 'three']);
+    expect(newest.complete).toBe(false);
+    expect(queriesTo(fromAnna, jid)).toHaveLength(1);
+    const older = await a.archive.history(jid, { before: newest.before!, limit: 50 });
+    expect(older.messages.map((m) => m.body)).toEqual(['one']);
+    expect(older.complete).toBe(true);
+    expect(queriesTo(fromAnna, jid)).toHaveLength(2);
+
+    // Ben joins, then the room hears more before Ben looks: his first page is asked for anew.
+    const b = client(ben!);
+    const fromBen = written(b);
+    await online(b);
+    const heard: string[] = [];
+    b.on('message', ({ message }) => message.conversation === jid && heard.push(message.body));
+    await b.rooms.join(jid, { nick: 'ben' });
+    await say('four');
+    await eventually(() => heard.includes('four'));
+    const benPage = await b.archive.history(jid);
+    expect(benPage.messages.map((m) => m.body)).toEqual(['one', 'two', 'three', 'four']);
+    expect(queriesTo(fromBen, jid)).toHaveLength(2);
+
+    // Turned off: Dora's join asks nothing, her history does.
+    const d = client(dora!, { rooms: { prefetch: 0 } });
+    const fromDora = written(d);
+    await online(d);
+    await d.rooms.join(jid, { nick: 'dora' });
+    expect(queriesTo(fromDora, jid)).toHaveLength(0);
+    const doraPage = await d.archive.history(jid);
+    expect(doraPage.messages.map((m) => m.body)).toEqual(['one', 'two', 'three', 'four']);
+    expect(queriesTo(fromDora, jid)).toHaveLength(1);
   });
 
   it("pages a room's archive of 500 messages backwards and forwards", { timeout: 60_000 }, async () => {

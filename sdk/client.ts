@@ -17,6 +17,7 @@ import {
   createCatchUp,
   createTimeline,
   type Archive,
+  type JoinPage,
   type NewestPages,
 } from './features/archive.js';
 import { createMemoryStore } from './store/memory.js';
@@ -117,6 +118,8 @@ export interface ChatOptions {
   /**
    * Group chat. `selfPingInterval`: seconds between XEP-0410 self-pings of quiet rooms, which
    * notice when the server silently dropped us from a room and rejoin it (default 300; `0`: off).
+   * `prefetch`: how many of a room's newest archived messages a join asks for along with it, for
+   * the room's first history page (default 50; `0`: none, for bots that never show it).
    */
   rooms?: RoomsOptions;
   /**
@@ -481,9 +484,11 @@ export function createChat(options: ChatOptions): Chat {
     },
   });
   const bookmarks = createBookmarks({ transport, emit: events.emit, rooms });
-  // What the history and the catch-up share: a room's disco#info from its join, and a room's
-  // newest page fetched for `history()` (it tells the catch-up where that archive ends).
+  // What the history and the catch-up share: a room's disco#info and newest page asked for with
+  // its join, and a room's newest page fetched for `history()` (it tells the catch-up where that
+  // archive ends).
   const joinInfo = (jid: Jid): Promise<RoomInfo | undefined> | undefined => roomsControl(rooms).joinInfo(jid);
+  const joinPage: JoinPage = (jid, take) => roomsControl(rooms).joinPage(jid, take);
   const newestPages: NewestPages = new Map();
   const archive = createArchive({
     transport,
@@ -491,6 +496,7 @@ export function createChat(options: ChatOptions): Chat {
     rooms,
     chats,
     joinInfo,
+    joinPage,
     newestPages,
     store,
     ...(options.timeout ? { timeout: options.timeout } : {}),
@@ -507,6 +513,7 @@ export function createChat(options: ChatOptions): Chat {
     on: events.on,
     startup,
     joinInfo,
+    joinPage,
     newestPages,
     roomsWaiting: (messages) => roomsControl(rooms).restoreWaiting(messages),
     ...(options.timeout ? { timeout: options.timeout } : {}),

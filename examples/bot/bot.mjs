@@ -105,6 +105,8 @@ export async function startBot({ jid, password, service, tls, rooms = [], sessio
     jid,
     password,
     resource: 'bot',
+    // It never shows a room's history: its joins need not fetch the newest page along.
+    rooms: { prefetch: 0 },
     ...(service ? { service } : {}),
     ...(tls ? { tls } : {}),
     ...(session ? { resumeStorage: fileResumeStorage(session) } : {}),

@@ -244,6 +244,7 @@ export function createArchive({
   rooms,
   chats,
   joinInfo,
+  joinPage,
   newestPages,
   store,
   timeout = 15,
@@ -255,6 +256,8 @@ export function createArchive({
   chats: Pick<Chats, 'recall'>;
   /** A room's disco#info as asked for with its join, when there is one (see `RoomsControl`). */
   joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
+  /** A room's newest page asked for with its join, when there is one (see `RoomsControl`). */
+  joinPage?: JoinPage;
   /** Shared with the catch-up: see {@link NewestPages}. */
   newestPages?: NewestPages;
   store: Store;
@@ -291,17 +294,25 @@ export function createArchive({
     }
     const after = options.after !== undefined && options.after !== '' ? options.after : undefined;
     const forwards = after !== undefined;
-    const query = queryArchive(
-      transport,
-      {
-        ...(isRoom ? { archive: jid } : { with: jid }),
-        ...(after !== undefined ? { after } : { before: options.before ?? '' }),
-        max: limit,
-        ...(options.start ? { start: options.start } : {}),
-        ...(options.end ? { end: options.end } : {}),
-      },
-      { timeout: options.timeout ?? timeout, ...(options.signal ? { signal: options.signal } : {}) },
-    );
+    // The newest page of a room we just joined may have come with the join: nothing to send
+    // while it comes, unless it turns out stale.
+    const plain = !forwards && !options.before && !options.start && !options.end && !options.signal;
+    const fromJoin = joined && plain ? joinPage?.(jid, true) : undefined;
+    if (fromJoin) queued();
+    const early = fromJoin && newestOf(await fromJoin, limit);
+    const query = early
+      ? Promise.resolve(early)
+      : queryArchive(
+          transport,
+          {
+            ...(isRoom ? { archive: jid } : { with: jid }),
+            ...(after !== undefined ? { after } : { before: options.before ?? '' }),
+            max: limit,
+            ...(options.start ? { start: options.start } : {}),
+            ...(options.end ? { end: options.end } : {}),
+          },
+          { timeout: options.timeout ?? timeout, ...(options.signal ? { signal: options.signal } : {}) },
+        );
     queued();
     const page = await query;
     const own = bareJid(transport.jid ?? '');
@@ -451,6 +462,26 @@ const CATCH_UP_PAGE = 50;
  * server the same (on file storage, each archive query reads the room's whole archive).
  */
 export type NewestPages = Map<Jid, Promise<string | undefined>>;
+
+/** See `RoomsControl.joinPage`. */
+export type JoinPage = (jid: Jid, take: boolean) => Promise<ArchivePage | undefined> | undefined;
+
+/**
+ * The newest `limit` messages of an archive's newest `page` (as asked for with a room's join),
+ * when it holds as many or the whole archive; undefined otherwise.
+ */
+function newestOf(page: ArchivePage | undefined, limit: number): ArchivePage | undefined {
+  if (!page) return undefined;
+  const { messages } = page;
+  if (messages.length <= limit) return messages.length === limit || page.complete ? page : undefined;
+  const kept = messages.slice(-limit);
+  return {
+    messages: kept,
+    first: kept[0]!.archiveId,
+    ...(page.last !== undefined ? { last: page.last } : {}),
+    complete: false,
+  };
+}
 
 /** Resolves after the tasks queued so far (a turn for the host's own first requests). */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -688,6 +719,7 @@ export function createCatchUp({
   on,
   startup = IMMEDIATE,
   joinInfo,
+  joinPage,
   newestPages,
   roomsWaiting,
   timeout = 15,
@@ -704,6 +736,8 @@ export function createCatchUp({
   startup?: Startup;
   /** A room's disco#info asked for with its join, when there is one (see `RoomsControl`). */
   joinInfo?: (jid: Jid) => Promise<RoomInfo | undefined> | undefined;
+  /** A room's newest page asked for with its join, when there is one (see `RoomsControl`). */
+  joinPage?: JoinPage;
   /** Shared with `history()`: see {@link NewestPages}. */
   newestPages?: NewestPages;
   /** Gets the room messages the store holds at start (see `RoomsControl.restoreWaiting`). */
@@ -797,6 +831,11 @@ export function createCatchUp({
             })
           : undefined;
       let end = handed ? await handed : undefined;
+      if (end === undefined && room) {
+        // Else the join's newest page says it, if it still is the newest.
+        const page = await joinPage?.(archive, false);
+        if (page) end = page.last ?? (page.messages.length === 0 && page.complete ? '' : undefined);
+      }
       const asked = end === undefined;
       if (asked) end = (await ask({ before: '', max: 1 })).last ?? '';
       if (stale()) return undefined;

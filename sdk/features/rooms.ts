@@ -28,6 +28,7 @@ import {
   type MucPresence,
   type RoomPresence,
 } from '../transport/muc.js';
+import { queryArchive, type ArchivePage } from '../transport/archive.js';
 import type { Transport } from '../transport/xmpp.js';
 import type { Attachment, Jid, Message, MessageState, PresenceShow, TypingState } from '../types.js';
 import { TYPING_STATES, attachmentOf, sharedFile, type SharedFile } from './chats.js';
@@ -123,6 +124,14 @@ export interface RoomsOptions {
    * (five minutes); `0` turns self-ping off.
    */
   selfPingInterval?: number;
+  /**
+   * How many of a room's newest archived messages a join asks for right behind its join
+   * presence, so that the room's first `chat.archive.history()` (for up to that many messages)
+   * is answered without a round trip of its own: a room opened as it is joined shows its
+   * history that much sooner. Default 50 (`history()`'s default page); `0`: none, for bots that
+   * never read a room's history.
+   */
+  prefetch?: number;
 }
 
 /** An invitation to a room, received as `room:invite`. */
@@ -693,6 +702,13 @@ export interface RoomsControl {
    */
   joinInfo(jid: Jid): Promise<RoomInfo | undefined> | undefined;
   /**
+   * The newest page of the room's archive as asked for right behind its latest join (see
+   * `RoomsOptions.prefetch`), while it is still the newest: undefined (or a promise of undefined)
+   * when there is none, it failed, or a message came from the room since that it lacks. `take`
+   * hands it over for good (to the room's first history page).
+   */
+  joinPage(jid: Jid, take: boolean): Promise<ArchivePage | undefined> | undefined;
+  /**
    * Our room messages the local store held at start (read by the catch-up; called once, with
    * none when the store could not be read): those still waiting may be a closed tab's to send.
    */
@@ -712,6 +728,16 @@ export function roomsControl(rooms: Rooms): RoomsControl {
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** A room's newest archive page asked for with its join (see `joinPages` in `createRooms`). */
+interface JoinPage {
+  /** The page; undefined when the query failed. */
+  page: Promise<ArchivePage | undefined>;
+  /** The page's archive ids, once it is in. */
+  ids?: Set<string>;
+  /** Stanza ids of the room's messages that came while the page was on its way. */
+  later: string[];
 }
 
 /** How many of a room's latest messages a join looks through for ours (see `probe`). */
@@ -762,6 +788,51 @@ export function createRooms({
   const rooms = new Map<Jid, RoomState>();
   /** Each room's disco#info asked for with its (re)join, until the catch-up takes it. */
   const joinInfo = new Map<Jid, Promise<RoomInfo | undefined>>();
+  /**
+   * Each room's newest archive page asked for with its latest join (see `RoomsOptions.prefetch`).
+   * The server answers the query in the order it got it, right behind the join: what the room
+   * says later comes live, after the page. A message from the room (with the room's stanza id)
+   * that the page lacks makes the page stale, and it is dropped; one that it has (said between
+   * the join and the query, or the join's own history) does not. Kept until `history()` takes
+   * it, the room is left, or the link goes down.
+   */
+  const joinPages = new Map<Jid, JoinPage>();
+  const prefetch = Math.max(0, Math.floor(options.prefetch ?? 50)) || 0;
+  /** Asks for `room`'s newest archive page; called right after its join presence was sent. */
+  const askJoinPage = (room: Jid, timeout: number): void => {
+    const later: string[] = [];
+    const entry: JoinPage = {
+      later,
+      page: queryArchive(transport, { archive: room, before: '', max: prefetch }, { timeout }).then(
+        (page) => {
+          entry.ids = new Set(page.messages.map((m) => m.archiveId));
+          if (later.every((id) => entry.ids?.has(id))) return page;
+          dropJoinPage(room, entry);
+          return undefined;
+        },
+        () => {
+          dropJoinPage(room, entry);
+          return undefined;
+        },
+      ),
+    };
+    joinPages.set(room, entry);
+  };
+  const dropJoinPage = (room: Jid, entry: JoinPage): void => {
+    if (joinPages.get(room) === entry) joinPages.delete(room);
+  };
+  /** A message with the room's stanza id came: the join's page is stale unless it has it. */
+  const noteForJoinPage = (room: Jid, stanzaId: string): void => {
+    const entry = joinPages.get(room);
+    if (!entry) return;
+    if (entry.ids) {
+      if (!entry.ids.has(stanzaId)) joinPages.delete(room);
+    } else if (entry.later.length < prefetch) {
+      entry.later.push(stanzaId); // looked at once the page is in
+    } else {
+      joinPages.delete(room); // more than a page's worth meanwhile
+    }
+  };
   /** Rooms a `join()` is under way for, by bare JID. */
   const joining = new Map<Jid, RoomState>();
   /** Outgoing room messages by id, for acks from the transport. */
@@ -849,6 +920,7 @@ export function createRooms({
     state.joined = false;
     rooms.delete(state.jid);
     joinInfo.delete(state.jid);
+    joinPages.delete(state.jid);
     keepRooms();
     // Whatever is still in the outbox never reached the room (acked messages left it).
     for (const id of state.outbox.keys()) {
@@ -970,6 +1042,7 @@ export function createRooms({
   };
 
   const onMessage = (m: MucMessage): void => {
+    if (m.type === 'groupchat' && m.stanzaId !== undefined) noteForJoinPage(m.room, m.stanzaId);
     const state = rooms.get(m.room) ?? joining.get(m.room);
     if (!state) hold(m);
     if (!state || state.gone) return;
@@ -1263,7 +1336,7 @@ export function createRooms({
     const timeout = options.timeout ?? 15;
     const candidates = rejoin ? [state.nick] : nickCandidates(options.nick, options.retryWithSuffix);
     let lastError: unknown;
-    for (const nick of candidates) {
+    for (const [index, nick] of candidates.entries()) {
       state.nick = nick;
       state.occupants.clear();
       state.renames.clear();
@@ -1280,7 +1353,7 @@ export function createRooms({
           : options.history;
       const presence = ownPresence();
       try {
-        const self = await sendJoin(transport, {
+        const joined = sendJoin(transport, {
           room: state.jid,
           nick,
           timeout,
@@ -1289,6 +1362,10 @@ export function createRooms({
           ...(history ? { history } : {}),
           presence,
         });
+        // The newest history page, right behind the join presence (see `joinPages`). Not for a
+        // second nickname: messages said between the two joins would be in neither.
+        if (!rejoin && index === 0 && prefetch > 0) askJoinPage(state.jid, timeout);
+        const self = await joined;
         const created = self.statusCodes.includes('201');
         if (created && options.create === false) {
           // We created it by joining, which was not wanted: undo that.
@@ -1320,6 +1397,7 @@ export function createRooms({
       } catch (error) {
         lastError = error;
         state.subjectSeen = undefined;
+        joinPages.delete(state.jid);
         if (isChatError(error) && error.code === ErrorCodes.nicknameConflict) continue;
         throw error;
       } finally {
@@ -1609,7 +1687,10 @@ export function createRooms({
     (ticker as { unref?: () => void }).unref?.();
   }
 
-  transport.on('offline', stopSelfPing);
+  transport.on('offline', () => {
+    stopSelfPing();
+    joinPages.clear();
+  });
 
   transport.on('online', ({ resumed }) => {
     sessions += 1;
@@ -1794,6 +1875,16 @@ export function createRooms({
     },
     stop: stopSelfPing,
     joinInfo: (jid) => joinInfo.get(bareJid(jid)),
+    joinPage(jid, take) {
+      const room = bareJid(jid);
+      const entry = joinPages.get(room);
+      // Once in: still the newest, unless a message found it lacking meanwhile.
+      return entry?.page.then((page) => {
+        if (joinPages.get(room) !== entry) return undefined;
+        if (take) joinPages.delete(room);
+        return page;
+      });
+    },
     presenceChanged() {
       // Offline: a fresh session's joins carry it; a resumed one tells the rooms (below).
       if (transport.online) tellRoomsPresence();
