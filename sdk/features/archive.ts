@@ -834,7 +834,7 @@ export function createCatchUp({
       if (end === undefined && room) {
         // Else the join's newest page says it, if it still is the newest.
         const page = await joinPage?.(archive, false);
-        if (page) end = page.last ?? (page.messages.length === 0 && page.complete ? '' : undefined);
+        if (page) end = page.last ?? '';
       }
       const asked = end === undefined;
       if (asked) end = (await ask({ before: '', max: 1 })).last ?? '';

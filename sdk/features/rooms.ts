@@ -730,16 +730,6 @@ function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
-/** A room's newest archive page asked for with its join (see `joinPages` in `createRooms`). */
-interface JoinPage {
-  /** The page; undefined when the query failed. */
-  page: Promise<ArchivePage | undefined>;
-  /** The page's archive ids, once it is in. */
-  ids?: Set<string>;
-  /** Stanza ids of the room's messages that came while the page was on its way. */
-  later: string[];
-}
-
 /** How many of a room's latest messages a join looks through for ours (see `probe`). */
 const PROBED_HISTORY = 20;
 
@@ -789,50 +779,15 @@ export function createRooms({
   /** Each room's disco#info asked for with its (re)join, until the catch-up takes it. */
   const joinInfo = new Map<Jid, Promise<RoomInfo | undefined>>();
   /**
-   * Each room's newest archive page asked for with its latest join (see `RoomsOptions.prefetch`).
-   * The server answers the query in the order it got it, right behind the join: what the room
-   * says later comes live, after the page. A message from the room (with the room's stanza id)
-   * that the page lacks makes the page stale, and it is dropped; one that it has (said between
-   * the join and the query, or the join's own history) does not. Kept until `history()` takes
-   * it, the room is left, or the link goes down.
+   * Each room's newest archive page asked for with its latest join (see `RoomsOptions.prefetch`),
+   * and the stanza ids of the room's messages that came after the query went out. The server
+   * answers the query in the order it got it, right behind the join: what the room says later
+   * comes live, after the page. While the page has every such message (said between the join
+   * and the query, or the join's own history), it is still the newest; once one is missing, it
+   * is stale. Kept until `history()` takes it, the room is left, or the link goes down.
    */
-  const joinPages = new Map<Jid, JoinPage>();
+  const joinPages = new Map<Jid, { page: Promise<ArchivePage | undefined>; later: string[] }>();
   const prefetch = Math.max(0, Math.floor(options.prefetch ?? 50)) || 0;
-  /** Asks for `room`'s newest archive page; called right after its join presence was sent. */
-  const askJoinPage = (room: Jid, timeout: number): void => {
-    const later: string[] = [];
-    const entry: JoinPage = {
-      later,
-      page: queryArchive(transport, { archive: room, before: '', max: prefetch }, { timeout }).then(
-        (page) => {
-          entry.ids = new Set(page.messages.map((m) => m.archiveId));
-          if (later.every((id) => entry.ids?.has(id))) return page;
-          dropJoinPage(room, entry);
-          return undefined;
-        },
-        () => {
-          dropJoinPage(room, entry);
-          return undefined;
-        },
-      ),
-    };
-    joinPages.set(room, entry);
-  };
-  const dropJoinPage = (room: Jid, entry: JoinPage): void => {
-    if (joinPages.get(room) === entry) joinPages.delete(room);
-  };
-  /** A message with the room's stanza id came: the join's page is stale unless it has it. */
-  const noteForJoinPage = (room: Jid, stanzaId: string): void => {
-    const entry = joinPages.get(room);
-    if (!entry) return;
-    if (entry.ids) {
-      if (!entry.ids.has(stanzaId)) joinPages.delete(room);
-    } else if (entry.later.length < prefetch) {
-      entry.later.push(stanzaId); // looked at once the page is in
-    } else {
-      joinPages.delete(room); // more than a page's worth meanwhile
-    }
-  };
   /** Rooms a `join()` is under way for, by bare JID. */
   const joining = new Map<Jid, RoomState>();
   /** Outgoing room messages by id, for acks from the transport. */
@@ -1042,7 +997,9 @@ export function createRooms({
   };
 
   const onMessage = (m: MucMessage): void => {
-    if (m.type === 'groupchat' && m.stanzaId !== undefined) noteForJoinPage(m.room, m.stanzaId);
+    const page = m.type === 'groupchat' && m.stanzaId ? joinPages.get(m.room) : undefined;
+    // More than a page's worth since: it cannot hold them all.
+    if (page && page.later.push(m.stanzaId!) > prefetch) joinPages.delete(m.room);
     const state = rooms.get(m.room) ?? joining.get(m.room);
     if (!state) hold(m);
     if (!state || state.gone) return;
@@ -1364,7 +1321,13 @@ export function createRooms({
         });
         // The newest history page, right behind the join presence (see `joinPages`). Not for a
         // second nickname: messages said between the two joins would be in neither.
-        if (!rejoin && index === 0 && prefetch > 0) askJoinPage(state.jid, timeout);
+        if (!rejoin && index === 0 && prefetch > 0) {
+          const query = { archive: state.jid, before: '', max: prefetch };
+          joinPages.set(state.jid, {
+            page: queryArchive(transport, query, { timeout }).catch(() => undefined),
+            later: [],
+          });
+        }
         const self = await joined;
         const created = self.statusCodes.includes('201');
         if (created && options.create === false) {
@@ -1878,11 +1841,11 @@ export function createRooms({
     joinPage(jid, take) {
       const room = bareJid(jid);
       const entry = joinPages.get(room);
-      // Once in: still the newest, unless a message found it lacking meanwhile.
       return entry?.page.then((page) => {
         if (joinPages.get(room) !== entry) return undefined;
         if (take) joinPages.delete(room);
-        return page;
+        const ids = new Set(page?.messages.map((m) => m.archiveId));
+        return entry.later.every((id) => ids.has(id)) ? page : undefined;
       });
     },
     presenceChanged() {
