@@ -190,6 +190,7 @@ describe('archive', () => {
       await eventually(() => acked.has(id));
     };
     for (const body of ['one', 'two', 'three']) await say(body);
+    await owner.setSubject('Sprint 42'); // the join ends with it: it does not make the page stale
 
     // Anna joins: the archive query is written right behind the join presence, before any answer.
     const a = client(anna!);
