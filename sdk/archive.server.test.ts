@@ -179,7 +179,7 @@ describe('archive', () => {
   });
 
   it("brings a room's newest page along with the join, unless a later message made it stale or it is turned off", async () => {
-    const [anna, ben, carla, dora] = await createAccounts(4);
+    const [anna, ben, carla, dora, emil] = await createAccounts(5);
     const c = await online(client(carla!));
     const jid = roomJid('prefetch');
     const owner = await c.rooms.join(jid, { nick: 'carla', config: { archive: true, persistent: true } });
@@ -223,6 +223,16 @@ describe('archive', () => {
     const benPage = await b.archive.history(jid);
     expect(benPage.messages.map((m) => m.body)).toEqual(['one', 'two', 'three', 'four']);
     expect(queriesTo(fromBen, jid)).toHaveLength(2);
+
+    // A history call with a time limit of its own asks for its own page (the join's is not
+    // bound by that limit).
+    const e = client(emil!);
+    const fromEmil = written(e);
+    await online(e);
+    await e.rooms.join(jid, { nick: 'emil' });
+    const emilPage = await e.archive.history(jid, { timeout: 5 });
+    expect(emilPage.messages.map((m) => m.body)).toEqual(['one', 'two', 'three', 'four']);
+    expect(queriesTo(fromEmil, jid)).toHaveLength(2);
 
     // Turned off: Dora's join asks nothing, her history does.
     const d = client(dora!, { rooms: { prefetch: 0 } });

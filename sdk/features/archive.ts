@@ -295,8 +295,9 @@ export function createArchive({
     const after = options.after !== undefined && options.after !== '' ? options.after : undefined;
     const forwards = after !== undefined;
     // The newest page of a room we just joined may have come with the join: nothing to send
-    // while it comes, unless it turns out stale.
-    const plain = !forwards && !options.before && !options.start && !options.end && !options.signal;
+    // while it comes, unless it turns out stale. (Not when the caller limits the wait.)
+    const { before, start, end, signal } = options;
+    const plain = !forwards && !before && !start && !end && !signal && options.timeout === undefined;
     const fromJoin = joined && plain ? joinPage?.(jid, true) : undefined;
     if (fromJoin) queued();
     const early = fromJoin && newestOf(await fromJoin, limit);
