@@ -273,10 +273,14 @@ export function createArchive({
     }
   };
 
-  /** One page of a conversation's history (see `history`), its arguments checked. */
+  /**
+   * One page of a conversation's history (see `history`), its arguments checked. `newest`: the
+   * newest page of a room we are in is asked for.
+   */
   const roomOrPersonalPage = async (
     jid: Jid,
     joined: Room | undefined,
+    newest: boolean,
     limit: number,
     options: HistoryOptions,
     queued: () => void,
@@ -296,9 +300,8 @@ export function createArchive({
     const forwards = after !== undefined;
     // The newest page of a room we just joined may have come with the join: nothing to send
     // while it comes, unless it turns out stale. (Not when the caller limits the wait.)
-    const { before, start, end, signal } = options;
-    const plain = !forwards && !before && !start && !end && !signal && options.timeout === undefined;
-    const fromJoin = joined && plain ? joinPage?.(jid, true) : undefined;
+    const bounded = options.signal !== undefined || options.timeout !== undefined;
+    const fromJoin = newest && !bounded ? joinPage?.(jid, true) : undefined;
     if (fromJoin) queued();
     const early = fromJoin && newestOf(await fromJoin, limit);
     const query = early
@@ -344,20 +347,18 @@ export function createArchive({
       // A room we are in is known without waiting for the server's discovery, and whether it
       // keeps an archive came with its join: the first page goes out at once.
       const joined = rooms.get(jid);
-      const newest =
+      const newestOfRoom =
         joined !== undefined &&
-        newestPages &&
         !options.before &&
         options.after === undefined &&
         !options.start &&
-        !options.end
-          ? handOver(newestPages, jid)
-          : undefined;
+        !options.end;
+      const newest = newestOfRoom && newestPages ? handOver(newestPages, jid) : undefined;
       // The checks before the query take a few promise callbacks: a view drawn after
       // `chat.written()` meanwhile would hold the query up (see `willSend`).
       const queued = willSend(transport);
       try {
-        const page = await roomOrPersonalPage(jid, joined, limit, options, queued);
+        const page = await roomOrPersonalPage(jid, joined, newestOfRoom, limit, options, queued);
         newest?.(page.after ?? '');
         return page;
       } finally {
