@@ -723,6 +723,7 @@ export class ChatController implements ReactiveController {
       const next = page.before ?? cursor;
       this.histories.set(jid, {
         loading: false,
+        brought: new Set(page.messages.map((m) => `${m.direction}:${m.id}`)),
         complete: page.complete || page.before === undefined,
         ...(page.horizon ? { horizon: page.horizon } : {}),
         ...(next !== undefined ? { cursor: next } : {}),

@@ -260,4 +260,6 @@ export interface HistoryState {
   readonly error?: string;
   /** The archive held nothing at all for this conversation: a new one, nothing to say about its start. */
   readonly empty?: boolean;
+  /** The messages the latest page brought (`direction:id`): old ones, not news when they show. */
+  readonly brought?: ReadonlySet<string>;
 }

@@ -158,6 +158,76 @@ describe('hostile message text', () => {
 });
 
 describe('reading a conversation', () => {
+  it('announces a live message that shows in the same update as a history page, but not the page', async () => {
+    const [anna, ben] = await createAccounts(2);
+    const page = await signedIn(anna!);
+    try {
+      const chat = page.locator('mailbox-chat');
+      await page.evaluate((jid) => document.querySelector('mailbox-chat')!.openConversation(jid), ben!.jid);
+      // The conversation's own (empty) history is in: nothing of the real one comes after this.
+      await expect.poll(() => chat.getByText('No messages yet').count()).toBe(1);
+      // What the list gets when the newest page's answer and a live message come in one task:
+      // both, in one update (the page's rows before the live one). What it then shows and says
+      // is read right after that update, before anything else can render the list again.
+      const arrive = (messages: Array<{ id: string; body: string; page: boolean }>, peer: string) =>
+        page.evaluate(
+          async ({ messages, peer }) => {
+            const find = (root: Document | ShadowRoot): Element | undefined =>
+              root.querySelector('mc-message-list') ??
+              [...root.querySelectorAll('*')]
+                .map((el) => (el.shadowRoot ? find(el.shadowRoot) : undefined))
+                .find((found) => found !== undefined);
+            const list = find(document) as unknown as HTMLElement & {
+              messages: unknown[];
+              history: unknown;
+              updateComplete: Promise<boolean>;
+            };
+            list.history = {
+              loading: false,
+              complete: true,
+              brought: new Set(messages.filter((m) => m.page).map((m) => `in:${m.id}`)),
+            };
+            list.messages = [
+              ...list.messages,
+              ...messages.map(({ id, body }) => ({
+                id,
+                stanzaId: id,
+                conversation: peer,
+                from: peer,
+                direction: 'in',
+                kind: 'chat',
+                body,
+                time: new Date(),
+              })),
+            ];
+            await list.updateComplete;
+            const root = list.shadowRoot!;
+            return {
+              shown: root.querySelector('[role="log"]')?.textContent ?? '',
+              heard: root.querySelector('[aria-live="polite"][aria-atomic="true"]')?.textContent ?? '',
+            };
+          },
+          { messages, peer },
+        );
+      const name = ben!.jid.split('@')[0];
+      const both = await arrive(
+        [
+          { id: 'from-the-page', body: 'From the archive', page: true },
+          { id: 'live', body: 'Just now', page: false },
+        ],
+        ben!.jid,
+      );
+      expect(both.shown).toContain('From the archive');
+      expect(both.heard).toBe(`${name}: Just now`);
+      // A page alone brings nothing new to hear.
+      const alone = await arrive([{ id: 'older-page', body: 'Also from the archive', page: true }], ben!.jid);
+      expect(alone.shown).toContain('Also from the archive');
+      expect(alone.heard).toBe(`${name}: Just now`);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('keeps the reader’s place when scrolled up, and jumps to the latest message on request', async () => {
     const [anna, ben] = await createAccounts(2);
     const page = await signedIn(anna!);

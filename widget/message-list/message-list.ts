@@ -434,9 +434,9 @@ export class McMessageList extends RendersAfterSends(LitElement) {
     if (log && !this.followPending) {
       this.stick = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_END;
     }
-    // A page of history arriving is not news: only messages added while no page arrived are.
-    this.appended =
-      !changed.has('history') && this.noteAdded(changed.get('messages') as readonly Message[] | undefined);
+    // The messages a page of history brought are not news; a live one that came with it is.
+    const brought = changed.has('history') ? this.history?.brought : undefined;
+    this.appended = this.noteAdded(changed.get('messages') as readonly Message[] | undefined, brought);
     if (this.stick) {
       this.span = this.tail();
       return;
@@ -457,7 +457,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
   }
 
   /** Handles messages added at the end: follow them, or count them on the jump button; announce. */
-  private noteAdded(before: readonly Message[] | undefined): boolean {
+  private noteAdded(before: readonly Message[] | undefined, brought?: ReadonlySet<string>): boolean {
     if (!before) return false;
     let added: readonly Message[] = this.messages;
     if (before.length) {
@@ -466,6 +466,7 @@ export class McMessageList extends RendersAfterSends(LitElement) {
       while (at >= 0 && keyOf(this.messages[at]!) !== last) at -= 1;
       added = at === -1 ? [] : this.messages.slice(at + 1);
     }
+    if (brought) added = added.filter((m) => !brought.has(keyOf(m)));
     if (!added.length) return false;
     const incoming = added.filter((m) => m.direction === 'in');
     if (added.some((m) => m.direction === 'out')) this.stick = true;
