@@ -217,7 +217,14 @@ describe('archive', () => {
     await online(b);
     const heard: string[] = [];
     b.on('message', ({ message }) => message.conversation === jid && heard.push(message.body));
+    let pageIn = false;
+    agentOf(transportOf(b)!).on('raw:incoming', (xml: string) => {
+      if (xml.includes('<fin ') && xml.includes(`from='${jid}'`)) pageIn = true;
+    });
     await b.rooms.join(jid, { nick: 'ben' });
+    // After the server answered the join's query: a message said while it was still unanswered
+    // would be in the page (the server reads the archive when it gets to the query).
+    await eventually(() => pageIn);
     await say('four');
     await eventually(() => heard.includes('four'));
     const benPage = await b.archive.history(jid);
