@@ -780,6 +780,10 @@ export function createTransport(options: TransportOptions): Transport {
         if (!bound) {
           bound = true;
           events.emit('bound', { jid: agent.jid });
+          // Our capabilities' hash (SHA-1 in JavaScript in browsers, ~3 ms at sign-in) is worked
+          // out while the roster's answer is awaited, not between stream management's answer and
+          // our first requests; the presence then finds it memoized (see `memoizeCaps`).
+          setTimeout(() => agent.updateCaps(), 0);
         }
         // StanzaJS starts the session at bind, before it enables stream management. Declaring
         // the session up only once SM is on means a loss right after login can still resume.
