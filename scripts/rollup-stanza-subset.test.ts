@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   namespaceNamesRead,
   withoutLeftOutLists,
   withoutUnreadConstants,
+  withoutTextRoundTrips,
   withoutUnreadNamespaces,
 } from './rollup-stanza-subset.mjs';
 
@@ -151,5 +153,89 @@ describe('the browser build’s StanzaJS stubs', () => {
     expect(filesOfStanzaWith([/'xhtmlim'/])).toEqual(['protocol/xep0071.js']);
     expect(BROWSER_PROTOCOLS).not.toContain('xep0071');
     expect(BROWSER_PROTOCOLS).not.toContain('xrd');
+  });
+});
+
+describe('the browser build’s StanzaJS WebSocket transport', () => {
+  /** StanzaJS's transport as the build has it, on a platform that counts its byte conversions. */
+  function transport() {
+    const source = withoutTextRoundTrips(readFileSync(join(stanzaDir, 'transports/websocket.js'), 'utf8'));
+    const conversions: unknown[] = [];
+    const sockets: Array<{
+      send(data: string): void;
+      onmessage?: (event: { data: unknown }) => void;
+      readyState: number;
+    }> = [];
+    const platform = {
+      Duplex,
+      Buffer: {
+        from(value: unknown, encoding: BufferEncoding) {
+          conversions.push(value);
+          return Buffer.from(value as string, encoding);
+        },
+      },
+      WebSocket: class {
+        readyState = 1;
+        sent: string[] = [];
+        onmessage?: (event: { data: unknown }) => void;
+        constructor() {
+          sockets.push(this);
+        }
+        send(data: string) {
+          this.sent.push(data);
+        }
+      },
+    };
+    const module = { exports: {} as Record<string, unknown> };
+    const load = (id: string): unknown =>
+      id === '../platform' ? platform : require(join(stanzaDir, 'transports', id));
+    new Function('exports', 'require', 'module', source)(module.exports, load, module);
+    const raw: Array<[string, string]> = [];
+    const client = {
+      emit: (event: string, ...args: string[]) => event === 'raw' && raw.push([args[0]!, args[1]!]),
+    };
+    const Connection = module.exports.default as new (
+      client: unknown,
+      sm: unknown,
+      stanzas: unknown,
+    ) => {
+      connect(options: { url: string; lang: string; acceptLanguages: string[] }): void;
+      write(data: string, encoding: string, done: (error?: Error) => void): void;
+    };
+    const connection = new Connection(client, {}, {});
+    connection.connect({ url: 'ws://127.0.0.1:1/xmpp', lang: 'en', acceptLanguages: [] });
+    // What the text becomes after the transport (parsed into stanzas) is not this test's concern.
+    (connection as unknown as { parser?: unknown }).parser = undefined;
+    return {
+      connection,
+      socket: sockets[0] as unknown as InstanceType<typeof platform.WebSocket>,
+      conversions,
+      raw,
+    };
+  }
+
+  it('hands text frames through as they are, both ways; anything else is still decoded', async () => {
+    const { connection, socket, conversions, raw } = transport();
+    const text = '<message><body>Grüße 😀 &lt;b&gt;</body></message>';
+    socket.onmessage!({ data: text });
+    await new Promise<void>((resolve, reject) =>
+      connection.write(text, 'utf8', (error) => (error ? reject(error) : resolve())),
+    );
+    expect(raw).toEqual([
+      ['incoming', text],
+      ['outgoing', text],
+    ]);
+    expect(socket.sent).toEqual([text]);
+    expect(conversions).toEqual([]);
+
+    socket.onmessage!({ data: new TextEncoder().encode('<r xmlns="urn:xmpp:sm:3"/>') });
+    expect(raw[2]).toEqual(['incoming', '<r xmlns="urn:xmpp:sm:3"/>']);
+    expect(conversions).toHaveLength(1);
+  });
+
+  it('stops the build when StanzaJS no longer has the code it replaces', () => {
+    expect(() => withoutTextRoundTrips('const data = wsMsg.data;')).toThrow(
+      /expected 2 text round trips, found 0/,
+    );
   });
 });

@@ -25,6 +25,9 @@ function encodingOf(name: unknown): Encoding {
   throw new TypeError(`Unknown encoding: ${String(name)}`);
 }
 
+/** One decoder for every `toString()`: without `stream`, a decode keeps no state between calls. */
+let utf8: TextDecoder | undefined;
+
 /** The byte at `index` (0 past the end, as the hash code only reads within bounds). */
 const at = (bytes: Uint8Array, index: number): number => bytes[index] ?? 0;
 
@@ -83,7 +86,7 @@ export class Buffer extends Uint8Array {
   override toString(encoding?: string, start?: number, end?: number): string {
     const bytes = start === undefined && end === undefined ? this : this.subarray(start, end);
     const kind = encodingOf(encoding);
-    if (kind === 'utf8') return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    if (kind === 'utf8') return (utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes);
     if (kind === 'hex') return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
     let text = '';
     for (let i = 0; i < bytes.length; i += 3) {
