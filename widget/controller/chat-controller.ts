@@ -26,7 +26,13 @@ import {
   watchAvailability,
   type Availability,
 } from '../shared/availability.js';
-import { ConversationStore, type Conversation, type Divider, type HistoryState } from './conversations.js';
+import {
+  ConversationStore,
+  messageKey,
+  type Conversation,
+  type Divider,
+  type HistoryState,
+} from './conversations.js';
 import { ContactsModel } from '../contact-list/model.js';
 import { mentions } from '../shared/mention.js';
 import { RoomsModel } from '../rooms/model.js';
@@ -723,7 +729,7 @@ export class ChatController implements ReactiveController {
       const next = page.before ?? cursor;
       this.histories.set(jid, {
         loading: false,
-        brought: new Set(page.messages.map((m) => `${m.direction}:${m.id}`)),
+        brought: new Set(page.messages.map(messageKey)),
         complete: page.complete || page.before === undefined,
         ...(page.horizon ? { horizon: page.horizon } : {}),
         ...(next !== undefined ? { cursor: next } : {}),

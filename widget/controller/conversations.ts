@@ -30,6 +30,9 @@ export interface Divider {
 
 const key = (message: Message): string => `${message.direction}:${message.stanzaId ?? message.id}`;
 
+/** How the views tell a message apart: by its direction and our id for it (see `brought`). */
+export const messageKey = (m: Message): string => `${m.direction}:${m.id}`;
+
 /**
  * The conversations seen in this session, derived from messages: recent first, with unread
  * counts. Plain data and pure bookkeeping (no SDK, no DOM), so it is tested on its own.
@@ -186,15 +189,14 @@ export class ConversationStore {
     const item = this.ensure(jid, 0);
     const shown = new Map<string, Message>();
     for (const m of item.messages) {
-      shown.set(`${m.direction}:${m.id}`, m);
+      shown.set(messageKey(m), m);
       if (m.stanzaId) shown.set(`id:${m.stanzaId}`, m);
     }
     const page: Message[] = [];
     const inPage = new Set<Message>();
     let added = 0;
     for (const m of history) {
-      const there =
-        shown.get(`${m.direction}:${m.id}`) ?? (m.stanzaId ? shown.get(`id:${m.stanzaId}`) : undefined);
+      const there = shown.get(messageKey(m)) ?? (m.stanzaId ? shown.get(`id:${m.stanzaId}`) : undefined);
       if (there) {
         if (!inPage.has(there)) page.push(there);
         inPage.add(there);
@@ -204,8 +206,8 @@ export class ConversationStore {
       if (this.seen.has(k)) continue;
       // Both keys: the same message may come live later with only one of its ids.
       this.seen.add(k);
-      this.seen.add(`${m.direction}:${m.id}`);
-      shown.set(`${m.direction}:${m.id}`, m);
+      this.seen.add(messageKey(m));
+      shown.set(messageKey(m), m);
       if (m.stanzaId) shown.set(`id:${m.stanzaId}`, m);
       this.owners.set(m.id, jid);
       page.push(m);

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Attachment, Jid, Message, MessageState } from '../../sdk/index.js';
-import type { Divider, HistoryState } from '../controller/conversations.js';
+import { messageKey as keyOf, type Divider, type HistoryState } from '../controller/conversations.js';
 import type { Localizer } from '../i18n/index.js';
 import { alertIcon, arrowDownIcon, fileIcon, paths, retryIcon, spinnerIcon } from '../icons/icons.js';
 import { RendersAfterSends } from '../shared/after-sends.js';
@@ -64,8 +64,6 @@ const TICKS: Record<MessageState, string> = {
   displayed: paths.doubleCheck,
   failed: paths.alert,
 };
-
-const keyOf = (m: Message): string => `${m.direction}:${m.id}`;
 
 /**
  * `<mc-message-list>`: one conversation's messages, grouped by sender and day, with delivery
